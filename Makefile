@@ -1,0 +1,56 @@
+# Referral Bot: `make demo` to try it, `make test` to check everything. Nothing here needs a
+# hand-installed tool: the targets create .venv and install the locked set themselves.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_ARGS ?=
+
+.PHONY: help venv test lint typecheck contracts pytest fmt demo emulators lock clean
+
+help:
+	@echo "make demo       start the emulators (and, as it grows, the bot) with seeded referrals"
+	@echo "make test       set everything up and run lint, types, import contracts and all tests"
+	@echo "make emulators  only the Partner Center and identity emulators"
+	@echo "make fmt        format the code"
+	@echo "make lock       re-resolve constraints.txt after changing dependencies"
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+venv: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+contracts: $(STAMP)
+	$(BIN)/lint-imports
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+test: lint typecheck contracts pytest
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+demo: $(STAMP)
+	$(BIN)/python -m bot.emulator --demo $(DEMO_ARGS)
+
+emulators: demo
+
+lock:
+	rm -rf .lock-venv && $(PY) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install -q -e '.[dev]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^referral-bot' > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache

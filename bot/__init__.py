@@ -1,0 +1,1 @@
+"""Referral Bot: importing this package must not start or read anything."""

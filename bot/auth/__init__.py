@@ -1,0 +1,1 @@
+"""Acting as the seller: on-behalf-of tokens for Partner Center."""

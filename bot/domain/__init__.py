@@ -1,0 +1,1 @@
+"""The pure domain: referrals, transitions, changes. No I/O."""

@@ -1,0 +1,1 @@
+"""Conversation logic (botbuilder-dialogs only): never HTTP, never msal."""

@@ -1,0 +1,24 @@
+"""Every test starts from a clean environment; the network is loopback only (pytest-socket)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+_KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "PYTHONHASHSEED")
+
+
+@pytest.fixture(autouse=True)
+def clean_environ() -> Iterator[None]:
+    """No REFERRAL_BOT_*, proxy or CA-bundle variable from the machine leaks into a test."""
+    saved = dict(os.environ)
+    for name in list(os.environ):
+        if name not in _KEEP and not name.startswith("PYTEST_"):
+            del os.environ[name]
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
