@@ -1,0 +1,53 @@
+"""Start the emulators for a test and mint tokens the way the identity emulator would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from bot.emulator.claims import partner_center_claims
+from bot.emulator.config import DEMO_BOT_APP_ID, EmulatorConfig
+from bot.emulator.fixtures import Fixtures, FixtureUser
+from bot.emulator.server import RunningEmulators, emulators_in_thread
+
+ADMIN = FixtureUser.from_json(
+    {"upn": "admin@contoso.example", "name": "Ada Admin", "roles": ["Referral Admin"]}
+)
+GLOBAL_ADMIN = FixtureUser.from_json(
+    {"upn": "global@contoso.example", "name": "Gil Global", "roles": ["Global Admin"]}
+)
+SELLER = FixtureUser.from_json(
+    {"upn": "seller@contoso.example", "name": "Sam Seller", "roles": ["Referral User"]}
+)
+OTHER_SELLER = FixtureUser.from_json(
+    {"upn": "other@contoso.example", "name": "Olga Other", "roles": ["Referral User"]}
+)
+NO_ROLE = FixtureUser.from_json({"upn": "guest@contoso.example", "name": "Nora Norole"})
+NO_MFA = FixtureUser.from_json(
+    {"upn": "nomfa@contoso.example", "name": "Max Nomfa", "roles": ["Referral Admin"], "mfa": False}
+)
+USERS = (ADMIN, GLOBAL_ADMIN, SELLER, OTHER_SELLER, NO_ROLE, NO_MFA)
+
+
+@contextmanager
+def running_emulators(
+    referrals: list[dict[str, Any]] | None = None,
+    users: tuple[FixtureUser, ...] = USERS,
+    **config: Any,
+) -> Iterator[RunningEmulators]:
+    fixtures = Fixtures.of(users, referrals or [])
+    config.setdefault("test_controls", True)
+    with emulators_in_thread(EmulatorConfig(fixtures=fixtures, **config)) as running:
+        yield running
+
+
+def mint_partner_center_token(
+    running: RunningEmulators, user: FixtureUser, **overrides: Any
+) -> str:
+    """A Partner Center token for `user` signed by the emulator's active key; overrides win."""
+    claims = partner_center_claims(
+        user, identity_base_url=running.identity_base_url, client_id=DEMO_BOT_APP_ID
+    )
+    claims.update(overrides)
+    return running.keys.sign({k: v for k, v in claims.items() if v is not None})
