@@ -1,0 +1,75 @@
+"""Drive the typed client against the emulators: tokens for fixture users, and the test controls."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import aiohttp
+
+from bot.auth.tokens import UserAssertion
+from bot.emulator.fixtures import FixtureUser
+from bot.emulator.server import RunningEmulators
+from tests.support.emulators import USERS, mint_partner_center_token
+
+
+def assertion_for(user: FixtureUser) -> UserAssertion:
+    """The seller as the bot knows them after Teams SSO (the token is never used here)."""
+    return UserAssertion(tenant_id=user.tenant_id, user_id=user.oid, token=f"sso-token-{user.oid}")
+
+
+class FakeTokenProvider:
+    """An AccessTokenProvider that mints Partner Center tokens with the emulator's key, not OBO.
+
+    `claims` override every token's claims (e.g. `exp` in the past for an expired token).
+    """
+
+    def __init__(
+        self,
+        running: RunningEmulators,
+        *,
+        users: Iterable[FixtureUser] = USERS,
+        claims: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._running = running
+        self._users = {user.oid: user for user in users}
+        self._overrides = dict(claims or {})
+        self.issued: list[str] = []  # user ids, one per token handed out
+
+    async def get_token(self, user: UserAssertion) -> str:
+        self.issued.append(user.user_id)
+        return mint_partner_center_token(
+            self._running, self._users[user.user_id], **self._overrides
+        )
+
+
+def expired_claims() -> dict[str, int]:
+    issued = int(time.time()) - 7200
+    return {"iat": issued, "nbf": issued, "exp": issued + 3600}
+
+
+class EmulatorControl:
+    """The Referrals emulator's `/_emulator/*` routes: recorded requests and injected faults."""
+
+    def __init__(self, session: aiohttp.ClientSession, running: RunningEmulators) -> None:
+        self._session = session
+        self._base = f"{running.referrals_base_url}/_emulator"
+
+    async def requests(self, method: str | None = None) -> list[dict[str, Any]]:
+        params = {"method": method} if method else {}
+        async with self._session.get(f"{self._base}/requests", params=params) as response:
+            response.raise_for_status()
+            recorded: list[dict[str, Any]] = (await response.json())["requests"]
+        return recorded
+
+    async def clear_requests(self) -> None:
+        async with self._session.delete(f"{self._base}/requests") as response:
+            response.raise_for_status()
+
+    async def add_fault(self, kind: str, **rule: Any) -> str:
+        async with self._session.post(f"{self._base}/faults", json={"kind": kind, **rule}) as resp:
+            if resp.status != 201:
+                raise AssertionError(f"fault refused: {resp.status} {await resp.text()}")
+            fault_id: str = (await resp.json())["id"]
+        return fault_id
