@@ -47,6 +47,9 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+_SHUTDOWN_SECONDS = 2.0
+
+
 class EmulatorStack:
     def __init__(
         self,
@@ -82,7 +85,9 @@ class EmulatorStack:
         return RunningEmulators(referrals_base, identity_base, tls.ca_file, keys)
 
     async def _serve(self, app: web.Application, sock: socket.socket, tls: LocalTls | None) -> None:
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=_SHUTDOWN_SECONDS
+        )
         await runner.setup()
         self._runners.append(runner)
         ssl_context = tls.server_context() if tls else None
@@ -90,7 +95,15 @@ class EmulatorStack:
 
     async def stop(self) -> None:
         for runner in reversed(self._runners):
+            # A TLS connection a client keeps alive waits for the peer's close_notify, which an
+            # idle pooled client never sends: abort what is left so no socket outlives the stop.
+            server = runner.server
+            handlers = list(server.connections) if server else []
+            transports = [h.transport for h in handlers if h.transport is not None]
             await runner.cleanup()
+            for transport in transports:
+                transport.abort()
+            await asyncio.sleep(0)  # let the aborted transports run connection_lost
         self._runners.clear()
         if self._tls is not None:
             self._tls.close()
