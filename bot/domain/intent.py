@@ -1,0 +1,76 @@
+"""What a seller asked to change, independent of wording: the grammar's output, the planner's input.
+
+Kept apart from the referral itself so that a pending change can be re-planned against a newer
+version of the referral (after a 412) from the seller's intent, not from stale operations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from bot.domain.referral import SalesStage
+
+
+class Outcome(StrEnum):
+    WON = "won"
+    LOST = "lost"
+    DECLINED = "declined"  # only for new incoming leads
+    ACCEPTED = "accepted"  # accept an incoming lead: New -> Active/Accepted
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal  # > 0, at most 2 decimals
+    currency: str | None = None  # ISO 4217, upper case; None = keep the referral's currency
+
+
+@dataclass(frozen=True)
+class NoteEdit:
+    text: str
+    replace: bool = False  # False: append with a date stamp, never losing the old note
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    """A seller to add to the referral's team; the dialog asks for what is missing."""
+
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    phone_number: str | None = None
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.email and self.first_name and self.last_name)
+
+
+@dataclass(frozen=True)
+class ChangeIntent:
+    outcome: Outcome | None = None
+    reason: str | None = None  # statusReason for lost/declined
+    deal_value: Money | None = None
+    close_date: date | None = None
+    note: NoteEdit | None = None
+    sales_stage: SalesStage | None = None
+    deal_name: str | None = None
+    external_reference_id: str | None = None
+    add_members: tuple[MemberSpec, ...] = field(default=())
+    remove_members: tuple[str, ...] = field(default=())  # e-mail addresses or names
+
+    @property
+    def is_empty(self) -> bool:
+        return self == ChangeIntent()
+
+    def merged(self, other: ChangeIntent) -> ChangeIntent:
+        """Several changes in one message: later values win, member lists add up."""
+        values = {
+            name: getattr(other, name)
+            for name in self.__dataclass_fields__
+            if getattr(other, name) not in (None, ())
+        }
+        values["add_members"] = self.add_members + other.add_members
+        values["remove_members"] = self.remove_members + other.remove_members
+        return replace(self, **values)

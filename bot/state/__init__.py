@@ -1,0 +1,1 @@
+"""Bot state: pending changes (single use, expiring, bound to their proposer)."""

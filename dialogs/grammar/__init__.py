@@ -1,0 +1,1 @@
+"""Understanding what a seller wrote: pure, no botbuilder, no I/O."""

@@ -1,0 +1,72 @@
+"""The commands a seller's message can mean: the parser's output, the dialogs' input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.intent import ChangeIntent
+
+
+class RefKind(StrEnum):
+    ID = "id"  # an opaque referral id as typed: "123", "4711", a GUID
+    NAME = "name"  # free text: a deal name or customer name ("Contoso", "Northwind lead")
+    CRM = "crm"  # the partner's CRM id (externalReferenceId), e.g. "CRM-0001"
+    LAST = "last"  # "it", "that one": the last referral discussed with this seller
+
+
+@dataclass(frozen=True)
+class ReferralRef:
+    kind: RefKind
+    text: str = ""  # empty for LAST
+
+    @classmethod
+    def last(cls) -> ReferralRef:
+        return cls(RefKind.LAST)
+
+
+@dataclass(frozen=True)
+class UpdateReferral:
+    ref: ReferralRef
+    intent: ChangeIntent
+
+
+@dataclass(frozen=True)
+class ShowReferral:
+    ref: ReferralRef
+
+
+class ListKind(StrEnum):
+    MY_OPEN = "my_open"  # "my open referrals", "my deals"
+    NEW_LEADS = "new_leads"  # incoming leads waiting for an answer
+    CLOSING_THIS_MONTH = "closing_this_month"
+    CLOSING_THIS_QUARTER = "closing_this_quarter"
+
+
+@dataclass(frozen=True)
+class ListReferrals:
+    kind: ListKind
+
+
+@dataclass(frozen=True)
+class ShowMore:
+    """'more', 'next page': the next page of the last list."""
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Cancel:
+    pass
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    message: str  # a friendly sentence (from replies of the grammar) saying what was not understood
+    suggestion: str | None = None  # "did you mean …": a corrected command the seller can send
+
+
+Command = UpdateReferral | ShowReferral | ListReferrals | ShowMore | Help | Cancel | ParseFailure
