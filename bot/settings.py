@@ -1,17 +1,45 @@
-"""One typed, validated Settings object read from the environment (prefix REFERRAL_BOT_)."""
+"""One typed, validated Settings object read from the environment (prefix REFERRAL_BOT_).
+
+Nothing is read at import: `Settings()` reads the environment when the app starts, and refuses
+to start with a message naming the variable to set. The Azure Bot names (`MicrosoftAppId`,
+`MicrosoftAppPassword`, `MicrosoftAppTenantId`, `MicrosoftAppType`) work as aliases of
+`REFERRAL_BOT_BOT__APP_*`, so a standard Azure deployment needs no renaming.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, BeforeValidator, Field, SecretStr, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+ENV_PREFIX = "REFERRAL_BOT_"
 
 
 class Mode(StrEnum):
     PRODUCTION = "production"
     DEMO = "demo"
+
+
+def _strict_bool(value: object) -> object:
+    """Only true/false: a typo such as `ture` or `yes please` must not silently mean something."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().casefold() in {"true", "false"}:
+        return value.strip().casefold() == "true"
+    raise ValueError("use true or false")
+
+
+StrictFlag = Annotated[bool, BeforeValidator(_strict_bool)]
 
 
 class PartnerCenterSettings(BaseModel):
@@ -37,11 +65,128 @@ class IdentitySettings(BaseModel):
         return f"{self.authority_host.rstrip('/')}/{self.tenant_id}"
 
 
+class AppType(StrEnum):
+    MULTI_TENANT = "MultiTenant"
+    SINGLE_TENANT = "SingleTenant"
+    USER_ASSIGNED_MSI = "UserAssignedMSI"
+
+
+def _app_type(value: object) -> object:
+    """Azure writes MultiTenant, docs and scripts often multitenant: accept any case."""
+    if isinstance(value, str):
+        wanted = value.strip().casefold()
+        return next((kind for kind in AppType if kind.casefold() == wanted), value)
+    return value
+
+
+class BotSettings(BaseModel):
+    """The Azure Bot registration: who may call /api/messages, and as whom replies are sent."""
+
+    app_id: str = ""
+    app_password: SecretStr = SecretStr("")
+    app_tenant_id: str = ""
+    app_type: Annotated[AppType, BeforeValidator(_app_type)] = AppType.MULTI_TENANT
+
+
+AZURE_BOT_NAMES = {
+    "MicrosoftAppId": "app_id",
+    "MicrosoftAppPassword": "app_password",
+    "MicrosoftAppTenantId": "app_tenant_id",
+    "MicrosoftAppType": "app_type",
+}
+
+
+class AzureBotNamesSource(PydanticBaseSettingsSource):
+    """Reads the Azure Bot variable names into `bot`; REFERRAL_BOT_BOT__* wins when both are set."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # everything is done in __call__
+
+    def __call__(self) -> dict[str, Any]:
+        found = {
+            field: os.environ[name] for name, field in AZURE_BOT_NAMES.items() if name in os.environ
+        }
+        return {"bot": found} if found else {}
+
+
+def _is_loopback(host: str) -> bool:
+    if host.casefold() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="REFERRAL_BOT_", env_nested_delimiter="__", extra="ignore"
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="ignore"
     )
 
     mode: Mode = Mode.PRODUCTION
+    host: str = "127.0.0.1"
+    port: int = Field(default=3978, ge=0, le=65535)  # 0: any free port (tests, demo)
+    # Accept activities without a Bot Framework token: demo mode on a loopback host only.
+    dangerously_allow_unauthenticated: StrictFlag = False
+    pending_ttl_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    log_level: str = "INFO"
+    bot: BotSettings = BotSettings()
     partner_center: PartnerCenterSettings = PartnerCenterSettings()
     identity: IdentitySettings = IdentitySettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        azure = AzureBotNamesSource(settings_cls)
+        return init_settings, env_settings, azure, dotenv_settings, file_secret_settings
+
+    @model_validator(mode="after")
+    def _startup_checks(self) -> Settings:
+        """Refuse to start half-configured; each message names the variable to set."""
+        problem = _unsafe_switch_problem(self) or _missing_variable(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def _unsafe_switch_problem(settings: Settings) -> str | None:
+    if not settings.dangerously_allow_unauthenticated:
+        return None
+    switch = f"{ENV_PREFIX}DANGEROUSLY_ALLOW_UNAUTHENTICATED=true"
+    if settings.mode is not Mode.DEMO:
+        return f"{switch} is refused: it is only allowed with {ENV_PREFIX}MODE=demo"
+    if not _is_loopback(settings.host):
+        host = f"{ENV_PREFIX}HOST={settings.host}"
+        return f"{switch} is refused: {host} is not a loopback address"
+    return None
+
+
+def _missing_variable(settings: Settings) -> str | None:
+    bot, identity = settings.bot, settings.identity
+    required: list[tuple[bool, str]] = []
+    if not settings.dangerously_allow_unauthenticated:
+        required += [
+            (bool(bot.app_id), f"MicrosoftAppId (or {ENV_PREFIX}BOT__APP_ID)"),
+            (
+                bool(bot.app_password.get_secret_value())
+                or bot.app_type is AppType.USER_ASSIGNED_MSI,
+                f"MicrosoftAppPassword (or {ENV_PREFIX}BOT__APP_PASSWORD)",
+            ),
+            (
+                bool(bot.app_tenant_id) or bot.app_type is AppType.MULTI_TENANT,
+                f"MicrosoftAppTenantId (or {ENV_PREFIX}BOT__APP_TENANT_ID), "
+                f"needed for {bot.app_type}",
+            ),
+        ]
+    required += [
+        (bool(identity.client_id), f"{ENV_PREFIX}IDENTITY__CLIENT_ID"),
+        (bool(identity.client_secret.get_secret_value()), f"{ENV_PREFIX}IDENTITY__CLIENT_SECRET"),
+    ]
+    missing = [name for present, name in required if not present]
+    return f"missing setting(s): {', '.join(missing)}" if missing else None

@@ -9,8 +9,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.domain.errors import InvalidChangeError, NothingToChangeError, TransitionNotAllowedError
+from bot.domain.field_changes import (
+    plan_close_date,
+    plan_crm_id,
+    plan_deal_name,
+    plan_deal_value,
+    plan_note,
+    plan_outcome,
+    plan_sales_stage,
+)
 from bot.domain.intent import ChangeIntent
+from bot.domain.patch_ops import apply_ops
+from bot.domain.plan_draft import Draft
 from bot.domain.referral import Referral
+from bot.domain.team_changes import plan_team
+from bot.domain.transitions import IRREVERSIBLE, can_move, check_open, is_valid_state
 
 WRITABLE_PATHS = frozenset(
     {
@@ -20,6 +34,7 @@ WRITABLE_PATHS = frozenset(
         "/salesStage",
         "/name",
         "/externalReferenceId",
+        "/details",  # only when the referral has no details object yet
         "/details/dealValue",
         "/details/currency",
         "/details/closingDateTime",
@@ -52,5 +67,57 @@ class ReferralChange:
 
 
 def plan_change(referral: Referral, intent: ChangeIntent, *, now: datetime) -> ReferralChange:
-    """Raises TransitionNotAllowedError, NothingToChangeError or InvalidChangeError."""
-    raise NotImplementedError  # implemented by the planning work of issue 4
+    """Raises TransitionNotAllowedError, NothingToChangeError or InvalidChangeError.
+
+    `now` is the seller's current time, time-zone aware: it stamps appended notes, tells past
+    close dates apart, and measures the 72 hours after creation.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("plan_change needs a time-zone aware `now`")
+    if intent.is_empty:
+        raise InvalidChangeError("What would you like to change? For example: “mark 123 won”.")
+    only_outcome = intent == ChangeIntent(outcome=intent.outcome)
+    check_open(referral, outcome=intent.outcome, only_outcome=only_outcome)
+    draft = Draft(referral=referral, document=referral.to_document(), now=now)
+    plan_outcome(draft, intent)
+    plan_deal_value(draft, intent.deal_value)
+    plan_close_date(draft, intent.close_date)
+    plan_note(draft, intent.note)
+    plan_sales_stage(draft, intent.sales_stage)
+    plan_deal_name(draft, intent.deal_name)
+    plan_crm_id(draft, intent.external_reference_id)
+    plan_team(draft, intent.add_members, intent.remove_members)
+    return _finish(draft, intent)
+
+
+def _finish(draft: Draft, intent: ChangeIntent) -> ReferralChange:
+    operations = draft.operations()
+    if not operations:
+        raise NothingToChangeError(draft.nothing_to_change())
+    after = Referral.from_document(apply_ops(draft.document, operations))
+    _check_after(draft.referral, after)
+    changes_status = (after.status, after.substatus) != (
+        draft.referral.status,
+        draft.referral.substatus,
+    )
+    return ReferralChange(
+        referral_id=draft.referral.id,
+        intent=intent,
+        operations=operations,
+        before=draft.referral,
+        after=after,
+        fields=tuple(FieldChange(label, before, after) for label, before, after in draft.rows),
+        warnings=tuple(dict.fromkeys(draft.warnings)),
+        irreversible=changes_status and intent.outcome in IRREVERSIBLE,
+    )
+
+
+def _check_after(before: Referral, after: Referral) -> None:
+    """Belt and braces: a status change must land on a state Partner Center accepts."""
+    if (after.status, after.substatus) == (before.status, before.substatus):
+        return
+    direction = None if after.direction is None else str(after.direction)
+    if not can_move(before.status, after.status) or not is_valid_state(
+        after.status, after.substatus, direction
+    ):
+        raise TransitionNotAllowedError()

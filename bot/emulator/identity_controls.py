@@ -3,6 +3,7 @@
 - POST /_emulator/users/{upn} {"consent_required": bool, "disabled": bool}  → the user's switches
 - POST /_emulator/keys/rotate {"keep_previous": bool (default true)}         → {"kid", "kids"}
 - POST /_emulator/sso-token {"upn": …, "client_id"?: bot app id, "mfa"?: bool}
+      or {"oid": <AAD object id>, "tenant_id"?: …, …} (how a bot knows the user)
       → a Teams SSO token response (same as the developer grant), e.g.
       curl -s --cacert <ca.pem> -H 'Content-Type: application/json' \
         -d '{"upn":"megan.bowen@contoso.com"}' https://127.0.0.1:<port>/_emulator/sso-token
@@ -73,12 +74,15 @@ async def rotate_keys(request: web.Request) -> web.Response:
 async def sso_token(request: web.Request) -> web.Response:
     ctx = request.app[IDENTITY]
     body = await _json_object(request)
-    if body is None or not isinstance(body.get("upn"), str):
-        return _bad_request('send {"upn": "<fixture user>", "client_id"?: "<bot app id>"}')
+    named = {key: body.get(key) for key in ("upn", "oid", "tenant_id")} if body else {}
+    if body is None or not any(isinstance(named[key], str) for key in ("upn", "oid")):
+        return _bad_request(
+            'send {"upn": "<fixture user>" or "oid": "<AAD object id>", '
+            '"client_id"?: "<bot app id>"}'
+        )
     client_id = body.get("client_id") or next(iter(ctx.config.clients), "")
-    answer = teams_sso_token(
-        ctx, upn=body["upn"], client_id=str(client_id), mfa=parse_mfa(body.get("mfa"))
-    )
+    text = {key: value if isinstance(value, str) else None for key, value in named.items()}
+    answer = teams_sso_token(ctx, client_id=str(client_id), mfa=parse_mfa(body.get("mfa")), **text)
     return web.json_response(answer, headers={"Cache-Control": "no-store"})
 
 

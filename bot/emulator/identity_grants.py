@@ -7,6 +7,9 @@ token (audience = the bot's app id), the token Teams would hand the bot:
     grant_type=urn:referral-bot:grant-type:dev-teams-sso&upn=<upn>&client_id=<bot app id>
     [&mfa=true|false]   (default: the fixture user's own `mfa`; true = has completed MFA)
 
+The user may be named by `oid` (the AAD object id a Teams activity carries as
+`from.aadObjectId`) instead of `upn`, optionally with `tenant_id`, which must then be theirs.
+
 Confidential clients authenticate with `client_id` + `client_secret` in the body (msal's way)
 or HTTP Basic. Checks run in Entra's order: client, scope, assertion, user, consent, MFA.
 """
@@ -193,15 +196,32 @@ def parse_mfa(raw: object) -> bool | None:
     return str(raw).strip().casefold() in {"true", "1", "yes"}
 
 
+def _sso_user(
+    ctx: IdentityContext, upn: str | None, oid: str | None, tenant_id: str | None
+) -> FixtureUser:
+    fixtures = ctx.config.fixtures
+    user = fixtures.user_by_upn(upn) if upn else fixtures.user_by_oid(oid) if oid else None
+    if user is None or (tenant_id and user.tenant_id != tenant_id):
+        raise user_not_found()
+    return user
+
+
 def teams_sso_token(
-    ctx: IdentityContext, *, upn: str, client_id: str, mfa: bool | None
+    ctx: IdentityContext,
+    *,
+    client_id: str,
+    mfa: bool | None,
+    upn: str | None = None,
+    oid: str | None = None,
+    tenant_id: str | None = None,
 ) -> dict[str, Any]:
-    """A fixture user's Teams SSO token for the bot app `client_id` (test controls only)."""
+    """A fixture user's Teams SSO token for the bot app `client_id` (test controls only).
+
+    The user is named by `upn` or by `oid` (+ optional `tenant_id`), as a bot knows them.
+    """
     if client_id not in ctx.config.clients:
         raise _unknown_app(client_id)
-    user = ctx.config.fixtures.user_by_upn(upn)
-    if user is None:
-        raise user_not_found()
+    user = _sso_user(ctx, upn, oid, tenant_id)
     if ctx.state.switches_for(user).disabled:
         raise user_disabled()
     lifetime = ctx.config.token_lifetime_seconds
@@ -220,9 +240,12 @@ def teams_sso_token(
 
 
 def dev_teams_sso(request: TokenRequest) -> dict[str, Any]:
+    oid = request.form.get("oid")
     return teams_sso_token(
         request.ctx,
-        upn=request.require("upn"),
+        upn=None if oid else request.require("upn"),
+        oid=oid,
+        tenant_id=request.form.get("tenant_id"),
         client_id=request.require("client_id"),
         mfa=parse_mfa(request.form.get("mfa")),
     )

@@ -1,0 +1,56 @@
+"""`python -m bot`: read Settings from the environment, serve the bot, print where it listens.
+
+Port 0 picks a free port; the printed URL is the real one. Ctrl-C (or SIGTERM) stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from bot.app import create_app
+from bot.logging import configure_logging
+from bot.settings import ENV_PREFIX, Settings
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            variable = ENV_PREFIX + "__".join(str(part).upper() for part in problem["loc"])
+            where = f"{variable}: " if problem["loc"] else ""
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            print(f"referral-bot: {where}{message}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+async def serve(settings: Settings) -> None:
+    runner = web.AppRunner(create_app(settings), access_log=None, handle_signals=False)
+    await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        site = web.TCPSite(runner, settings.host, settings.port)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        print(f"Referral Bot listening on http://{host}:{port}/api/messages", flush=True)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def main() -> None:
+    settings = _settings_or_exit()
+    configure_logging(settings.log_level)
+    asyncio.run(serve(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""ReferralBot: translates Teams activities into "run the root dialog" or "dispatch a card verb".
+
+Thin on purpose: understanding lives in `dialogs/`, card actions in `bot/card_actions.py`.
+Dialog state is kept in PrivateConversationState (keyed by conversation *and* user), so two
+sellers in one channel never continue each other's dialogs. State is saved in `finally`, also
+when the turn fails (on_turn_error then resets the stack).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any, Protocol
+
+from botbuilder.core import BotState, InvokeResponse, StatePropertyAccessor, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.dialogs import Dialog, DialogExtensions
+from botbuilder.schema import Activity
+
+from bot.logging import safe_field
+from bot.turn_errors import error_invoke_body
+
+logger = logging.getLogger(__name__)
+CARD_ACTION = "adaptiveCard/action"
+_EMPTY_AT = re.compile(r"<at>\s*</at>", re.IGNORECASE)
+
+
+class CardActionDispatcher(Protocol):
+    """`bot.card_actions.CardActions`: a verb registry answering with an invoke body."""
+
+    async def dispatch(
+        self, turn_context: TurnContext, verb: str, data: Mapping[str, Any]
+    ) -> dict[str, Any]: ...
+
+
+def _bot_mention_text(entity: Any, bot_id: str | None) -> str | None:
+    extra = getattr(entity, "additional_properties", None) or {}
+    mentioned, text = extra.get("mentioned"), extra.get("text")
+    if getattr(entity, "type", "") != "mention" or not isinstance(mentioned, dict):
+        return None
+    return text if mentioned.get("id") == bot_id and isinstance(text, str) else None
+
+
+def _mention_texts(activity: Activity) -> list[str]:
+    """The text of every mention entity that names the bot (`<at>Referrals</at>`)."""
+    bot_id = getattr(activity.recipient, "id", None)
+    found = (_bot_mention_text(entity, bot_id) for entity in activity.entities or ())
+    texts = [text for text in found if text]
+    bot_name = getattr(activity.recipient, "name", None)
+    if bot_name:
+        texts.append(f"<at>{bot_name}</at>")
+    return texts
+
+
+def text_without_bot_mention(activity: Activity) -> str:
+    """The seller's words without the @mention that made Teams deliver a channel message."""
+    text = activity.text or ""
+    for mention in _mention_texts(activity):
+        text = text.replace(mention, " ")
+    return " ".join(_EMPTY_AT.sub(" ", text).split())
+
+
+def _card_action(activity: Activity) -> tuple[str, Mapping[str, Any]] | None:
+    value = activity.value if isinstance(activity.value, dict) else {}
+    action = value.get("action")
+    if not isinstance(action, dict) or not isinstance(action.get("verb"), str):
+        return None
+    data = action.get("data")
+    return action["verb"], data if isinstance(data, dict) else {}
+
+
+class ReferralBot(TeamsActivityHandler):  # type: ignore[misc]  # botbuilder ships no types
+    def __init__(
+        self,
+        *,
+        state: BotState,
+        dialog_state: StatePropertyAccessor,
+        dialog: Dialog,
+        card_actions: CardActionDispatcher,
+    ) -> None:
+        super().__init__()
+        self._state = state
+        self._dialog_state = dialog_state
+        self._dialog = dialog
+        self._card_actions = card_actions
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        try:
+            await super().on_turn(turn_context)
+        finally:
+            await self._state.save_changes(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        turn_context.activity.text = text_without_bot_mention(turn_context.activity)
+        await DialogExtensions.run_dialog(self._dialog, turn_context, self._dialog_state)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        """`adaptiveCard/action` is answered here, with a plain dict the adapter sends as is."""
+        if turn_context.activity.name != CARD_ACTION:
+            return await super().on_invoke_activity(turn_context)
+        action = _card_action(turn_context.activity)
+        if action is None:
+            logger.info("card_action.malformed")
+            body = error_invoke_body(400, "BadRequest", "That button didn't send what I expected.")
+            return InvokeResponse(status=int(HTTPStatus.OK), body=body)
+        verb, data = action
+        logger.info("card_action.received verb=%s", safe_field(verb, 64))
+        answer = await self._card_actions.dispatch(turn_context, verb, data)
+        return InvokeResponse(status=int(HTTPStatus.OK), body=answer)

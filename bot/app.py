@@ -1,0 +1,166 @@
+"""The composition root: `create_app(settings) -> web.Application`, and nothing at import.
+
+Everything the bot shares is built once per app in one `cleanup_ctx` and closed with it: one
+`aiohttp.ClientSession`, the on-behalf-of token provider (msal), the Partner Center client and
+service, the pending changes, bot state, the adapter and `ReferralBot` with its dialogs. Tests
+and the demo swap parts through keyword overrides, never through module globals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import partial
+
+import aiohttp
+from aiohttp import web
+from botbuilder.core import MemoryStorage, PrivateConversationState, StatePropertyAccessor, Storage
+from botbuilder.dialogs import Dialog
+
+from bot.activity_handler import CardActionDispatcher, ReferralBot
+from bot.adapter import ReferralAdapter
+from bot.auth.obo import OboTokenProvider
+from bot.auth.token_cache import EncryptedTokenCacheStore, MemoryTokenCacheStore, TokenCacheStore
+from bot.card_actions import CardActions
+from bot.identity.dev_sso import DevSsoAssertions
+from bot.identity.no_sign_in import NoSignInAssertions
+from bot.partner_center.client import ReferralsClient
+from bot.routes import ADAPTER, BOT, add_routes
+from bot.services.referrals import PartnerCenterReferrals
+from bot.settings import Mode, Settings
+from bot.state.pending_changes import MemoryPendingChanges
+from bot.turn_errors import make_on_turn_error
+from dialogs.main_dialog import MainDialog
+from dialogs.ports import Clock, DialogServices, UserAssertions
+
+logger = logging.getLogger(__name__)
+
+DialogFactory = Callable[[DialogServices, StatePropertyAccessor], Dialog]
+CardActionsFactory = Callable[[DialogServices], CardActionDispatcher]
+AssertionsFactory = Callable[[aiohttp.ClientSession, Settings], UserAssertions]
+
+SETTINGS = web.AppKey("settings", Settings)
+HTTP_SESSION = web.AppKey("http_session", aiohttp.ClientSession)
+TOKENS = web.AppKey("tokens", OboTokenProvider)
+SERVICES = web.AppKey("services", DialogServices)
+STATE = web.AppKey("private_conversation_state", PrivateConversationState)
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What tests and the demo may swap; None = the production choice for the settings."""
+
+    root_dialog: DialogFactory | None = None
+    card_actions: CardActionsFactory | None = None
+    assertions: AssertionsFactory | None = None
+    clock: Clock | None = None
+    storage: Storage | None = None
+    token_store: TokenCacheStore | None = None
+
+
+def create_app(
+    settings: Settings,
+    *,
+    root_dialog: DialogFactory | None = None,
+    card_actions: CardActionsFactory | None = None,
+    assertions: AssertionsFactory | None = None,
+    clock: Clock | None = None,
+    storage: Storage | None = None,
+    token_store: TokenCacheStore | None = None,
+) -> web.Application:
+    overrides = Overrides(root_dialog, card_actions, assertions, clock, storage, token_store)
+    app = web.Application()
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(partial(_runtime, overrides))
+    add_routes(app)
+    return app
+
+
+def default_assertions(session: aiohttp.ClientSession, settings: Settings) -> UserAssertions:
+    """Demo: the identity emulator's developer grant. Production: Teams SSO (issue 5)."""
+    if settings.mode is Mode.DEMO:
+        identity = settings.identity
+        return DevSsoAssertions(
+            session,
+            identity_url=identity.authority_host,
+            client_id=identity.client_id,
+            ca_file=identity.ca_file,
+        )
+    return NoSignInAssertions()
+
+
+def default_root_dialog(services: DialogServices, memory: StatePropertyAccessor) -> Dialog:
+    return MainDialog(services, memory)
+
+
+def default_card_actions(services: DialogServices) -> CardActionDispatcher:
+    return CardActions(services)
+
+
+def _token_store(settings: Settings, overrides: Overrides) -> TokenCacheStore:
+    if overrides.token_store is not None:
+        return overrides.token_store
+    key = settings.identity.token_cache_key
+    if key.get_secret_value():
+        return EncryptedTokenCacheStore(MemoryTokenCacheStore(), key)
+    return MemoryTokenCacheStore()
+
+
+def _services(
+    settings: Settings,
+    session: aiohttp.ClientSession,
+    tokens: OboTokenProvider,
+    overrides: Overrides,
+) -> DialogServices:
+    client = ReferralsClient(session, settings.partner_center, tokens)
+    make_assertions = overrides.assertions or default_assertions
+    return DialogServices(
+        referrals=PartnerCenterReferrals(client),
+        pending=MemoryPendingChanges(),
+        clock=overrides.clock or SystemClock(),
+        assertions=make_assertions(session, settings),
+        portal_url=settings.partner_center.portal_url,
+        pending_ttl=timedelta(minutes=settings.pending_ttl_minutes),
+    )
+
+
+def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrides) -> None:
+    settings = app[SETTINGS]
+    state = PrivateConversationState(overrides.storage or MemoryStorage())
+    dialog_state = state.create_property("DialogState")
+    memory = state.create_property("SellerMemory")
+    authenticate = not settings.dangerously_allow_unauthenticated
+    if not authenticate:
+        logger.warning("bot.auth.disabled: accepting unauthenticated activities (demo, loopback)")
+    adapter = ReferralAdapter.from_settings(settings.bot, authenticate=authenticate)
+    adapter.on_turn_error = make_on_turn_error(state, dialog_state)
+    make_dialog = overrides.root_dialog or default_root_dialog
+    make_card_actions = overrides.card_actions or default_card_actions
+    app[STATE] = state
+    app[ADAPTER] = adapter
+    app[BOT] = ReferralBot(
+        state=state,
+        dialog_state=dialog_state,
+        dialog=make_dialog(services, memory),
+        card_actions=make_card_actions(services),
+    )
+
+
+async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    async with aiohttp.ClientSession() as session:
+        tokens = OboTokenProvider(settings.identity, _token_store(settings, overrides))
+        try:
+            services = _services(settings, session, tokens, overrides)
+            app[HTTP_SESSION], app[TOKENS], app[SERVICES] = session, tokens, services
+            _wire_bot(app, services, overrides)
+            yield
+        finally:
+            await tokens.aclose()

@@ -1,0 +1,104 @@
+"""Make untrusted text inert before it goes on a card.
+
+Deal names, customers, notes, member names and reasons come from Partner Center and from other
+people. In a TextBlock (and a FactSet) Teams renders a markdown subset, `{{DATE()}}` functions and
+`<at>` mentions, so a deal named `[Refund](https://evil.example)` would otherwise become a link.
+`inert()` escapes every markdown character, `plain()` is for places that render no markdown
+(button titles). Both strip control and bidi-override characters, replace angle brackets, break
+`{{` and `scheme://`, and cap the text by its size in the card's JSON, so one long note can
+never push a card over Teams' 28 KB limit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+ELLIPSIS = "…"
+
+# Control characters; bidi embeddings, overrides, isolates and marks (they can make "won" read
+# as "now", as in Trojan Source); byte-order and annotation marks; lone surrogates; private use.
+_HIDDEN = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]"
+)
+_MARKDOWN = str.maketrans({char: f"\\{char}" for char in "\\`*_~[]()#|&!<>{}"})
+_RAW_PER_BYTE = 4  # raw characters read per byte shown: plenty for text, drops hostile padding
+_LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+_WWW = re.compile(r"(?i)(www)\.")
+_BRACES = re.compile(r"([{}])(?=[{}])")
+_LIST_MARKER = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
+
+
+def inert(text: str | None, *, limit: int, multiline: bool = False) -> str:
+    """Text for a TextBlock or Fact: no markdown, link, mention or control character survives."""
+    return shorten(text, limit=limit, multiline=multiline)[0]
+
+
+def plain(text: str | None, *, limit: int) -> str:
+    """Text for places without markdown (button titles): cleaned and capped, nothing escaped."""
+    text = text or ""
+    window = text[: limit * _RAW_PER_BYTE]
+    cleaned = _clean(window, multiline=False).replace("://", ": //")
+    return _fit(cleaned, limit, lambda part: part, cut=len(window) < len(text))[0]
+
+
+def shorten(text: str | None, *, limit: int, multiline: bool = False) -> tuple[str, bool]:
+    """`inert()` plus whether the text had to be cut, so the card can say so."""
+    text = text or ""
+    window = text[: limit * _RAW_PER_BYTE]
+    cleaned = _clean(window, multiline=multiline)
+    return _fit(cleaned, limit, _escape, cut=len(window) < len(text))
+
+
+def json_size(value: object) -> int:
+    """Bytes on the wire: ASCII-escaped JSON, the larger of the encodings Teams may receive."""
+    return len(json.dumps(value).encode("ascii"))
+
+
+def _clean(text: str, *, multiline: bool) -> str:
+    text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
+    text = _HIDDEN.sub("", text)
+    text = text.replace("<", "‹").replace(">", "›")
+    text = _BRACES.sub(r"\1 ", text)
+    if not multiline:
+        return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+    lines = (_SPACES.sub(" ", line).rstrip() for line in text.split("\n"))
+    return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _escape(text: str) -> str:
+    escaped = text.translate(_MARKDOWN)
+    escaped = escaped.replace("://", "\\://")
+    escaped = _WWW.sub(r"\1\\.", escaped)
+    return _LIST_MARKER.sub(_escape_marker, escaped)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    indent, marker = match.groups()
+    if marker[0].isdigit():
+        return f"{indent}{marker[:-1]}\\{marker[-1]}"
+    return f"{indent}\\{marker}"
+
+
+def _fit(text: str, limit: int, render: Callable[[str], str], *, cut: bool) -> tuple[str, bool]:
+    """The longest prefix of `text` whose rendering (plus an ellipsis) fits `limit` JSON bytes.
+    `cut`: the raw text was already cut before cleaning, so it must end in an ellipsis."""
+    whole = render(text)
+    if not cut and _size(whole) <= limit:
+        return whole, False
+    low, high = 0, min(len(text), limit)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _size(render(text[:middle].rstrip()) + ELLIPSIS) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return render(text[:low].rstrip()) + ELLIPSIS, True
+
+
+def _size(text: str) -> int:
+    return json_size(text) - 2  # without the quotes

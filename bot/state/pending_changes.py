@@ -1,0 +1,119 @@
+"""MemoryPendingChanges: the PendingChanges port for one bot process.
+
+A pending change is single use: `claim` is a compare-and-set PENDING -> CLAIMED under one
+asyncio.Lock, so however many Confirm clicks, devices or redelivered invokes race, exactly one
+caller gets CLAIMED and applies it. Only the proposer may claim or cancel. Whoever holds the
+claim ends it with `finish` (APPLIED, back to PENDING when the write surely did not happen,
+CANCELLED, or SUPERSEDED by a fresh proposal).
+
+Memory is bounded: expired entries are dropped on every write, and past `max_entries` the
+entries closest to expiry go first (claimed ones last). A dropped entry reads as NOT_FOUND, which
+the card actions explain as "expired, ask again". Issue 6 adds durable stores behind the same
+Protocol (`tests/unit/state/test_pending_changes_contract.py` is their shared contract).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime
+
+from dialogs.ports import ClaimOutcome, PendingChange, PendingState
+
+_SETTLED = {
+    PendingState.APPLIED: ClaimOutcome.ALREADY_APPLIED,
+    PendingState.CLAIMED: ClaimOutcome.IN_PROGRESS,
+    PendingState.CANCELLED: ClaimOutcome.CANCELLED,
+    PendingState.SUPERSEDED: ClaimOutcome.EXPIRED,  # its state tells the caller why
+}
+_FINISHED = frozenset(
+    {
+        PendingState.APPLIED,
+        PendingState.PENDING,
+        PendingState.CANCELLED,
+        PendingState.SUPERSEDED,
+    }
+)
+
+
+def refusal(change: PendingChange, user_id: str) -> ClaimOutcome | None:
+    """Why `user_id` may not act on `change` whatever the time (None: they may)."""
+    if change.proposer_id != user_id:
+        return ClaimOutcome.NOT_PROPOSER
+    return _SETTLED.get(change.state)
+
+
+class MemoryPendingChanges:
+    """Implements `dialogs.ports.PendingChanges` in memory (single process, lost on restart)."""
+
+    def __init__(self, *, max_entries: int = 10_000) -> None:
+        if max_entries < 1:
+            raise ValueError("max_entries must be at least 1")
+        self._changes: dict[str, PendingChange] = {}
+        self._lock = asyncio.Lock()
+        self._max_entries = max_entries
+
+    async def put(self, change: PendingChange) -> None:
+        async with self._lock:
+            self._changes[change.id] = change
+            self._prune(now=change.created_at, keep=change.id)
+
+    async def get(self, change_id: str) -> PendingChange | None:
+        return self._changes.get(change_id)
+
+    async def claim(
+        self, change_id: str, *, user_id: str, now: datetime
+    ) -> tuple[ClaimOutcome, PendingChange | None]:
+        async with self._lock:
+            change = self._changes.get(change_id)
+            if change is None:
+                return ClaimOutcome.NOT_FOUND, None
+            refused = refusal(change, user_id)
+            if refused is not None:
+                return refused, change
+            if now >= change.expires_at:
+                return ClaimOutcome.EXPIRED, change
+            claimed = replace(change, state=PendingState.CLAIMED)
+            self._changes[change_id] = claimed
+            return ClaimOutcome.CLAIMED, claimed
+
+    async def finish(self, change_id: str, state: PendingState) -> None:
+        """Ends a claim; a change that is not CLAIMED (any more) is left as it is."""
+        if state not in _FINISHED:
+            raise ValueError(f"a claim cannot finish as {state}")
+        async with self._lock:
+            change = self._changes.get(change_id)
+            if change is not None and change.state is PendingState.CLAIMED:
+                self._changes[change_id] = replace(change, state=state)
+
+    async def cancel(self, change_id: str, *, user_id: str) -> ClaimOutcome:
+        """CANCELLED when it is (now or already) cancelled; otherwise why it was not."""
+        async with self._lock:
+            change = self._changes.get(change_id)
+            if change is None:
+                return ClaimOutcome.NOT_FOUND
+            refused = refusal(change, user_id)
+            if refused is not None:
+                return refused
+            self._changes[change_id] = replace(change, state=PendingState.CANCELLED)
+            return ClaimOutcome.CANCELLED
+
+    def __len__(self) -> int:
+        return len(self._changes)
+
+    def _prune(self, *, now: datetime, keep: str) -> None:
+        expired = [
+            key
+            for key, change in self._changes.items()
+            if change.expires_at <= now and change.state is not PendingState.CLAIMED
+        ]
+        for key in expired:
+            del self._changes[key]
+        excess = len(self._changes) - self._max_entries
+        if excess > 0:
+            by_urgency = sorted(
+                (item for item in self._changes.items() if item[0] != keep),
+                key=lambda item: (item[1].state is PendingState.CLAIMED, item[1].expires_at),
+            )
+            for key, _ in by_urgency[:excess]:
+                del self._changes[key]

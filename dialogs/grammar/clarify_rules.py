@@ -1,0 +1,44 @@
+"""Phrasings understood well enough to know that guessing would be wrong: the parser asks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dialogs.grammar import messages
+from dialogs.grammar.commands import ParseFailure, ReferralRef
+from dialogs.grammar.patterns import Bindings, Pattern
+from dialogs.grammar.templates import compile_all
+
+Ask = Callable[[Bindings], ParseFailure]
+
+# "close 123": won or lost?
+CLOSE_WITHOUT_OUTCOME = ("(close|close out) {ref}",)
+# "push it back a week": from the old close date, which the grammar does not know.
+SHIFT_BY = (
+    "<move> [{ref}] [(out|back|forward|ahead|up)] by {duration}",
+    "<move> {ref} (out|back|forward|ahead|up) [by] {duration}",
+    "<move> [the] <cd> [<of> {ref}] [(out|back|forward|ahead|up)] by {duration}",
+    "<move> [the] <cd> [<of> {ref}] (out|back|forward|ahead|up) [by] {duration}",
+)
+
+
+def _which_outcome(bindings: Bindings) -> ParseFailure:
+    ref = bindings.take("ref", ReferralRef)
+    return ParseFailure(
+        messages.close_without_outcome(ref), f"close {messages.as_typed(ref)} as won"
+    )
+
+
+def _shift_by(bindings: Bindings) -> ParseFailure:
+    ref = bindings.maybe("ref", ReferralRef) or ReferralRef.last()
+    return ParseFailure(messages.SHIFT_BY, f"push {messages.as_typed(ref)} to end of next month")
+
+
+def _rules(templates: tuple[str, ...], ask: Ask) -> tuple[tuple[Pattern, Ask], ...]:
+    return tuple((pattern, ask) for pattern in compile_all(templates))
+
+
+CLARIFY_RULES: tuple[tuple[Pattern, Ask], ...] = (
+    *_rules(CLOSE_WITHOUT_OUTCOME, _which_outcome),
+    *_rules(SHIFT_BY, _shift_by),
+)

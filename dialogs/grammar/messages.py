@@ -1,0 +1,55 @@
+"""Every sentence the grammar says to a seller, in one place (dialogs add "Did you mean …")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from dialogs.grammar.commands import ReferralRef, RefKind
+from dialogs.grammar.problems import shorten
+
+EMPTY = "I didn't catch any words there. Say help to see what I can do."
+TOO_LONG = "That message is too long for me; please send one change at a time."
+TWO_REFERRALS = (
+    "That message mentions more than one referral; please change one referral per message."
+)
+SHIFT_BY = (
+    "I can't move a close date by a number of days or weeks yet; please tell me the new date."
+)
+_FIELD_LABELS: Mapping[str, str] = {
+    "outcome": "outcomes",
+    "reason": "reasons",
+    "deal_value": "deal values",
+    "close_date": "close dates",
+    "note": "notes",
+    "sales_stage": "sales stages",
+    "deal_name": "deal names",
+    "external_reference_id": "CRM ids",
+}
+CONFLICTING_FIELDS = tuple(_FIELD_LABELS)
+
+
+def not_understood(text: str) -> str:
+    return f"Sorry, I didn't understand “{shorten(text)}”. Say help to see what I can do."
+
+
+def conflicting(field: str) -> str:
+    label = _FIELD_LABELS.get(field, field)
+    return f"That message asks for two different {label}; which one do you mean?"
+
+
+def close_without_outcome(ref: ReferralRef) -> str:
+    return f"Should I close {describe(ref)} as won or as lost?"
+
+
+def describe(ref: ReferralRef) -> str:
+    """How the seller referred to it, for echoing back ("referral 123", "Contoso", "it")."""
+    if ref.kind is RefKind.LAST:
+        return "it"
+    if ref.kind is RefKind.ID:
+        return f"referral {ref.text}"
+    return ref.text
+
+
+def as_typed(ref: ReferralRef) -> str:
+    """The reference as a seller would type it again in a suggested command."""
+    return "it" if ref.kind is RefKind.LAST else ref.text

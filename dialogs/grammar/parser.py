@@ -1,0 +1,201 @@
+"""parse_command: a seller's message -> a Command. Pure, and never raises on any input.
+
+Order of readings: help, cancel, more, lists and questions; then one change; then phrasings
+that need a question back ("close 123": won or lost?); then "show …"; then several changes
+joined by "and". A message nobody understands gets a "did you mean …" when a corrected
+spelling is understood.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from dialogs.grammar import messages
+from dialogs.grammar.clarify_rules import CLARIFY_RULES
+from dialogs.grammar.commands import (
+    Command,
+    Help,
+    ParseFailure,
+    ReferralRef,
+    RefKind,
+    ShowReferral,
+    UpdateReferral,
+)
+from dialogs.grammar.compound import SEPARATORS, combine, parse_clauses
+from dialogs.grammar.messages import not_understood
+from dialogs.grammar.normalize import DEFAULT_BOT_NAMES, normalize
+from dialogs.grammar.patterns import Subject, match
+from dialogs.grammar.problems import Problem
+from dialogs.grammar.read_rules import READ_RULES, SHOW_RULES
+from dialogs.grammar.slots import make_slots
+from dialogs.grammar.suggest import is_near_miss, suggest_correction
+from dialogs.grammar.tokens import Token, tokenize
+from dialogs.grammar.update_rules import (
+    UPDATE_PATTERNS,
+    Clause,
+    clause_from,
+)
+from dialogs.grammar.vocabulary import LEADING_FILLERS, TRAILING_FILLERS
+
+MAX_CHARACTERS = 4000
+
+
+def parse_command(
+    text: str, *, today: date, bot_names: Sequence[str] = DEFAULT_BOT_NAMES
+) -> Command:
+    """`today` is the seller's calendar day (their time zone); relative dates count from it."""
+    if len(text) > 4 * MAX_CHARACTERS:
+        return ParseFailure(messages.TOO_LONG)
+    cleaned = normalize(text, bot_names=bot_names)
+    if len(cleaned) > MAX_CHARACTERS:
+        return ParseFailure(messages.TOO_LONG)
+    words = _trim_punctuation(tokenize(cleaned))
+    if not words:
+        return Help() if "?" in cleaned else ParseFailure(messages.EMPTY)
+    problems: list[Problem] = []
+    command = _understand(cleaned, words, today, problems)
+    if command is not None and not _names_a_mistyped_word(command):
+        return command
+    suggestion = suggest_correction(cleaned, words, _Understood(today))
+    if command is not None:
+        return command if suggestion is None else ParseFailure(not_understood(cleaned), suggestion)
+    specific = [problem for problem in problems if problem.specific]
+    return ParseFailure(specific[0].reason if specific else not_understood(cleaned), suggestion)
+
+
+class _Understood:
+    """Does a corrected message read as a command? (The check behind "did you mean".)"""
+
+    def __init__(self, today: date) -> None:
+        self._today = today
+
+    def __call__(self, text: str) -> bool:
+        words = _trim_punctuation(tokenize(text))
+        return bool(words) and _understand(text, words, self._today, []) is not None
+
+
+def _names_a_mistyped_word(command: Command) -> bool:
+    """ "makr 123 won" reads as a referral called "makr 123"; offer "mark 123 won" instead."""
+    if not isinstance(command, UpdateReferral | ShowReferral):
+        return False
+    ref = command.ref
+    return ref.kind is RefKind.NAME and is_near_miss(ref.text.split()[0])
+
+
+def _understand(
+    text: str, words: tuple[Token, ...], today: date, problems: list[Problem]
+) -> Command | None:
+    reader = _Reader(text, today, problems, last_word=words[-1])
+    for variant in _variants(words):
+        command = reader.whole(variant)
+        if isinstance(command, UpdateReferral) and _may_hide_changes(command):
+            clauses = parse_clauses(variant, reader.clause)
+            return combine(clauses) if clauses is not None else command
+        if command is not None:
+            return command
+    for variant in _variants(words):
+        clauses = parse_clauses(variant, reader.clause)
+        if clauses is not None:
+            return combine(clauses)
+    return None
+
+
+def _may_hide_changes(command: UpdateReferral) -> bool:
+    """A name or reason running over "and" may have swallowed further changes.
+
+    Notes are exempt: a note is the rest of the message, whatever it says.
+    """
+    ref_name = command.ref.text if command.ref.kind is RefKind.NAME else None
+    texts = (ref_name, command.intent.reason, command.intent.deal_name)
+    return any(
+        text is not None and not SEPARATORS.isdisjoint(_separator_words(text)) for text in texts
+    )
+
+
+def _separator_words(text: str) -> set[str]:
+    return {token.folded for token in tokenize(text)}
+
+
+class _Reader:
+    """Matches rule tables against token views of one message."""
+
+    def __init__(self, text: str, today: date, problems: list[Problem], last_word: Token):
+        self._text = text
+        self._slots = make_slots(today)
+        self._problems = problems
+        self._last_word = last_word
+
+    def whole(self, tokens: tuple[Token, ...]) -> Command | None:
+        subject = self._subject(tokens)
+        for pattern, build in READ_RULES:
+            bindings = match(pattern, subject)
+            command = build(bindings) if bindings is not None else None
+            if command is not None:
+                return command
+        clause = self._clause(subject)
+        if clause is not None:
+            return UpdateReferral(clause.ref or ReferralRef.last(), clause.intent)
+        for pattern, ask in CLARIFY_RULES:
+            bindings = match(pattern, subject)
+            if bindings is not None:
+                return ask(bindings)
+        for pattern, build in SHOW_RULES:
+            bindings = match(pattern, subject)
+            command = build(bindings) if bindings is not None else None
+            if command is not None:
+                return command
+        return None
+
+    def clause(self, tokens: tuple[Token, ...]) -> Clause | None:
+        return self._clause(self._subject(tokens)) if tokens else None
+
+    def _clause(self, subject: Subject) -> Clause | None:
+        for pattern in UPDATE_PATTERNS:
+            bindings = match(pattern, subject)
+            if bindings is not None:
+                return clause_from(bindings)
+        return None
+
+    def _subject(self, tokens: tuple[Token, ...]) -> Subject:
+        """Text slots that reach the message's end keep its final punctuation ("booked.")."""
+        end = len(self._text) if tokens and tokens[-1] == self._last_word else tokens[-1].end
+        return Subject(tokens, self._text, end, self._slots, self._problems)
+
+
+def _variants(words: tuple[Token, ...]) -> Iterator[tuple[Token, ...]]:
+    """The message as typed, then without politeness ("please", "thanks", "hi,")."""
+    yield words
+    trimmed = _trim_fillers(words)
+    if trimmed and trimmed != words:
+        yield trimmed
+
+
+def _trim_fillers(words: tuple[Token, ...]) -> tuple[Token, ...]:
+    changed = True
+    while changed and words:
+        changed = False
+        for filler in LEADING_FILLERS:
+            if _starts_with(words, filler) and len(words) > len(filler):
+                words, changed = _trim_punctuation(words[len(filler) :]), True
+        for filler in TRAILING_FILLERS:
+            if _ends_with(words, filler) and len(words) > len(filler):
+                words, changed = _trim_punctuation(words[: -len(filler)]), True
+    return words
+
+
+def _starts_with(words: tuple[Token, ...], phrase: tuple[str, ...]) -> bool:
+    return tuple(token.folded for token in words[: len(phrase)]) == phrase
+
+
+def _ends_with(words: tuple[Token, ...], phrase: tuple[str, ...]) -> bool:
+    return tuple(token.folded for token in words[-len(phrase) :]) == phrase
+
+
+def _trim_punctuation(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    start, end = 0, len(tokens)
+    while start < end and tokens[start].is_punctuation and tokens[start].text != "#":
+        start += 1
+    while end > start and tokens[end - 1].is_punctuation:
+        end -= 1
+    return tokens[start:end]

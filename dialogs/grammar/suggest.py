@@ -1,0 +1,91 @@
+""" "Did you mean …": correct unknown words towards the grammar's own vocabulary (rapidfuzz).
+
+A correction is only offered if the corrected message is understood, so a customer name is
+never "corrected" into a command word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from dialogs.grammar.calendar_words import MONTHS, NUMBER_WORDS, UNITS, WEEKDAYS
+from dialogs.grammar.clarify_rules import CLARIFY_RULES
+from dialogs.grammar.read_rules import READ_RULES, SHOW_RULES
+from dialogs.grammar.tokens import Token
+from dialogs.grammar.update_rules import UPDATE_PATTERNS
+from dialogs.grammar.vocabulary import HELP_TOPICS, OUTCOMES, STAGES, word_set
+
+MIN_SIMILARITY = 0.7
+MAX_CANDIDATES = 6
+_DATE_WORDS = "today tomorrow next this end start beginning quarter week month year in from now"
+
+
+def _vocabulary() -> tuple[str, ...]:
+    words: set[str] = set(_DATE_WORDS.split())
+    rules = (*READ_RULES, *SHOW_RULES, *CLARIFY_RULES)
+    for pattern in (*UPDATE_PATTERNS, *(pattern for pattern, _ in rules)):
+        words.update(pattern.words)
+    for table in (OUTCOMES, STAGES, MONTHS, WEEKDAYS, NUMBER_WORDS, UNITS):
+        words.update(word for phrase in table for word in phrase.split())
+    words.update(word for phrases in HELP_TOPICS.values() for p in phrases for word in p.split())
+    return tuple(
+        sorted(word for word in words if len(word) >= 3 and word.replace("'", "").isalpha())
+    )
+
+
+VOCABULARY: tuple[str, ...] = _vocabulary()
+# Everyday words are never "corrected" into ours ("there" is not a typo for "three").
+_EVERYDAY = word_set(
+    "not but our you your are was were has had can did its all one there here they them then "
+    "than that with have what when where who why how just very much many some also been being "
+    "will would could should does done dont don't isn't wasn't aren't their these those"
+)
+_KNOWN = frozenset(VOCABULARY) | _EVERYDAY
+
+
+def suggest_correction(
+    text: str, tokens: tuple[Token, ...], understood: Callable[[str], bool]
+) -> str | None:
+    """The message with its unknown words corrected, if that message is understood."""
+    fixes = list(_fixes(tokens))[:MAX_CANDIDATES]
+    attempts = [[fix] for fix in fixes] + ([fixes] if len(fixes) > 1 else [])
+    for attempt in attempts:
+        corrected = _apply(text, attempt)
+        if understood(corrected):
+            return corrected.rstrip(" .!?")
+    return None
+
+
+def is_near_miss(word: str) -> bool:
+    """An unknown word close to one of ours ("makr"): a name starting so may be a typo."""
+    return _best_fix(word.casefold()) is not None
+
+
+def _best_fix(word: str) -> str | None:
+    if len(word) < 3 or word in _KNOWN or not word.replace("'", "").isalpha():
+        return None
+    found = process.extract(
+        word, VOCABULARY, scorer=OSA.normalized_similarity, score_cutoff=MIN_SIMILARITY, limit=8
+    )
+    if not found:
+        return None
+    top = max(score for _, score, _ in found)
+    closest = [candidate for candidate, score, _ in found if score == top]
+    # "makr" is "mark" with two letters swapped rather than "make" with one changed.
+    return min(closest, key=lambda candidate: (sorted(candidate) != sorted(word), candidate))
+
+
+def _fixes(tokens: tuple[Token, ...]) -> Iterator[tuple[Token, str]]:
+    for token in tokens:
+        fix = _best_fix(token.folded)
+        if fix is not None:
+            yield token, fix
+
+
+def _apply(text: str, fixes: list[tuple[Token, str]]) -> str:
+    for token, word in sorted(fixes, key=lambda fix: -fix[0].start):
+        text = text[: token.start] + word + text[token.end :]
+    return text

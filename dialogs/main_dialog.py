@@ -1,0 +1,114 @@
+"""The root dialog: understand the seller's message and route it to the right child dialog.
+
+It is also the one boundary for the errors of `bot.domain.errors`: whatever step fails (not
+found aside, which the resolver answers itself), the seller gets a friendly sentence from
+`replies`, the dialog stack is cleared, and nothing was changed. Other exceptions are faults and
+go to the adapter's on_turn_error.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import StatePropertyAccessor
+from botbuilder.dialogs import (
+    DialogContext,
+    DialogTurnResult,
+    DialogTurnStatus,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+from botbuilder.schema import ActivityTypes
+
+from bot.cards.help import render_help_card
+from bot.domain.errors import ReferralBotError
+from dialogs import replies
+from dialogs.grammar.commands import (
+    Cancel,
+    Help,
+    ListReferrals,
+    ParseFailure,
+    ShowMore,
+    ShowReferral,
+    UpdateReferral,
+)
+from dialogs.interruptions import CancelAndHelpDialog
+from dialogs.outbox import say, show_card
+from dialogs.ports import DialogServices
+from dialogs.referral_lists import show_list, show_more
+from dialogs.seller_memory import SellerMemory
+from dialogs.show_referral_dialog import ShowReferralDialog
+from dialogs.understanding import understand
+from dialogs.update_referral_dialog import UpdateReferralDialog
+
+_LOG = logging.getLogger(__name__)
+_FLOW = "MainDialog.flow"
+
+
+class MainDialog(CancelAndHelpDialog):
+    """`memory` is a per-(conversation, user) accessor, from PrivateConversationState."""
+
+    def __init__(self, services: DialogServices, memory: StatePropertyAccessor) -> None:
+        super().__init__(MainDialog.__name__, services)
+        self._memory = SellerMemory(memory)
+        self.add_dialog(ShowReferralDialog(services, self._memory))
+        self.add_dialog(UpdateReferralDialog(services, self._memory))
+        self.add_dialog(WaterfallDialog(_FLOW, [self._understand_step, self._done_step]))
+        self.initial_dialog_id = _FLOW
+
+    async def on_begin_dialog(self, inner_dc: DialogContext, options: Any) -> DialogTurnResult:
+        try:
+            result: DialogTurnResult = await super().on_begin_dialog(inner_dc, options)
+        except ReferralBotError as error:
+            return await self._failed(inner_dc, error)
+        return result
+
+    async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
+        try:
+            if self._is_new_request(inner_dc):
+                # A change or a list can't answer any of our questions: the seller moved on.
+                await inner_dc.cancel_all_dialogs()
+                return await inner_dc.begin_dialog(self.initial_dialog_id)
+            return await super().on_continue_dialog(inner_dc)
+        except ReferralBotError as error:
+            return await self._failed(inner_dc, error)
+
+    def _is_new_request(self, inner_dc: DialogContext) -> bool:
+        activity = inner_dc.context.activity
+        if activity.type != ActivityTypes.message or not activity.text:
+            return False
+        command = understand(activity, self.services.clock)
+        return isinstance(command, UpdateReferral | ListReferrals)
+
+    async def _failed(self, inner_dc: DialogContext, error: ReferralBotError) -> DialogTurnResult:
+        _LOG.info("dialog stopped: %s", type(error).__name__)
+        await say(inner_dc.context, replies.service_error(error))
+        await inner_dc.cancel_all_dialogs()
+        return DialogTurnResult(DialogTurnStatus.Complete)
+
+    async def _understand_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        context = step.context
+        if not (context.activity.text or "").strip():
+            await say(context, replies.NOT_UNDERSTOOD_EMPTY)
+            return await step.end_dialog(None)
+        command = understand(context.activity, self.services.clock)
+        match command:
+            case UpdateReferral():
+                return await step.begin_dialog(UpdateReferralDialog.__name__, command)
+            case ShowReferral():
+                return await step.begin_dialog(ShowReferralDialog.__name__, command)
+            case ListReferrals(kind=kind):
+                await show_list(context, self.services, self._memory, kind)
+            case ShowMore():
+                await show_more(context, self.services, self._memory)
+            case Help():
+                await show_card(context, render_help_card(replies.HELP_EXAMPLES))
+            case Cancel():
+                await say(context, replies.NOTHING_TO_CANCEL)
+            case ParseFailure():
+                await say(context, replies.parse_failure(command))
+        return await step.end_dialog(None)
+
+    async def _done_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        return await step.end_dialog(None)

@@ -1,0 +1,26 @@
+"""Send text and cards the same way everywhere: text as markdown, cards as attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import Activity
+
+
+def card_activity(card: dict[str, Any], *, text: str | None = None) -> Activity:
+    activity: Activity = MessageFactory.attachment(CardFactory.adaptive_card(card), text=text)
+    return activity
+
+
+def text_activity(text: str) -> Activity:
+    activity: Activity = MessageFactory.text(text)
+    return activity
+
+
+async def say(context: TurnContext, text: str) -> None:
+    await context.send_activity(text_activity(text))
+
+
+async def show_card(context: TurnContext, card: dict[str, Any]) -> None:
+    await context.send_activity(card_activity(card))

@@ -1,0 +1,154 @@
+"""Every sentence the dialogs say to a seller, in one place, so wording is reviewed together.
+
+Errors are answered from `bot.domain.errors` `user_message`s, never from exception text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.domain.errors import AccessDeniedError, ReferralBotError, TooManyRequestsError
+from dialogs.grammar.commands import ListKind, ParseFailure
+
+CANCELLED = "OK, cancelled — nothing was changed."
+NOTHING_TO_CANCEL = "There's nothing in progress to cancel, so nothing was changed."
+SIGN_IN = (
+    "Please sign in first, so I can work in Partner Center on your behalf. "
+    "Then send your message again."
+)
+ROLES = (
+    "Updating referrals needs one of these Partner Center roles: Referral Admin, Global Admin, "
+    "or Referral User on the referral's team. Your Partner Center admin can give you one."
+)
+NOT_UNDERSTOOD_EMPTY = "I didn't catch that. Type **help** to see what I can do."
+WHICH_REFERRAL = (
+    "Which referral do you mean? Send its id (like 123), the deal name or the customer."
+)
+STILL_WHICH_REFERRAL = (
+    "I still can't tell which referral you mean, so I've stopped here. "
+    "Try again with its id, e.g. **show 123**."
+)
+PICK_ONE = "I found several referrals that match. Which one do you mean?"
+PICK_RETRY = "Please pick one of the buttons, or type its number or its id (or **cancel**)."
+PICK_GAVE_UP = (
+    "I still couldn't tell which one you meant, so I've stopped here — nothing was changed. "
+    "You can always use the referral's id, e.g. **show 123**."
+)
+NO_LIST_YET = "There's no list to continue. Try **my open referrals** or **new leads**."
+END_OF_LIST = "That's all of them — there are no more referrals in that list."
+EMAIL_RETRY = (
+    "That doesn't look like an e-mail address. Please send one like jane.doe@contoso.com "
+    "(or **cancel**)."
+)
+NAME_RETRY = "Please send both a first and a last name, like **Jane Doe** (or **cancel**)."
+LAST_NAME_RETRY = "Please send the last name (or **cancel**)."
+
+LIST_TITLES = {
+    ListKind.MY_OPEN: "Your open referrals",
+    ListKind.NEW_LEADS: "New leads waiting for an answer",
+    ListKind.CLOSING_THIS_MONTH: "Deals closing this month",
+    ListKind.CLOSING_THIS_QUARTER: "Deals closing this quarter",
+}
+EMPTY_LISTS = {
+    ListKind.MY_OPEN: "You have no open referrals right now.",
+    ListKind.NEW_LEADS: "There are no new leads waiting for an answer. 🎉",
+    ListKind.CLOSING_THIS_MONTH: "No open deals are due to close this month.",
+    ListKind.CLOSING_THIS_QUARTER: "No open deals are due to close this quarter.",
+}
+
+_OUTCOMES = "Win, lose, accept or decline"
+_DETAILS = "Change a deal"
+_TEAM = "Who works on it"
+_WHICH = "Say which referral"
+_READ = "Look things up"
+_ANY_TIME = "Any time"
+HELP_EXAMPLES: tuple[tuple[str, str], ...] = (
+    (_OUTCOMES, "mark 123 won"),
+    (_OUTCOMES, "we lost Fabrikam, budget frozen"),
+    (_OUTCOMES, "accept the Northwind lead"),
+    (_OUTCOMES, "decline the Northwind lead: not our area"),
+    (_DETAILS, "set the deal value of 123 to 150k"),
+    (_DETAILS, "push the close date of 123 to next Friday"),
+    (
+        _DETAILS,
+        "set the deal value of Contoso Azure to 150k and push the close date to next Friday",
+    ),
+    (_DETAILS, "note on 123: demo booked"),
+    (_DETAILS, "set stage of 123 to propose"),
+    (_DETAILS, "rename 123 to Contoso Azure Phase 2"),
+    (_DETAILS, "set crm id of 123 to CRM-42"),
+    (_TEAM, "add Jane Doe jane.doe@contoso.com to 4711"),
+    (_TEAM, "remove jane.doe@contoso.com from 4711"),
+    (_WHICH, "show Contoso Azure"),
+    (_WHICH, "show CRM-0001"),
+    (_WHICH, "mark it won (the referral we just talked about)"),
+    (_READ, "show 123"),
+    (_READ, "my open referrals"),
+    (_READ, "new leads"),
+    (_READ, "deals closing this month"),
+    (_READ, "more"),
+    (_ANY_TIME, "help"),
+    (_ANY_TIME, "cancel"),
+)
+
+
+def parse_failure(failure: ParseFailure) -> str:
+    if failure.suggestion:
+        return f"{failure.message} Did you mean **{failure.suggestion}**?"
+    return failure.message
+
+
+def service_error(error: ReferralBotError) -> str:
+    """The sentence for a failed call; throttling also says when to try again."""
+    if isinstance(error, TooManyRequestsError):
+        return f"{error.user_message} Please try again {_retry_hint(error.retry_after)}."
+    if isinstance(error, AccessDeniedError) and "Referral Admin" not in error.user_message:
+        return f"{error.user_message} {ROLES}"
+    return error.user_message
+
+
+def _retry_hint(retry_after: float | None) -> str:
+    if retry_after is None or retry_after <= 0:
+        return "in a minute"
+    if retry_after < 90:
+        return f"in about {_count(max(1, round(retry_after)), 'second')}"
+    return f"in about {_count(round(retry_after / 60), 'minute')}"
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+
+
+def not_found_id(referral_id: str) -> str:
+    return (
+        f"I can't find referral {referral_id}, or you can't see it in Partner Center. "
+        "Check the id, or say **my open referrals** to see yours."
+    )
+
+
+def not_found_text(text: str, suggestions: Sequence[str] = ()) -> str:
+    found = f"I couldn't find a referral matching “{text}”."
+    if suggestions:
+        names = ", ".join(f"**{name}**" for name in suggestions)
+        return f"{found} Did you mean {names}?"
+    return f"{found} Try its id, or say **my open referrals** to see yours."
+
+
+def change_refused(user_message: str) -> str:
+    return f"{user_message} Nothing was changed."
+
+
+def ask_email(who: str) -> str:
+    return f"What's {who}'s e-mail address?"
+
+
+def ask_full_name(email: str) -> str:
+    return f"What's the first and last name of {email}?"
+
+
+def ask_last_name(first_name: str) -> str:
+    return f"What's {first_name}'s last name?"
+
+
+def pick_prompt(count: int) -> str:
+    return f"{PICK_ONE} Click one, or type its number (1–{count}) or its id."

@@ -1,0 +1,35 @@
+"""Show one referral as a card; it becomes "it" for the seller's next message."""
+
+from __future__ import annotations
+
+from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+
+from bot.cards.referral import render_referral_card
+from bot.domain.referral import Referral, Versioned
+from dialogs.grammar.commands import ShowReferral
+from dialogs.interruptions import CancelAndHelpDialog
+from dialogs.outbox import show_card
+from dialogs.ports import DialogServices
+from dialogs.resolve_referral_dialog import ResolveOptions, ResolveReferralDialog
+from dialogs.seller_memory import SellerMemory
+
+_FLOW = "ShowReferralDialog.flow"
+
+
+class ShowReferralDialog(CancelAndHelpDialog):
+    def __init__(self, services: DialogServices, memory: SellerMemory) -> None:
+        super().__init__(ShowReferralDialog.__name__, services)
+        self.add_dialog(ResolveReferralDialog(services, memory))
+        self.add_dialog(WaterfallDialog(_FLOW, [self._resolve_step, self._show_step]))
+        self.initial_dialog_id = _FLOW
+
+    async def _resolve_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        command: ShowReferral = step.options
+        return await step.begin_dialog(ResolveReferralDialog.__name__, ResolveOptions(command.ref))
+
+    async def _show_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        loaded: Versioned[Referral] | None = step.result
+        if loaded is not None:
+            card = render_referral_card(loaded.value, portal_url=self.services.portal_url)
+            await show_card(step.context, card)
+        return await step.end_dialog(loaded)

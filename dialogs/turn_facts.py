@@ -1,0 +1,91 @@
+"""What a turn's activity says about the seller: who, which tenant, which time zone, where.
+
+Teams puts some of it in places the SDK model does not map (`tenantId` on the conversation,
+`clientInfo` entities), so the lookups are tolerant and never raise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+
+from bot.auth.tokens import UserAssertion
+from bot.domain.errors import SignInRequiredError
+from dialogs import replies
+from dialogs.ports import Clock, DialogServices
+
+_GROUP_CONVERSATIONS = frozenset({"channel", "groupchat"})
+
+
+@dataclass(frozen=True)
+class Seller:
+    user_id: str  # the AAD object id when Teams sends one
+    name: str
+    tenant_id: str
+    conversation_id: str
+    in_group: bool  # a channel or group chat: others see the cards too
+
+
+def seller_of(activity: Activity) -> Seller:
+    sender = activity.from_property
+    conversation = activity.conversation
+    conversation_type = str(getattr(conversation, "conversation_type", None) or "")
+    return Seller(
+        user_id=str(getattr(sender, "aad_object_id", None) or getattr(sender, "id", "") or ""),
+        name=str(getattr(sender, "name", None) or ""),
+        tenant_id=tenant_of(activity),
+        conversation_id=str(getattr(conversation, "id", "") or ""),
+        in_group=conversation_type.casefold() in _GROUP_CONVERSATIONS,
+    )
+
+
+def tenant_of(activity: Activity) -> str:
+    conversation = activity.conversation
+    tenant = getattr(conversation, "tenant_id", None)
+    if not tenant:
+        extra = getattr(conversation, "additional_properties", None) or {}
+        tenant = extra.get("tenantId")
+    if not tenant:
+        tenant = _channel_data_tenant(activity.channel_data)
+    return str(tenant or "")
+
+
+def _channel_data_tenant(channel_data: Any) -> str | None:
+    if isinstance(channel_data, dict):
+        tenant = channel_data.get("tenant")
+        if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
+            return str(tenant["id"])
+    return None
+
+
+def seller_time_zone(activity: Activity) -> tzinfo:
+    """The time zone from Teams' clientInfo entity; UTC when absent or unknown."""
+    for entity in activity.entities or ():
+        if getattr(entity, "type", None) != "clientInfo":
+            continue
+        extra = getattr(entity, "additional_properties", None) or {}
+        name = extra.get("timezone")
+        if isinstance(name, str) and name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                return UTC
+    return UTC
+
+
+def seller_now(activity: Activity, clock: Clock) -> datetime:
+    """'Now' as the seller sees it: relative dates ("tomorrow") mean their calendar day."""
+    return clock.now().astimezone(seller_time_zone(activity))
+
+
+async def require_user(context: TurnContext, services: DialogServices) -> UserAssertion:
+    """The seller's assertion for this turn; never stored in state, asked for every turn."""
+    user = await services.assertions.assertion(context)
+    if user is None:
+        raise SignInRequiredError(replies.SIGN_IN)
+    return user

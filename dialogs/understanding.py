@@ -1,0 +1,32 @@
+"""Turn the seller's message into a Command, with their calendar day as "today"."""
+
+from __future__ import annotations
+
+from botbuilder.schema import Activity
+
+from dialogs.grammar.commands import Command, ReferralRef, ShowReferral, UpdateReferral
+from dialogs.grammar.normalize import normalize
+from dialogs.grammar.parser import parse_command
+from dialogs.ports import Clock
+from dialogs.turn_facts import seller_now
+
+
+def understand(activity: Activity, clock: Clock) -> Command:
+    """Pure apart from the clock; the parser strips a leftover @mention itself."""
+    today = seller_now(activity, clock).date()
+    command: Command = parse_command(activity.text or "", today=today)
+    return command
+
+
+def understand_reference(activity: Activity, clock: Clock) -> ReferralRef | None:
+    """An answer to "which referral?": the grammar reads it as the object of "show"."""
+    command = understand(activity, clock)
+    if not isinstance(command, ShowReferral | UpdateReferral):
+        today = seller_now(activity, clock).date()
+        command = parse_command(f"show {activity.text or ''}", today=today)
+    return command.ref if isinstance(command, ShowReferral | UpdateReferral) else None
+
+
+def clean_answer(text: object) -> str:
+    """An answer to a question, as typed but without a leftover @mention or typography."""
+    return normalize(str(text or ""))

@@ -1,0 +1,75 @@
+"""The seller's 'now', tenant and conversation kind, read tolerantly from Teams activities."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from botbuilder.schema import Activity
+
+from dialogs.turn_facts import seller_now, seller_of, seller_time_zone, tenant_of
+from tests.dialogs.harness import MEGAN_USER, DialogHarness
+from tests.fakes import FakeClock
+from tests.support.activities import channel_thread, make_message
+
+LATE_EVENING_UTC = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("timezone", "expected_day"),
+    [
+        ("Europe/Berlin", "2026-11-26"),  # already Thursday
+        ("America/Los_Angeles", "2026-11-25"),
+        ("UTC", "2026-11-25"),
+        ("Mars/Olympus_Mons", "2026-11-25"),  # unknown: UTC
+        ("", "2026-11-25"),
+    ],
+)
+def test_now_is_in_the_time_zone_teams_sends(timezone: str, expected_day: str) -> None:
+    activity = make_message("hi", timezone=timezone)
+
+    now = seller_now(activity, FakeClock(LATE_EVENING_UTC))
+
+    assert now.date().isoformat() == expected_day
+    assert now == LATE_EVENING_UTC
+
+
+def test_without_client_info_the_time_zone_is_utc() -> None:
+    activity = make_message("hi")
+    activity.entities = []
+
+    assert seller_time_zone(activity) is UTC
+
+
+@pytest.mark.parametrize(
+    ("timezone", "stamp"), [("Europe/Berlin", "[2026-11-26]"), ("UTC", "[2026-11-25]")]
+)
+async def test_a_note_is_stamped_with_the_sellers_own_date(timezone: str, stamp: str) -> None:
+    bot = DialogHarness(clock=FakeClock(LATE_EVENING_UTC))
+
+    card = (await bot.say("note on 123: demo booked", timezone=timezone)).card
+
+    notes = (await bot.stored(card)).operations[0]["value"]
+    assert notes.endswith(f"{stamp} demo booked")
+
+
+def test_the_tenant_comes_from_the_conversation_or_the_channel_data() -> None:
+    activity = make_message("hi", user=MEGAN_USER)
+    assert tenant_of(activity) == MEGAN_USER.tenant_id
+
+    bare = Activity().deserialize(
+        {"type": "message", "conversation": {"id": "c"}, "channelData": {"tenant": {"id": "t-1"}}}
+    )
+    assert tenant_of(bare) == "t-1"
+    assert tenant_of(Activity(type="message")) == ""
+
+
+def test_a_channel_is_a_group_conversation_and_a_personal_chat_is_not() -> None:
+    assert seller_of(make_message("hi", conversation=channel_thread())).in_group
+    assert not seller_of(make_message("hi")).in_group
+
+
+def test_the_seller_is_the_aad_object_id_with_the_display_name() -> None:
+    seller = seller_of(make_message("hi", user=MEGAN_USER))
+
+    assert (seller.user_id, seller.name) == (MEGAN_USER.aad_object_id, "Megan Bowen")

@@ -1,0 +1,208 @@
+"""Run the real bot app over loopback for a test, with a fake Bot Framework connector.
+
+`FakeConnector` is the `serviceUrl` of every activity a test sends: it records what the bot
+posts back (replies, cards) the way Teams' connector would receive them. `BotUnderTest` posts
+Teams-shaped activities to the bot's real `/api/messages` and hands back what the bot sent.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from pydantic import SecretStr
+
+from bot.app import create_app
+from bot.emulator.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET
+from bot.emulator.fixtures import FixtureUser
+from bot.emulator.server import RunningEmulators
+from bot.settings import IdentitySettings, Mode, PartnerCenterSettings, Settings
+from tests.support.activities import (
+    TeamsConversation,
+    TeamsUser,
+    card_invoke_payload,
+    message_payload,
+)
+from tests.support.emulators import SELLER
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+
+
+def demo_settings(running: RunningEmulators, **overrides: Any) -> Settings:
+    """Demo mode on loopback, unauthenticated, wired to the emulators (trusting only their CA)."""
+    values: dict[str, Any] = {
+        "mode": Mode.DEMO,
+        "host": "127.0.0.1",
+        "port": 0,
+        "dangerously_allow_unauthenticated": True,
+        "partner_center": PartnerCenterSettings(
+            base_url=f"{running.referrals_base_url}/v1.0/engagements",
+            attempt_timeout_seconds=5.0,
+            deadline_seconds=10.0,
+        ),
+        "identity": IdentitySettings(
+            authority_host=running.identity_base_url,
+            client_id=DEMO_BOT_APP_ID,
+            client_secret=SecretStr(DEMO_BOT_APP_SECRET),
+            ca_file=running.ca_file,
+        ),
+    }
+    return Settings(**(values | overrides))
+
+
+@dataclass(frozen=True)
+class SentActivity:
+    """One activity the bot posted to the connector."""
+
+    conversation_id: str
+    reply_to_id: str | None
+    body: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return str(self.body.get("text") or "")
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        attachments = self.body.get("attachments") or []
+        return [a["content"] for a in attachments if a.get("contentType") == ADAPTIVE_CARD]
+
+
+@dataclass
+class FakeConnector:
+    """The Bot Framework connector as the bot sees it: records every activity, answers ids."""
+
+    sent: list[SentActivity] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conversation}/activities", self._record)
+        app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._record)
+        app.router.add_put("/v3/conversations/{conversation}/activities/{reply_to}", self._record)
+        return app
+
+    async def _record(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        conversation = request.match_info["conversation"]
+        self.sent.append(SentActivity(conversation, request.match_info.get("reply_to"), body))
+        return web.json_response({"id": f"activity-{next(self._ids)}"})
+
+
+@dataclass(frozen=True)
+class InvokeAnswer:
+    status: int  # the HTTP status of /api/messages
+    body: dict[str, Any]
+
+    @property
+    def card(self) -> dict[str, Any]:
+        """The card that replaces the clicked one (fails the test if it is not a card)."""
+        assert self.body.get("statusCode") == 200, self.body
+        assert self.body.get("type") == ADAPTIVE_CARD, self.body
+        card: dict[str, Any] = self.body["value"]
+        return card
+
+
+class BotUnderTest:
+    """Posts Teams-shaped activities to the running bot and reads what it sent back."""
+
+    def __init__(
+        self, session: aiohttp.ClientSession, bot_url: str, connector_url: str, connector: Any
+    ) -> None:
+        self._session = session
+        self.messages_url = f"{bot_url}/api/messages"
+        self.base_url = bot_url
+        self._connector_url = connector_url
+        self.connector: FakeConnector = connector
+
+    async def post(self, payload: Mapping[str, Any]) -> aiohttp.ClientResponse:
+        body = {**payload, "serviceUrl": self._connector_url}
+        async with self._session.post(self.messages_url, json=body) as response:
+            await response.read()
+            return response
+
+    async def say(
+        self,
+        text: str,
+        *,
+        user: TeamsUser | FixtureUser = SELLER,
+        conversation: TeamsConversation | None = None,
+        mention: bool = False,
+    ) -> list[SentActivity]:
+        """Send a message; returns what the bot sent back during that turn."""
+        before = len(self.connector.sent)
+        payload = message_payload(text, user=user, conversation=conversation, mention=mention)
+        response = await self.post(payload)
+        assert response.status in (200, 201), response.status
+        return self.connector.sent[before:]
+
+    async def click(
+        self,
+        verb: str,
+        data: Mapping[str, Any],
+        *,
+        user: TeamsUser | FixtureUser = SELLER,
+        conversation: TeamsConversation | None = None,
+    ) -> InvokeAnswer:
+        """Click an `Action.Execute` button; returns the invoke response."""
+        payload = card_invoke_payload(verb, data, user=user, conversation=conversation)
+        body = {**payload, "serviceUrl": self._connector_url}
+        async with self._session.post(self.messages_url, json=body) as response:
+            answer = await response.json(content_type=None) if await response.read() else {}
+            return InvokeAnswer(response.status, answer)
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, **overrides: Any) -> AsyncIterator[BotUnderTest]:
+    """The real app (create_app + overrides) and a fake connector, both on 127.0.0.1:0."""
+    connector = FakeConnector()
+    connector_server = TestServer(connector.app(), host="127.0.0.1", port=0)
+    bot_server = TestServer(create_app(settings, **overrides), host="127.0.0.1", port=0)
+    await connector_server.start_server()
+    try:
+        await bot_server.start_server()
+        try:
+            async with aiohttp.ClientSession() as session:
+                yield BotUnderTest(
+                    session,
+                    str(bot_server.make_url("")).rstrip("/"),
+                    str(connector_server.make_url("")).rstrip("/") + "/",
+                    connector,
+                )
+        finally:
+            await bot_server.close()
+    finally:
+        await connector_server.close()
+
+
+def only_card(sent: list[SentActivity]) -> dict[str, Any]:
+    """The one Adaptive Card the bot sent in a turn (fails the test otherwise)."""
+    cards = [card for activity in sent for card in activity.cards]
+    assert len(cards) == 1, [activity.body for activity in sent]
+    return cards[0]
+
+
+def button_data(card: Mapping[str, Any], verb: str) -> dict[str, Any]:
+    """The data of the card's `Action.Execute` button with `verb`."""
+    found = [action for action in _walk(card) if action.get("verb") == verb]
+    assert len(found) == 1, f"no single {verb} button in {card}"
+    data: dict[str, Any] = found[0]["data"]
+    return data
+
+
+def has_button(card: Mapping[str, Any], verb: str) -> bool:
+    return any(action.get("verb") == verb for action in _walk(card))
+
+
+def _walk(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        return [node, *(item for value in node.values() for item in _walk(value))]
+    if isinstance(node, list):
+        return [item for value in node for item in _walk(value)]
+    return []

@@ -1,0 +1,230 @@
+"""Realistic referrals and changes for card tests, built by hand from the emulator's demo seed.
+
+The seed is the emulator's (tests may import it; bot code may not). Changes are written out the
+way the planner produces them: operations, the after-image, and the rows in the seller's words.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import jsonpatch
+
+from bot.cards.confirm_change import render_confirm_card
+from bot.cards.help import render_help_card
+from bot.cards.notice import render_notice_card
+from bot.cards.pick_list import render_pick_list_card
+from bot.cards.referral import render_referral_card
+from bot.cards.referral_list import render_referral_list_card
+from bot.domain.change import FieldChange, ReferralChange
+from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
+from bot.domain.referral import Referral
+from bot.emulator.seed import demo_fixtures
+
+NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+PORTAL_URL = "https://partner.microsoft.com/dashboard/referrals/v2/leads/details"
+
+
+def seed_documents() -> list[dict[str, Any]]:
+    return [copy.deepcopy(document) for document in demo_fixtures(NOW).referrals]
+
+
+def seed_referrals() -> list[Referral]:
+    return [Referral.from_document(document) for document in seed_documents()]
+
+
+def seed_referral(name: str) -> Referral:
+    """By id ("123") or deal name ("Northwind Traders analytics")."""
+    return next(r for r in seed_referrals() if name in (r.id, r.name))
+
+
+def change(
+    referral: Referral,
+    operations: list[dict[str, Any]],
+    fields: list[tuple[str, str, str]],
+    *,
+    intent: ChangeIntent | None = None,
+    warnings: tuple[str, ...] = (),
+    irreversible: bool = False,
+) -> ReferralChange:
+    after = jsonpatch.apply_patch(referral.to_document(), operations)
+    return ReferralChange(
+        referral_id=referral.id,
+        intent=intent or ChangeIntent(),
+        operations=tuple(operations),
+        before=referral,
+        after=Referral.from_document(after),
+        fields=tuple(FieldChange(*row) for row in fields),
+        warnings=warnings,
+        irreversible=irreversible,
+    )
+
+
+def mark_won(referral: Referral | None = None) -> ReferralChange:
+    """'mark 123 won' on the seed's Contoso Azure migration (Active/Accepted)."""
+    return change(
+        referral or seed_referral("123"),
+        [
+            {"op": "replace", "path": "/status", "value": "Closed"},
+            {"op": "replace", "path": "/substatus", "value": "Won"},
+        ],
+        [("Status", "Active (Accepted)", "Won")],
+        intent=ChangeIntent(outcome=Outcome.WON),
+        irreversible=True,
+    )
+
+
+def won_too_early() -> ReferralChange:
+    """Lamna was created two days ago: winning it now loses the deal registration."""
+    return change(
+        seed_referral("Lamna Healthcare Copilot"),
+        [
+            {"op": "replace", "path": "/status", "value": "Closed"},
+            {"op": "replace", "path": "/substatus", "value": "Won"},
+        ],
+        [("Status", "Active (Accepted)", "Won")],
+        intent=ChangeIntent(outcome=Outcome.WON),
+        warnings=(
+            "This referral was created less than 72 hours ago: marking it won now means "
+            "it won't count for deal registration.",
+        ),
+        irreversible=True,
+    )
+
+
+def value_date_and_note() -> ReferralChange:
+    """'set the deal value of Contoso Azure to 150k EUR, close 2026-04-30, note: demo booked'."""
+    return change(
+        seed_referral("123"),
+        [
+            {"op": "replace", "path": "/details/dealValue", "value": 175000},
+            {"op": "replace", "path": "/details/currency", "value": "EUR"},
+            {
+                "op": "replace",
+                "path": "/details/closingDateTime",
+                "value": "2026-04-30T00:00:00Z",
+            },
+            {
+                "op": "replace",
+                "path": "/details/notes",
+                "value": "Landing zone workshop done.\n[10 Mar 2026] Demo booked.",
+            },
+        ],
+        [
+            ("Deal value", "USD 150,000", "EUR 175,000"),
+            ("Close date", "Mon 30 Mar 2026", "Thu 30 Apr 2026"),
+            (
+                "Notes",
+                "Landing zone workshop done.",
+                "…Landing zone workshop done.\n[10 Mar 2026] Demo booked.",
+            ),
+        ],
+        intent=ChangeIntent(
+            deal_value=Money(Decimal(175000), "EUR"),
+            close_date=NOW.date().replace(month=4, day=30),
+            note=NoteEdit("Demo booked."),
+        ),
+    )
+
+
+def add_member() -> ReferralChange:
+    """'add Jane Doe jane.doe@contoso.com to 4711'."""
+    member = {"firstName": "Jane", "lastName": "Doe", "email": "jane.doe@contoso.com"}
+    return change(
+        seed_referral("4711"),
+        [{"op": "add", "path": "/team/-", "value": member}],
+        [
+            (
+                "Team",
+                "Megan Bowen, Alex Wilber",
+                "Megan Bowen, Alex Wilber, Jane Doe <jane.doe@contoso.com>",
+            )
+        ],
+        intent=ChangeIntent(add_members=(MemberSpec("jane.doe@contoso.com", "Jane", "Doe"),)),
+    )
+
+
+ALL_CHANGES = (mark_won, won_too_early, value_date_and_note, add_member)
+
+
+Card = dict[str, Any]
+HELP_EXAMPLES = (
+    ("Close a deal", "mark 123 won"),
+    ("Close a deal", "we lost Fabrikam, budget frozen"),
+    ("Close a deal", "decline the Northwind lead, outside our area"),
+    ("Incoming leads", "accept the Northwind lead"),
+    ("Deal details", "set the deal value of Contoso Azure to 150k"),
+    ("Deal details", "push the close date of 4711 to next Friday"),
+    ("Deal details", "note on 123: demo booked"),
+    ("Team", "add Jane Doe jane.doe@contoso.com to 4711"),
+    ("See your referrals", "show 123"),
+    ("See your referrals", "my open referrals"),
+    ("See your referrals", "new leads"),
+    ("See your referrals", "deals closing this month"),
+    ("Anytime", "help"),
+    ("Anytime", "cancel"),
+)
+
+
+def _referral_cards() -> list[Card]:
+    return [
+        render_referral_card(referral, portal_url=PORTAL_URL) for referral in seed_referrals()
+    ] + [
+        render_referral_card(
+            mark_won().after,
+            portal_url=PORTAL_URL,
+            title="Marked as won",
+            notice="Someone else changed this referral a moment ago; your change was applied.",
+        )
+    ]
+
+
+def _confirm_cards() -> list[Card]:
+    cards = [render_confirm_card(make(), pending_id="p-1") for make in ALL_CHANGES]
+    cards.append(
+        render_confirm_card(
+            mark_won(),
+            pending_id="p-2",
+            proposer_name="Megan Bowen",
+            notice="Someone else changed this referral a moment ago: here is the new before/after.",
+        )
+    )
+    return cards
+
+
+def _list_cards() -> list[Card]:
+    referrals = seed_referrals()
+    return [
+        render_referral_list_card(
+            referrals[:10], title="Your open referrals", page=1, has_more=True
+        ),
+        render_referral_list_card(
+            referrals[10:], title="Your open referrals", page=2, has_more=False
+        ),
+        render_referral_list_card([], title="New leads", page=1, has_more=False),
+    ]
+
+
+CARD_SAMPLES: dict[Callable[..., Card], Callable[[], list[Card]]] = {
+    render_confirm_card: _confirm_cards,
+    render_referral_card: _referral_cards,
+    render_notice_card: lambda: [
+        render_notice_card("Cancelled", "Nothing was changed."),
+        render_notice_card("Already applied", "This change was already made.", style="good"),
+        render_notice_card("Only Megan Bowen can confirm this", "Ask them.", style="warning"),
+        render_notice_card("Partner Center is busy", "Try again in 30 seconds.", style="attention"),
+    ],
+    render_pick_list_card: lambda: [
+        render_pick_list_card(
+            [r for r in seed_referrals() if "Contoso" in (r.name or "")],
+            prompt="Which Contoso referral do you mean?",
+        ),
+        render_pick_list_card(seed_referrals(), prompt="Which one?"),
+    ],
+    render_referral_list_card: _list_cards,
+    render_help_card: lambda: [render_help_card(HELP_EXAMPLES), render_help_card(())],
+}

@@ -1,0 +1,48 @@
+"""What only the in-memory store promises: bounded size."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.state.pending_changes import MemoryPendingChanges
+from dialogs.ports import ClaimOutcome, PendingState
+from tests.unit.state.test_pending_changes_contract import ALICE, NOW, make_pending
+
+
+async def test_past_the_limit_the_change_closest_to_expiry_is_dropped() -> None:
+    store = MemoryPendingChanges(max_entries=2)
+    await store.put(make_pending("soon", expires_at=NOW + timedelta(minutes=5)))
+    await store.put(make_pending("late", expires_at=NOW + timedelta(minutes=50)))
+    await store.put(make_pending("newest"))
+    assert len(store) == 2
+    assert await store.get("soon") is None
+    assert await store.get("late") is not None
+    assert await store.get("newest") is not None
+
+
+async def test_a_claimed_change_is_dropped_last() -> None:
+    store = MemoryPendingChanges(max_entries=2)
+    await store.put(make_pending("claimed", expires_at=NOW + timedelta(minutes=1)))
+    await store.claim("claimed", user_id=ALICE, now=NOW)
+    await store.put(make_pending("other"))
+    await store.put(make_pending("newest"))
+    assert await store.get("other") is None
+    claimed = await store.get("claimed")
+    assert claimed is not None
+    assert claimed.state is PendingState.CLAIMED
+
+
+async def test_a_claimed_change_survives_its_expiry_until_it_is_finished() -> None:
+    store = MemoryPendingChanges()
+    await store.put(make_pending("claimed"))
+    assert (await store.claim("claimed", user_id=ALICE, now=NOW))[0] is ClaimOutcome.CLAIMED
+    later = NOW + timedelta(hours=2)
+    await store.put(make_pending("new", created_at=later, expires_at=later + timedelta(hours=1)))
+    assert await store.get("claimed") is not None
+
+
+def test_a_store_needs_room_for_one_change() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        MemoryPendingChanges(max_entries=0)

@@ -1,0 +1,234 @@
+"""The PendingChanges contract: every store (memory now; SQLite and Blob in issue 6) passes it.
+
+Add a store by adding a factory to STORE_FACTORIES: an async context manager yielding a fresh,
+empty store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from bot.domain.intent import ChangeIntent, Outcome
+from bot.state.pending_changes import MemoryPendingChanges
+from dialogs.ports import ClaimOutcome, PendingChange, PendingChanges, PendingState
+
+NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+TTL = timedelta(minutes=30)
+ALICE = "aad-alice"
+BOB = "aad-bob"
+
+
+@asynccontextmanager
+async def memory_store() -> AsyncIterator[PendingChanges]:
+    yield MemoryPendingChanges()
+
+
+STORE_FACTORIES: dict[str, Callable[[], AbstractAsyncContextManager[PendingChanges]]] = {
+    "memory": memory_store,
+}
+
+
+@pytest.fixture(params=sorted(STORE_FACTORIES))
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[PendingChanges]:
+    async with STORE_FACTORIES[request.param]() as opened:
+        yield opened
+
+
+def make_pending(
+    change_id: str = "p-1", *, proposer: str = ALICE, **fields: object
+) -> PendingChange:
+    values: dict[str, object] = {
+        "id": change_id,
+        "proposer_id": proposer,
+        "proposer_name": "Alice Seller",
+        "tenant_id": "tenant-1",
+        "conversation_id": "a:conversation",
+        "referral_id": "123",
+        "etag": '"etag-1"',
+        "intent": ChangeIntent(outcome=Outcome.WON),
+        "operations": ({"op": "replace", "path": "/status", "value": "Closed"},),
+        "created_at": NOW,
+        "expires_at": NOW + TTL,
+    }
+    return PendingChange(**(values | fields))  # type: ignore[arg-type]
+
+
+async def test_a_stored_change_reads_back_unchanged(store: PendingChanges) -> None:
+    change = make_pending()
+    await store.put(change)
+    assert await store.get("p-1") == change
+
+
+async def test_an_unknown_id_reads_as_none_and_cannot_be_claimed(store: PendingChanges) -> None:
+    assert await store.get("nope") is None
+    assert await store.claim("nope", user_id=ALICE, now=NOW) == (ClaimOutcome.NOT_FOUND, None)
+    assert await store.cancel("nope", user_id=ALICE) is ClaimOutcome.NOT_FOUND
+
+
+async def test_the_proposer_claims_a_pending_change(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    outcome, claimed = await store.claim("p-1", user_id=ALICE, now=NOW)
+    assert outcome is ClaimOutcome.CLAIMED
+    assert claimed is not None
+    assert claimed.state is PendingState.CLAIMED
+    stored = await store.get("p-1")
+    assert stored is not None
+    assert stored.state is PendingState.CLAIMED
+
+
+async def test_someone_else_cannot_claim_and_the_change_stays_pending(
+    store: PendingChanges,
+) -> None:
+    await store.put(make_pending())
+    outcome, change = await store.claim("p-1", user_id=BOB, now=NOW)
+    assert outcome is ClaimOutcome.NOT_PROPOSER
+    assert change is not None
+    assert change.proposer_name == "Alice Seller"
+    assert (await store.claim("p-1", user_id=ALICE, now=NOW))[0] is ClaimOutcome.CLAIMED
+
+
+async def test_a_claimed_change_is_in_progress_for_a_second_click(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    await store.claim("p-1", user_id=ALICE, now=NOW)
+    assert (await store.claim("p-1", user_id=ALICE, now=NOW))[0] is ClaimOutcome.IN_PROGRESS
+
+
+async def test_fifty_concurrent_claims_let_exactly_one_win(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    results = await asyncio.gather(*(store.claim("p-1", user_id=ALICE, now=NOW) for _ in range(50)))
+    outcomes = [outcome for outcome, _ in results]
+    assert outcomes.count(ClaimOutcome.CLAIMED) == 1
+    assert outcomes.count(ClaimOutcome.IN_PROGRESS) == 49
+
+
+@pytest.mark.parametrize(
+    ("offset", "expected"),
+    [
+        (TTL - timedelta(seconds=1), ClaimOutcome.CLAIMED),
+        (TTL, ClaimOutcome.EXPIRED),
+        (TTL + timedelta(days=1), ClaimOutcome.EXPIRED),
+    ],
+)
+async def test_a_change_expires_at_its_expiry_time(
+    store: PendingChanges, offset: timedelta, expected: ClaimOutcome
+) -> None:
+    await store.put(make_pending())
+    outcome, _ = await store.claim("p-1", user_id=ALICE, now=NOW + offset)
+    assert outcome is expected
+
+
+async def test_expiry_compares_instants_across_time_zones(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    berlin_later = (NOW + TTL + timedelta(minutes=1)).astimezone(timezone(timedelta(hours=1)))
+    assert (await store.claim("p-1", user_id=ALICE, now=berlin_later))[0] is ClaimOutcome.EXPIRED
+
+
+async def test_an_applied_change_answers_already_applied(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    await store.claim("p-1", user_id=ALICE, now=NOW)
+    await store.finish("p-1", PendingState.APPLIED)
+    outcome, change = await store.claim("p-1", user_id=ALICE, now=NOW)
+    assert outcome is ClaimOutcome.ALREADY_APPLIED
+    assert change is not None
+    assert change.state is PendingState.APPLIED
+
+
+async def test_finishing_as_pending_releases_the_claim(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    await store.claim("p-1", user_id=ALICE, now=NOW)
+    await store.finish("p-1", PendingState.PENDING)
+    assert (await store.claim("p-1", user_id=ALICE, now=NOW))[0] is ClaimOutcome.CLAIMED
+
+
+async def test_a_superseded_change_cannot_be_claimed_and_says_so(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    await store.claim("p-1", user_id=ALICE, now=NOW)
+    await store.finish("p-1", PendingState.SUPERSEDED)
+    outcome, change = await store.claim("p-1", user_id=ALICE, now=NOW)
+    assert outcome is ClaimOutcome.EXPIRED
+    assert change is not None
+    assert change.state is PendingState.SUPERSEDED
+
+
+async def test_finish_leaves_a_change_that_is_not_claimed_alone(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    await store.finish("p-1", PendingState.APPLIED)
+    stored = await store.get("p-1")
+    assert stored is not None
+    assert stored.state is PendingState.PENDING
+
+
+async def test_finish_of_an_unknown_change_is_harmless(store: PendingChanges) -> None:
+    await store.finish("nope", PendingState.APPLIED)
+    assert await store.get("nope") is None
+
+
+async def test_a_claim_cannot_finish_as_claimed(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    await store.claim("p-1", user_id=ALICE, now=NOW)
+    with pytest.raises(ValueError, match="cannot finish"):
+        await store.finish("p-1", PendingState.CLAIMED)
+
+
+async def test_the_proposer_cancels_and_then_nobody_can_claim(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    assert await store.cancel("p-1", user_id=ALICE) is ClaimOutcome.CANCELLED
+    assert (await store.claim("p-1", user_id=ALICE, now=NOW))[0] is ClaimOutcome.CANCELLED
+    assert await store.cancel("p-1", user_id=ALICE) is ClaimOutcome.CANCELLED
+
+
+async def test_someone_else_cannot_cancel(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    assert await store.cancel("p-1", user_id=BOB) is ClaimOutcome.NOT_PROPOSER
+    stored = await store.get("p-1")
+    assert stored is not None
+    assert stored.state is PendingState.PENDING
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        (PendingState.CLAIMED, ClaimOutcome.IN_PROGRESS),
+        (PendingState.APPLIED, ClaimOutcome.ALREADY_APPLIED),
+    ],
+)
+async def test_cancel_does_not_undo_a_change_being_or_already_applied(
+    store: PendingChanges, state: PendingState, expected: ClaimOutcome
+) -> None:
+    await store.put(make_pending())
+    await store.claim("p-1", user_id=ALICE, now=NOW)
+    if state is PendingState.APPLIED:
+        await store.finish("p-1", PendingState.APPLIED)
+    assert await store.cancel("p-1", user_id=ALICE) is expected
+    stored = await store.get("p-1")
+    assert stored is not None
+    assert stored.state is state
+
+
+async def test_putting_a_new_proposal_keeps_others_independent(store: PendingChanges) -> None:
+    await store.put(make_pending("p-1"))
+    await store.put(make_pending("p-2", proposer=BOB))
+    assert (await store.claim("p-1", user_id=ALICE, now=NOW))[0] is ClaimOutcome.CLAIMED
+    assert (await store.claim("p-2", user_id=BOB, now=NOW))[0] is ClaimOutcome.CLAIMED
+
+
+async def test_expired_entries_are_dropped_when_new_ones_arrive(store: PendingChanges) -> None:
+    await store.put(make_pending("old"))
+    later = NOW + TTL + timedelta(minutes=1)
+    await store.put(make_pending("new", created_at=later, expires_at=later + TTL))
+    assert await store.get("old") is None
+    assert await store.get("new") is not None
+
+
+async def test_a_change_put_again_replaces_the_stored_one(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    await store.put(replace(make_pending(), etag='"etag-2"'))
+    stored = await store.get("p-1")
+    assert stored is not None
+    assert stored.etag == '"etag-2"'
