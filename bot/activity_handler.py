@@ -19,7 +19,9 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import Dialog, DialogExtensions
 from botbuilder.schema import Activity
 
+from bot.identity.sign_in_invokes import SignInInvokes
 from bot.logging import safe_field
+from bot.policy import TenantPolicy
 from bot.turn_errors import error_invoke_body
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,7 @@ def _card_action(activity: Activity) -> tuple[str, Mapping[str, Any]] | None:
     return action["verb"], data if isinstance(data, dict) else {}
 
 
-class ReferralBot(TeamsActivityHandler):  # type: ignore[misc]  # botbuilder ships no types
+class ReferralBot(SignInInvokes, TeamsActivityHandler):  # type: ignore[misc]  # no botbuilder types
     def __init__(
         self,
         *,
@@ -79,8 +81,10 @@ class ReferralBot(TeamsActivityHandler):  # type: ignore[misc]  # botbuilder shi
         dialog_state: StatePropertyAccessor,
         dialog: Dialog,
         card_actions: CardActionDispatcher,
+        policy: TenantPolicy | None = None,
     ) -> None:
         super().__init__()
+        self._policy = policy
         self._state = state
         self._dialog_state = dialog_state
         self._dialog = dialog
@@ -93,11 +97,21 @@ class ReferralBot(TeamsActivityHandler):  # type: ignore[misc]  # botbuilder shi
             await self._state.save_changes(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        refusal = self._refusal(turn_context)
+        if refusal is not None:
+            await turn_context.send_activity(refusal)
+            return
         turn_context.activity.text = text_without_bot_mention(turn_context.activity)
         await DialogExtensions.run_dialog(self._dialog, turn_context, self._dialog_state)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
         """`adaptiveCard/action` is answered here, with a plain dict the adapter sends as is."""
+        refusal = self._refusal(turn_context)
+        if refusal is not None and turn_context.activity.name != CARD_ACTION:
+            return InvokeResponse(status=int(HTTPStatus.FORBIDDEN))
+        if refusal is not None:
+            body = error_invoke_body(403, "Forbidden", refusal)
+            return InvokeResponse(status=int(HTTPStatus.OK), body=body)
         if turn_context.activity.name != CARD_ACTION:
             return await super().on_invoke_activity(turn_context)
         action = _card_action(turn_context.activity)
@@ -109,3 +123,9 @@ class ReferralBot(TeamsActivityHandler):  # type: ignore[misc]  # botbuilder shi
         logger.info("card_action.received verb=%s", safe_field(verb, 64))
         answer = await self._card_actions.dispatch(turn_context, verb, data)
         return InvokeResponse(status=int(HTTPStatus.OK), body=answer)
+
+    def _refusal(self, turn_context: TurnContext) -> str | None:
+        """Tenant/guest policy (bot.policy), checked before any dialog or card action."""
+        if self._policy is None:
+            return None
+        return self._policy.refusal(turn_context.activity)

@@ -29,10 +29,15 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import Activity
-from botframework.connector.auth import AuthenticateRequestResult
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    ClaimsIdentity,
+    ServiceClientCredentialsFactory,
+)
 from msrest.serialization import Model
 from msrest.universal_http.requests import ClientRetryPolicy
 
+from bot.inbound_auth import ChannelTokenValidator, Unauthorized
 from bot.settings import BotSettings
 
 logger = logging.getLogger(__name__)
@@ -106,11 +111,25 @@ def speed_up_msrest_retry_policy() -> None:
 class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships no types
     """CloudAdapter with a checked HTTP edge and invoke bodies serialised once."""
 
+    validator: ChannelTokenValidator | None = None
+
     @classmethod
-    def from_settings(cls, bot: BotSettings, *, authenticate: bool) -> ReferralAdapter:
+    def from_settings(
+        cls,
+        bot: BotSettings,
+        *,
+        authenticate: bool,
+        validator: ChannelTokenValidator | None = None,
+        credentials_factory: ServiceClientCredentialsFactory | None = None,
+    ) -> ReferralAdapter:
+        """With a validator, tokens are checked by it (bot.inbound_auth), not by botbuilder."""
         speed_up_msrest_retry_policy()
         config = BotFrameworkConfig.of(bot, authenticate=authenticate)
-        return cls(ConfigurationBotFrameworkAuthentication(config))
+        adapter = cls(
+            ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials_factory)
+        )
+        adapter.validator = validator if authenticate else None
+        return adapter
 
     async def process(
         self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None
@@ -125,6 +144,8 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
     async def _authenticate(
         self, activity: Activity, header: str | None
     ) -> AuthenticateRequestResult:
+        if self.validator is not None:
+            return await self._validated(activity, header, self.validator)
         try:
             return await self.bot_framework_authentication.authenticate_request(
                 activity, header or ""
@@ -132,3 +153,23 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
         except Exception as error:  # the SDK raises PermissionError, IndexError, KeyError, …
             logger.info("adapter.unauthorized %s", type(error).__name__)
             raise web.HTTPUnauthorized() from None
+
+    async def _validated(
+        self, activity: Activity, header: str | None, validator: ChannelTokenValidator
+    ) -> AuthenticateRequestResult:
+        """Our own validation, then the SDK's outbound side (connector factory) for replies."""
+        try:
+            identity = await validator.validate(header, activity)
+        except Unauthorized as error:
+            logger.info("adapter.unauthorized %s", error)
+            raise web.HTTPUnauthorized() from None
+        return self._result_for(identity)
+
+    def _result_for(self, identity: ClaimsIdentity) -> AuthenticateRequestResult:
+        auth = self.bot_framework_authentication
+        result = AuthenticateRequestResult()
+        result.claims_identity = identity
+        result.audience = auth.get_originating_audience()
+        result.caller_id = None  # channel (not skill) requests carry no caller id
+        result.connector_factory = auth.create_connector_factory(identity)
+        return result

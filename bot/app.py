@@ -18,15 +18,20 @@ import aiohttp
 from aiohttp import web
 from botbuilder.core import MemoryStorage, PrivateConversationState, StatePropertyAccessor, Storage
 from botbuilder.dialogs import Dialog
+from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from bot.activity_handler import CardActionDispatcher, ReferralBot
 from bot.adapter import ReferralAdapter
 from bot.auth.obo import OboTokenProvider
+from bot.auth.sso import use_teams_sso, use_token_service
 from bot.auth.token_cache import EncryptedTokenCacheStore, MemoryTokenCacheStore, TokenCacheStore
 from bot.card_actions import CardActions
 from bot.identity.dev_sso import DevSsoAssertions
 from bot.identity.no_sign_in import NoSignInAssertions
+from bot.identity.token_service import TokenServiceAssertions
+from bot.inbound_auth import ChannelKeys, ChannelTokenValidator
 from bot.partner_center.client import ReferralsClient
+from bot.policy import TenantPolicy
 from bot.routes import ADAPTER, BOT, add_routes
 from bot.services.referrals import PartnerCenterReferrals
 from bot.settings import Mode, Settings
@@ -63,6 +68,8 @@ class Overrides:
     clock: Clock | None = None
     storage: Storage | None = None
     token_store: TokenCacheStore | None = None
+    # How replies get their outbound Bot Framework token; tests swap in a local fake.
+    credentials_factory: ServiceClientCredentialsFactory | None = None
 
 
 def create_app(
@@ -74,8 +81,11 @@ def create_app(
     clock: Clock | None = None,
     storage: Storage | None = None,
     token_store: TokenCacheStore | None = None,
+    credentials_factory: ServiceClientCredentialsFactory | None = None,
 ) -> web.Application:
-    overrides = Overrides(root_dialog, card_actions, assertions, clock, storage, token_store)
+    overrides = Overrides(
+        root_dialog, card_actions, assertions, clock, storage, token_store, credentials_factory
+    )
     app = web.Application()
     app[SETTINGS] = settings
     app.cleanup_ctx.append(partial(_runtime, overrides))
@@ -84,7 +94,9 @@ def create_app(
 
 
 def default_assertions(session: aiohttp.ClientSession, settings: Settings) -> UserAssertions:
-    """Demo: the identity emulator's developer grant. Production: Teams SSO (issue 5)."""
+    """An OAuth connection: the token service (Teams SSO). Else demo: the dev grant."""
+    if settings.bot.oauth_connection_name:
+        return TokenServiceAssertions(settings.bot.oauth_connection_name)
     if settings.mode is Mode.DEMO:
         identity = settings.identity
         return DevSsoAssertions(
@@ -128,19 +140,34 @@ def _services(
         assertions=make_assertions(session, settings),
         portal_url=settings.partner_center.portal_url,
         pending_ttl=timedelta(minutes=settings.pending_ttl_minutes),
+        sign_in_connection=settings.bot.oauth_connection_name,
     )
 
 
 def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrides) -> None:
     settings = app[SETTINGS]
-    state = PrivateConversationState(overrides.storage or MemoryStorage())
+    storage = overrides.storage or MemoryStorage()
+    state = PrivateConversationState(storage)
     dialog_state = state.create_property("DialogState")
     memory = state.create_property("SellerMemory")
     authenticate = not settings.dangerously_allow_unauthenticated
     if not authenticate:
         logger.warning("bot.auth.disabled: accepting unauthenticated activities (demo, loopback)")
-    adapter = ReferralAdapter.from_settings(settings.bot, authenticate=authenticate)
+    adapter = ReferralAdapter.from_settings(
+        settings.bot,
+        authenticate=authenticate,
+        validator=_validator(settings, app[HTTP_SESSION]),
+        credentials_factory=overrides.credentials_factory,
+    )
     adapter.on_turn_error = make_on_turn_error(state, dialog_state)
+    use_token_service(
+        adapter,
+        settings.bot,
+        authenticate=authenticate,
+        credentials=overrides.credentials_factory,
+        default_app_id=settings.bot.app_id or settings.identity.client_id,
+    )
+    use_teams_sso(adapter, storage, settings.bot.oauth_connection_name)
     make_dialog = overrides.root_dialog or default_root_dialog
     make_card_actions = overrides.card_actions or default_card_actions
     app[STATE] = state
@@ -150,7 +177,14 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
         dialog_state=dialog_state,
         dialog=make_dialog(services, memory),
         card_actions=make_card_actions(services),
+        policy=TenantPolicy.from_settings(settings),
     )
+
+
+def _validator(settings: Settings, session: aiohttp.ClientSession) -> ChannelTokenValidator:
+    """Inbound channel tokens are validated by bot.inbound_auth, not by botbuilder."""
+    keys = ChannelKeys(session, settings.bot.openid_metadata_url)
+    return ChannelTokenValidator(keys, settings.bot.app_id, settings.bot.token_issuer)
 
 
 async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[None]:

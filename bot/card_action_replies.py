@@ -35,7 +35,7 @@ IN_PROGRESS = "Your change is being saved right now. Give it a moment, then look
 NOT_APPLIED = (
     "Partner Center didn't answer in time, so nothing was changed. Please click Confirm again."
 )
-SIGN_IN_STEPS = "Send me any message to sign in, then click Confirm again."
+SIGN_IN_STEPS = 'Send me "sign in", then click Confirm again.'
 SIGN_IN = f"I need you to sign in before I can save this. {SIGN_IN_STEPS}"
 BAD_BUTTON = "That button didn't send what I expected. Please ask me again."
 UNKNOWN_BUTTON = "I don't know that button any more. Please ask me again."

@@ -86,6 +86,17 @@ class BotSettings(BaseModel):
     app_password: SecretStr = SecretStr("")
     app_tenant_id: str = ""
     app_type: Annotated[AppType, BeforeValidator(_app_type)] = AppType.MULTI_TENANT
+    # The Azure Bot's OAuth connection (Teams SSO); empty = no sign-in through the token service.
+    oauth_connection_name: str = ""
+    # The Bot Framework token service; empty = the SDK's default (https://api.botframework.com).
+    # Tests and the demo point it at the local emulation (bot.emulator.token_service).
+    token_service_url: str = ""
+    # Inbound auth (bot.inbound_auth): where the channel's signing keys are published.
+    openid_metadata_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    token_issuer: str = "https://api.botframework.com"
+    # Tenant policy (bot.policy): these tenants plus app_tenant_id; none = production refuses all.
+    allowed_tenants: list[str] = []
+    allow_guests: StrictFlag = False  # guests/anonymous users may neither read nor write
 
 
 AZURE_BOT_NAMES = {

@@ -22,7 +22,7 @@ from botbuilder.dialogs import (
 from botbuilder.schema import ActivityTypes
 
 from bot.cards.help import render_help_card
-from bot.domain.errors import ReferralBotError
+from bot.domain.errors import ReferralBotError, SignInRequiredError
 from dialogs import replies
 from dialogs.grammar.commands import (
     Cancel,
@@ -39,7 +39,8 @@ from dialogs.ports import DialogServices
 from dialogs.referral_lists import show_list, show_more
 from dialogs.seller_memory import SellerMemory
 from dialogs.show_referral_dialog import ShowReferralDialog
-from dialogs.understanding import understand
+from dialogs.sign_in_dialog import SIGNED_OUT, RetryCommand, SignInDialog
+from dialogs.understanding import clean_answer, understand
 from dialogs.update_referral_dialog import UpdateReferralDialog
 
 _LOG = logging.getLogger(__name__)
@@ -55,6 +56,10 @@ class MainDialog(CancelAndHelpDialog):
         self.add_dialog(ShowReferralDialog(services, self._memory))
         self.add_dialog(UpdateReferralDialog(services, self._memory))
         self.add_dialog(WaterfallDialog(_FLOW, [self._understand_step, self._done_step]))
+        connection = services.sign_in_connection
+        self._sign_in = SignInDialog(connection) if connection else None
+        if self._sign_in is not None:
+            self.add_dialog(self._sign_in)
         self.initial_dialog_id = _FLOW
 
     async def on_begin_dialog(self, inner_dc: DialogContext, options: Any) -> DialogTurnResult:
@@ -70,7 +75,12 @@ class MainDialog(CancelAndHelpDialog):
                 # A change or a list can't answer any of our questions: the seller moved on.
                 await inner_dc.cancel_all_dialogs()
                 return await inner_dc.begin_dialog(self.initial_dialog_id)
-            return await super().on_continue_dialog(inner_dc)
+            result: DialogTurnResult = await super().on_continue_dialog(inner_dc)
+            if isinstance(result.result, RetryCommand) and result.result.text:
+                # Signed in: run the seller's original message again, as if just sent.
+                inner_dc.context.activity.text = result.result.text
+                result = await inner_dc.begin_dialog(self.initial_dialog_id)
+            return result
         except ReferralBotError as error:
             return await self._failed(inner_dc, error)
 
@@ -83,12 +93,37 @@ class MainDialog(CancelAndHelpDialog):
 
     async def _failed(self, inner_dc: DialogContext, error: ReferralBotError) -> DialogTurnResult:
         _LOG.info("dialog stopped: %s", type(error).__name__)
+        if isinstance(error, SignInRequiredError) and self._sign_in is not None:
+            return await self._start_sign_in(inner_dc, error)
         await say(inner_dc.context, replies.service_error(error))
         await inner_dc.cancel_all_dialogs()
         return DialogTurnResult(DialogTurnStatus.Complete)
 
+    async def _start_sign_in(
+        self, inner_dc: DialogContext, error: SignInRequiredError
+    ) -> DialogTurnResult:
+        """Nothing changed; a stale token is signed out so the prompt really asks again."""
+        assert self._sign_in is not None
+        await inner_dc.cancel_all_dialogs()
+        if error.user_message != replies.SIGN_IN:  # Partner Center/Entra refused the token
+            await say(inner_dc.context, replies.service_error(error))
+        await self._sign_in.sign_out(inner_dc)
+        text = inner_dc.context.activity.text or ""
+        result: DialogTurnResult = await inner_dc.begin_dialog(SignInDialog.__name__, text)
+        return result
+
+    async def _sign_out(self, step: WaterfallStepContext) -> DialogTurnResult:
+        assert self._sign_in is not None
+        await self._sign_in.sign_out(step)
+        await say(step.context, SIGNED_OUT)
+        return await step.end_dialog(None)
+
     async def _understand_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         context = step.context
+        if self._sign_in is not None and _is_sign_out(context.activity.text):
+            return await self._sign_out(step)
+        if self._sign_in is not None and _is_sign_in(context.activity.text):
+            return await step.begin_dialog(SignInDialog.__name__, "")  # nothing to retry
         if not (context.activity.text or "").strip():
             await say(context, replies.NOT_UNDERSTOOD_EMPTY)
             return await step.end_dialog(None)
@@ -112,3 +147,17 @@ class MainDialog(CancelAndHelpDialog):
 
     async def _done_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         return await step.end_dialog(None)
+
+
+def _squashed(text: str | None) -> str:
+    return "".join(clean_answer(text).casefold().split()).rstrip(".!")
+
+
+def _is_sign_out(text: str | None) -> bool:
+    """`sign out` (also `signout`, `log out`), handled before the grammar: no referral involved."""
+    return _squashed(text) in {"signout", "logout", "logoff", "signoff"}
+
+
+def _is_sign_in(text: str | None) -> bool:
+    """`sign in` (also `login`): e.g. after a Confirm click that needed a fresh sign-in."""
+    return _squashed(text) in {"signin", "login", "logon"}

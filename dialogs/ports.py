@@ -120,6 +120,7 @@ class DialogServices:
     assertions: UserAssertions
     portal_url: str  # link to the referral in Partner Center: f"{portal_url}/{referral_id}"
     pending_ttl: timedelta = timedelta(minutes=30)
+    sign_in_connection: str = ""  # the Azure Bot OAuth connection; empty = no sign-in prompt
 
 
 def proposal_of(change: ReferralChange) -> tuple[str, tuple[dict[str, Any], ...]]:

@@ -19,8 +19,10 @@ from aiohttp import web
 from bot.emulator.certs import LocalTls
 from bot.emulator.config import EmulatorConfig, TokenTrust
 from bot.emulator.identity_app import create_identity_app
+from bot.emulator.identity_state import IDENTITY
 from bot.emulator.keys import KeyRing
 from bot.emulator.referrals_app import create_referrals_app
+from bot.emulator.token_service import create_token_service_app
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class RunningEmulators:
     identity_base_url: str  # https://127.0.0.1:Q (authority = base/tenant)
     ca_file: Path
     keys: KeyRing
+    # http://127.0.0.1:R — the Bot Framework token service emulation (the bot's OAUTH_URL)
+    token_service_url: str = ""
 
     @property
     def referrals_url(self) -> str:
@@ -58,9 +62,11 @@ class EmulatorStack:
         referrals_port: int = 0,
         identity_port: int = 0,
         ca_dir: Path | None = None,
+        token_service_port: int = 0,
     ) -> None:
         self._config = config
         self._ports = (referrals_port, identity_port)
+        self._token_service_port = token_service_port
         self._ca_dir = ca_dir
         self._runners: list[web.AppRunner] = []
         self._tls: LocalTls | None = None
@@ -82,7 +88,19 @@ class EmulatorStack:
         referrals = create_referrals_app(self._config, trust, referrals_base)
         await self._serve(identity, identity_sock, tls)
         await self._serve(referrals, referrals_sock, None)
-        return RunningEmulators(referrals_base, identity_base, tls.ca_file, keys)
+        token_service_url = await self._serve_token_service(identity)
+        return RunningEmulators(referrals_base, identity_base, tls.ca_file, keys, token_service_url)
+
+    async def _serve_token_service(self, identity: web.Application) -> str:
+        """The Bot Framework token service emulation, minting through the identity emulator."""
+        sock = _bind(self._config.host, self._token_service_port)
+        app = create_token_service_app(
+            identity[IDENTITY],
+            client_id=next(iter(self._config.clients), ""),
+            test_controls=self._config.test_controls,
+        )
+        await self._serve(app, sock, None)
+        return f"http://{self._config.host}:{sock.getsockname()[1]}"
 
     async def _serve(self, app: web.Application, sock: socket.socket, tls: LocalTls | None) -> None:
         runner = web.AppRunner(

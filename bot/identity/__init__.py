@@ -1,6 +1,9 @@
 """Where the acting seller's assertion comes from (`dialogs.ports.UserAssertions`).
 
-Production gets it from Teams SSO (issue 5; until then `NoSignInAssertions`); the demo and the
-integration tests get it from the identity emulator's developer grant (`DevSsoAssertions`).
-Either way it is then traded for a Partner Center token by the real on-behalf-of provider.
+Production with an Azure Bot OAuth connection: the Bot Framework token service
+(`TokenServiceAssertions`, filled by Teams SSO or the sign-in card of `dialogs.sign_in_dialog`);
+tests point the token service URL at `bot.emulator.token_service`. Without a connection the
+demo uses the identity emulator's developer grant (`DevSsoAssertions`) and production asks to
+sign in (`NoSignInAssertions`). Either way the token is then traded for a Partner Center token
+by the real on-behalf-of provider.
 """
