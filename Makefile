@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_ARGS ?=
 
-.PHONY: help venv test lint typecheck contracts pytest fmt demo emulators lock clean
+.PHONY: help venv test lint typecheck contracts pytest fmt demo emulators lock clean package
 
 help:
 	@echo "make demo       start the emulators (and, as it grows, the bot) with seeded referrals"
 	@echo "make test       set everything up and run lint, types, import contracts and all tests"
 	@echo "make emulators  only the Partner Center and identity emulators"
+	@echo "make package    build build/referral-bot.zip (the Teams app) from MicrosoftAppId + REFERRAL_BOT_MANIFEST__*"
 	@echo "make fmt        format the code"
 	@echo "make lock       re-resolve constraints.txt after changing dependencies"
 
@@ -24,6 +25,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
+# The Teams manifest JSON schemas (npm @microsoft/app-manifest) the manifest tests validate against.
+MANIFEST_NODE := manifest/node_modules/.package-lock.json
+$(MANIFEST_NODE): manifest/package.json manifest/package-lock.json
+	npm ci --prefix manifest --no-audit --no-fund
+	touch $@
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -34,7 +41,7 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(MANIFEST_NODE)
 	$(BIN)/pytest
 
 test: lint typecheck contracts pytest
@@ -42,6 +49,9 @@ test: lint typecheck contracts pytest
 fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+package: $(STAMP)
+	$(BIN)/python -m manifest.package
 
 demo: $(STAMP)
 	$(BIN)/python -m bot.emulator --demo $(DEMO_ARGS)
@@ -55,4 +65,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache node_modules manifest/node_modules
