@@ -5,11 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_ARGS ?=
+EMULATOR_ARGS ?=
 
 .PHONY: help venv test lint typecheck contracts pytest fmt demo emulators lock clean package
 
 help:
-	@echo "make demo       start the emulators (and, as it grows, the bot) with seeded referrals"
+	@echo "make demo       emulators + seeded referrals + the bot + the Agents Playground (a Teams-like chat)"
 	@echo "make test       set everything up and run lint, types, import contracts and all tests"
 	@echo "make emulators  only the Partner Center and identity emulators"
 	@echo "make package    build build/referral-bot.zip (the Teams app) from MicrosoftAppId + REFERRAL_BOT_MANIFEST__*"
@@ -24,6 +25,17 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $@
 
 venv: $(STAMP)
+
+# Node tools: the Microsoft 365 Agents Playground (make demo, browser tests).
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 # The Teams manifest JSON schemas (npm @microsoft/app-manifest) the manifest tests validate against.
 MANIFEST_NODE := manifest/node_modules/.package-lock.json
@@ -41,7 +53,7 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP) $(MANIFEST_NODE)
+pytest: $(STAMP) $(MANIFEST_NODE) $(NODE_STAMP) $(CHROMIUM)
 	$(BIN)/pytest
 
 test: lint typecheck contracts pytest
@@ -53,10 +65,11 @@ fmt: $(STAMP)
 package: $(STAMP)
 	$(BIN)/python -m manifest.package
 
-demo: $(STAMP)
-	$(BIN)/python -m bot.emulator --demo $(DEMO_ARGS)
+demo: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m bot.demo $(DEMO_ARGS)
 
-emulators: demo
+emulators: $(STAMP)
+	$(BIN)/python -m bot.emulator --demo $(EMULATOR_ARGS)
 
 lock:
 	rm -rf .lock-venv && $(PY) -m venv .lock-venv

@@ -16,13 +16,11 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from pydantic import SecretStr
 
 from bot.app import create_app
-from bot.emulator.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET
+from bot.demo.settings import demo_settings as demo_settings  # re-exported for the tests
 from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
-from bot.settings import IdentitySettings, Mode, PartnerCenterSettings, Settings
+from bot.settings import Settings
 from tests.support.activities import (
     TeamsConversation,
     TeamsUser,
@@ -32,28 +30,6 @@ from tests.support.activities import (
 from tests.support.emulators import SELLER
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
-
-
-def demo_settings(running: RunningEmulators, **overrides: Any) -> Settings:
-    """Demo mode on loopback, unauthenticated, wired to the emulators (trusting only their CA)."""
-    values: dict[str, Any] = {
-        "mode": Mode.DEMO,
-        "host": "127.0.0.1",
-        "port": 0,
-        "dangerously_allow_unauthenticated": True,
-        "partner_center": PartnerCenterSettings(
-            base_url=f"{running.referrals_base_url}/v1.0/engagements",
-            attempt_timeout_seconds=5.0,
-            deadline_seconds=10.0,
-        ),
-        "identity": IdentitySettings(
-            authority_host=running.identity_base_url,
-            client_id=DEMO_BOT_APP_ID,
-            client_secret=SecretStr(DEMO_BOT_APP_SECRET),
-            ca_file=running.ca_file,
-        ),
-    }
-    return Settings(**(values | overrides))
 
 
 @dataclass(frozen=True)
