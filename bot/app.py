@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -19,12 +19,14 @@ from aiohttp import web
 from botbuilder.core import MemoryStorage, PrivateConversationState, StatePropertyAccessor, Storage
 from botbuilder.dialogs import Dialog
 from botframework.connector.auth import ServiceClientCredentialsFactory
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 
 from bot.activity_handler import CardActionDispatcher, ReferralBot
 from bot.adapter import ReferralAdapter
 from bot.auth.obo import OboTokenProvider
 from bot.auth.sso import use_teams_sso, use_token_service
-from bot.auth.token_cache import EncryptedTokenCacheStore, MemoryTokenCacheStore, TokenCacheStore
+from bot.auth.token_cache import EncryptedTokenCacheStore, TokenCacheStore
 from bot.card_actions import CardActions
 from bot.identity.dev_sso import DevSsoAssertions
 from bot.identity.no_sign_in import NoSignInAssertions
@@ -36,6 +38,7 @@ from bot.routes import ADAPTER, BOT, add_routes
 from bot.services.referrals import PartnerCenterReferrals
 from bot.settings import Mode, Settings
 from bot.state.pending_changes import MemoryPendingChanges
+from bot.state.token_caches import StorageTokenCacheStore
 from bot.turn_errors import make_on_turn_error
 from dialogs.main_dialog import MainDialog
 from dialogs.ports import Clock, DialogServices, UserAssertions
@@ -116,13 +119,19 @@ def default_card_actions(services: DialogServices) -> CardActionDispatcher:
     return CardActions(services)
 
 
-def _token_store(settings: Settings, overrides: Overrides) -> TokenCacheStore:
+def _token_store(settings: Settings, overrides: Overrides, storage: Storage) -> TokenCacheStore:
+    """Per-user msal caches live in the bot's storage, always encrypted.
+
+    Without a configured key a random one is made per process: caches then do not outlive a
+    restart (the next turn does one fresh on-behalf-of), but storage never holds a token.
+    """
     if overrides.token_store is not None:
         return overrides.token_store
     key = settings.identity.token_cache_key
-    if key.get_secret_value():
-        return EncryptedTokenCacheStore(MemoryTokenCacheStore(), key)
-    return MemoryTokenCacheStore()
+    if not key.get_secret_value():
+        logger.info("auth.token_cache.ephemeral_key: set REFERRAL_BOT_IDENTITY__TOKEN_CACHE_KEY")
+        key = SecretStr(Fernet.generate_key().decode("ascii"))
+    return EncryptedTokenCacheStore(StorageTokenCacheStore(storage), key)
 
 
 def _services(
@@ -189,8 +198,10 @@ def _validator(settings: Settings, session: aiohttp.ClientSession) -> ChannelTok
 
 async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
+    storage = overrides.storage or MemoryStorage()
+    overrides = replace(overrides, storage=storage)  # state, SSO and token caches share it
     async with aiohttp.ClientSession() as session:
-        tokens = OboTokenProvider(settings.identity, _token_store(settings, overrides))
+        tokens = OboTokenProvider(settings.identity, _token_store(settings, overrides, storage))
         try:
             services = _services(settings, session, tokens, overrides)
             app[HTTP_SESSION], app[TOKENS], app[SERVICES] = session, tokens, services
