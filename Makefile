@@ -6,14 +6,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_ARGS ?=
 EMULATOR_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: help venv test lint typecheck contracts pytest fmt demo emulators lock clean package
+.PHONY: help venv test lint typecheck contracts pytest fmt demo emulators lock clean package bench
 
 help:
 	@echo "make demo       emulators + seeded referrals + the bot + the Agents Playground (a Teams-like chat)"
 	@echo "make test       set everything up and run lint, types, import contracts and all tests"
 	@echo "make emulators  only the Partner Center and identity emulators"
 	@echo "make package    build build/referral-bot.zip (the Teams app) from MicrosoftAppId + REFERRAL_BOT_MANIFEST__*"
+	@echo "make bench      performance: echo-bot floor vs Referral Bot, one table (BENCH_ARGS=--quick)"
 	@echo "make fmt        format the code"
 	@echo "make lock       re-resolve constraints.txt after changing dependencies"
 
@@ -61,6 +63,9 @@ test: lint typecheck contracts pytest
 fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 package: $(STAMP)
 	$(BIN)/python -m manifest.package

@@ -19,6 +19,7 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import Dialog, DialogExtensions
 from botbuilder.schema import Activity
 
+from bot.dedupe import ActivityDedupe
 from bot.identity.sign_in_invokes import SignInInvokes
 from bot.logging import safe_field
 from bot.policy import TenantPolicy
@@ -73,6 +74,13 @@ def _card_action(activity: Activity) -> tuple[str, Mapping[str, Any]] | None:
     return action["verb"], data if isinstance(data, dict) else {}
 
 
+def _no_501(answer: InvokeResponse | None) -> InvokeResponse | None:
+    """The SDK answers an invoke it has no handler for with 501; for us that is a bad request."""
+    if answer is not None and answer.status == int(HTTPStatus.NOT_IMPLEMENTED):
+        return InvokeResponse(status=int(HTTPStatus.BAD_REQUEST))
+    return answer
+
+
 class ReferralBot(SignInInvokes, TeamsActivityHandler):  # type: ignore[misc]  # no botbuilder types
     def __init__(
         self,
@@ -82,15 +90,24 @@ class ReferralBot(SignInInvokes, TeamsActivityHandler):  # type: ignore[misc]  #
         dialog: Dialog,
         card_actions: CardActionDispatcher,
         policy: TenantPolicy | None = None,
+        dedupe: ActivityDedupe | None = None,
     ) -> None:
         super().__init__()
         self._policy = policy
+        self._dedupe = dedupe
         self._state = state
         self._dialog_state = dialog_state
         self._dialog = dialog
         self._card_actions = card_actions
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        """A redelivered activity (bot.dedupe) is answered without running the turn again."""
+        if self._dedupe is None:
+            await self._turn(turn_context)
+        else:
+            await self._dedupe.run(turn_context, self._turn)
+
+    async def _turn(self, turn_context: TurnContext) -> None:
         try:
             await super().on_turn(turn_context)
         finally:
@@ -113,7 +130,7 @@ class ReferralBot(SignInInvokes, TeamsActivityHandler):  # type: ignore[misc]  #
             body = error_invoke_body(403, "Forbidden", refusal)
             return InvokeResponse(status=int(HTTPStatus.OK), body=body)
         if turn_context.activity.name != CARD_ACTION:
-            return await super().on_invoke_activity(turn_context)
+            return _no_501(await super().on_invoke_activity(turn_context))
         action = _card_action(turn_context.activity)
         if action is None:
             logger.info("card_action.malformed")

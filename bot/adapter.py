@@ -76,6 +76,8 @@ async def read_activity(request: web.Request) -> Activity:
         body = json.loads(await request.read())
     except (ValueError, UnicodeDecodeError):
         raise _bad_request("the body is not JSON") from None
+    except RecursionError:  # ~1,000 nested brackets exhaust the C decoder's recursion
+        raise _bad_request("the body is nested too deeply") from None
     if not isinstance(body, dict):
         raise _bad_request("the body is not an activity")
     try:

@@ -28,6 +28,7 @@ from bot.auth.obo import OboTokenProvider
 from bot.auth.sso import use_teams_sso, use_token_service
 from bot.auth.token_cache import EncryptedTokenCacheStore, TokenCacheStore
 from bot.card_actions import CardActions
+from bot.dedupe import ActivityDedupe
 from bot.identity.dev_sso import DevSsoAssertions
 from bot.identity.no_sign_in import NoSignInAssertions
 from bot.identity.token_service import TokenServiceAssertions
@@ -36,12 +37,13 @@ from bot.partner_center.client import ReferralsClient
 from bot.policy import TenantPolicy
 from bot.routes import ADAPTER, BOT, add_routes
 from bot.services.referrals import PartnerCenterReferrals
-from bot.settings import Mode, Settings
+from bot.settings import Mode, Settings, StateBackend
 from bot.state.pending_changes import MemoryPendingChanges
+from bot.state.sqlite_state import DurableState, open_sqlite_state
 from bot.state.token_caches import StorageTokenCacheStore
 from bot.turn_errors import make_on_turn_error
 from dialogs.main_dialog import MainDialog
-from dialogs.ports import Clock, DialogServices, UserAssertions
+from dialogs.ports import Clock, DialogServices, PendingChanges, UserAssertions
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ HTTP_SESSION = web.AppKey("http_session", aiohttp.ClientSession)
 TOKENS = web.AppKey("tokens", OboTokenProvider)
 SERVICES = web.AppKey("services", DialogServices)
 STATE = web.AppKey("private_conversation_state", PrivateConversationState)
+DURABLE_STATE = web.AppKey("durable_state", DurableState)
 
 
 class SystemClock:
@@ -73,6 +76,7 @@ class Overrides:
     token_store: TokenCacheStore | None = None
     # How replies get their outbound Bot Framework token; tests swap in a local fake.
     credentials_factory: ServiceClientCredentialsFactory | None = None
+    pending: PendingChanges | None = None  # the state backend, or create_app(pending=...)
 
 
 def create_app(
@@ -85,12 +89,15 @@ def create_app(
     storage: Storage | None = None,
     token_store: TokenCacheStore | None = None,
     credentials_factory: ServiceClientCredentialsFactory | None = None,
+    pending: PendingChanges | None = None,
 ) -> web.Application:
     overrides = Overrides(
         root_dialog, card_actions, assertions, clock, storage, token_store, credentials_factory
     )
+    overrides = replace(overrides, pending=pending)  # shared stores (Blob): several instances
     app = web.Application()
     app[SETTINGS] = settings
+    app.cleanup_ctx.append(_durable_state)  # opened before the runtime, closed after it
     app.cleanup_ctx.append(partial(_runtime, overrides))
     add_routes(app)
     return app
@@ -144,7 +151,7 @@ def _services(
     make_assertions = overrides.assertions or default_assertions
     return DialogServices(
         referrals=PartnerCenterReferrals(client),
-        pending=MemoryPendingChanges(),
+        pending=overrides.pending if overrides.pending is not None else MemoryPendingChanges(),
         clock=overrides.clock or SystemClock(),
         assertions=make_assertions(session, settings),
         portal_url=settings.partner_center.portal_url,
@@ -187,6 +194,7 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
         dialog=make_dialog(services, memory),
         card_actions=make_card_actions(services),
         policy=TenantPolicy.from_settings(settings),
+        dedupe=ActivityDedupe(),  # Teams redelivers after 15 s and repeats invokes
     )
 
 
@@ -196,10 +204,24 @@ def _validator(settings: Settings, session: aiohttp.ClientSession) -> ChannelTok
     return ChannelTokenValidator(keys, settings.bot.app_id, settings.bot.token_issuer)
 
 
+async def _durable_state(app: web.Application) -> AsyncIterator[None]:
+    """REFERRAL_BOT_STATE__BACKEND=sqlite: state and pending changes survive a restart."""
+    state = app[SETTINGS].state
+    if state.backend is not StateBackend.SQLITE:
+        yield
+        return
+    async with open_sqlite_state(state.sqlite_path) as durable:
+        app[DURABLE_STATE] = durable
+        yield
+
+
 async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    storage = overrides.storage or MemoryStorage()
-    overrides = replace(overrides, storage=storage)  # state, SSO and token caches share it
+    durable = app.get(DURABLE_STATE)
+    storage = overrides.storage or (durable.storage if durable else None) or MemoryStorage()
+    pending = durable.pending if durable else overrides.pending
+    # state, SSO and token caches share the storage
+    overrides = replace(overrides, storage=storage, pending=pending)
     async with aiohttp.ClientSession() as session:
         tokens = OboTokenProvider(settings.identity, _token_store(settings, overrides, storage))
         try:

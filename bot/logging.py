@@ -2,7 +2,8 @@
 
 Redacted wherever they appear in a formatted message: Authorization header values, bearer
 tokens, anything shaped like a JWT, OAuth form fields (`assertion`, `client_secret`,
-`refresh_token`, `access_token`, `id_token`, `password`) in form or JSON spelling. The filter
+`refresh_token`, `access_token`, `id_token`, `password`) in form or JSON spelling, and
+personal data (e-mail addresses, `+`-prefixed phone numbers). The filter
 runs on handlers, so third-party loggers (botbuilder, msal, aiohttp) are covered too.
 """
 
@@ -23,6 +24,10 @@ _PATTERNS = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9\-._~+/]+=*"),
     re.compile(rf"(?i)((?:{_SECRET_FIELDS})[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,;}}]+"),
     re.compile(r"()eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"),
+    # Personal data a library may echo from a referral or a token: e-mails, phone numbers.
+    # (the lookbehind starts a match only at a run's start: linear time on long words)
+    re.compile(r"()(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
+    re.compile(r"()\+\d[\d ()./-]{6,}\d"),
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 

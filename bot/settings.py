@@ -99,6 +99,18 @@ class BotSettings(BaseModel):
     allow_guests: StrictFlag = False  # guests/anonymous users may neither read nor write
 
 
+class StateBackend(StrEnum):
+    MEMORY = "memory"  # one process, lost on restart
+    SQLITE = "sqlite"  # one file: survives restarts (bot.state.sqlite_*)
+
+
+class StateSettings(BaseModel):
+    """Where bot state, pending changes and token caches live."""
+
+    backend: StateBackend = StateBackend.MEMORY
+    sqlite_path: Path = Path("build/state/referral-bot.sqlite3")
+
+
 AZURE_BOT_NAMES = {
     "MicrosoftAppId": "app_id",
     "MicrosoftAppPassword": "app_password",
@@ -144,6 +156,7 @@ class Settings(BaseSettings):
     bot: BotSettings = BotSettings()
     partner_center: PartnerCenterSettings = PartnerCenterSettings()
     identity: IdentitySettings = IdentitySettings()
+    state: StateSettings = StateSettings()
 
     @classmethod
     def settings_customise_sources(

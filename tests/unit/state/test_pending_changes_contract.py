@@ -7,16 +7,21 @@ empty store.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
 from bot.domain.intent import ChangeIntent, Outcome
+from bot.state.blob_pending_changes import BlobPendingChanges
 from bot.state.pending_changes import MemoryPendingChanges
+from bot.state.sqlite_state import open_sqlite_state
 from dialogs.ports import ClaimOutcome, PendingChange, PendingChanges, PendingState
+from tests.support.azurite import Azurite, azurite, fresh_blob_storage
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 TTL = timedelta(minutes=30)
@@ -29,14 +34,33 @@ async def memory_store() -> AsyncIterator[PendingChanges]:
     yield MemoryPendingChanges()
 
 
+@asynccontextmanager
+async def sqlite_store() -> AsyncIterator[PendingChanges]:
+    with tempfile.TemporaryDirectory() as folder:
+        async with open_sqlite_state(Path(folder) / "state.sqlite3") as durable:
+            yield durable.pending
+
+
 STORE_FACTORIES: dict[str, Callable[[], AbstractAsyncContextManager[PendingChanges]]] = {
     "memory": memory_store,
+    "sqlite": sqlite_store,
 }
 
 
-@pytest.fixture(params=sorted(STORE_FACTORIES))
+@asynccontextmanager
+async def blob_store(started: Azurite) -> AsyncIterator[PendingChanges]:
+    async with fresh_blob_storage(started) as storage:
+        yield BlobPendingChanges(storage)
+
+
+@pytest.fixture(params=sorted([*STORE_FACTORIES, "blob"]))
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[PendingChanges]:
-    async with STORE_FACTORIES[request.param]() as opened:
+    opening: AbstractAsyncContextManager[PendingChanges]
+    if request.param == "blob":  # needs the session's Azurite (tests/support/azurite.py)
+        opening = blob_store(request.getfixturevalue(azurite.__name__))
+    else:
+        opening = STORE_FACTORIES[request.param]()
+    async with opening as opened:
         yield opened
 
 

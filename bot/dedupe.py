@@ -1,0 +1,152 @@
+"""Activity dedupe: Teams redelivers an unanswered activity after 15 s and repeats invokes.
+
+A redelivered message must not run a second turn (a second confirm card, a second pending
+change); a repeated invoke must get the answer the first delivery got, without a second
+PATCH. Ids are remembered per conversation in a bounded LRU with a TTL behind `SeenActivities`,
+so a shared store (several instances) can replace the in-memory one later. Keys are hashed:
+hostile ids of any length cost the same few bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.schema import Activity, ActivityTypes
+
+logger = logging.getLogger(__name__)
+INVOKE_RESPONSE_KEY = TurnContext._INVOKE_RESPONSE_KEY  # the SDK's own slot
+Answer = tuple[int, Any]  # an invoke answer as JSON-ready data: (status, body)
+Turn = Callable[[TurnContext], Awaitable[None]]
+
+
+class SeenActivities(Protocol):
+    """Remembers delivered activity keys and the first answer to each invoke."""
+
+    async def claim(self, key: str) -> bool:
+        """True for the first delivery of `key`, False for a repeat (atomic)."""
+        ...
+
+    async def remember(self, key: str, answer: Answer) -> None: ...
+
+    async def answer(self, key: str) -> Answer | None: ...
+
+    async def forget(self, key: str) -> None:
+        """The first delivery failed: let Teams' redelivery run the turn again."""
+        ...
+
+
+@dataclass
+class MemorySeenActivities:
+    """In-process LRU with a TTL; answers are kept shorter and fewer (they hold whole cards)."""
+
+    max_ids: int = 10_000
+    id_ttl: float = 600.0
+    max_answers: int = 256
+    answer_ttl: float = 120.0
+    clock: Callable[[], float] = time.monotonic
+    _ids: OrderedDict[str, float] = field(default_factory=OrderedDict)
+    _answers: OrderedDict[str, tuple[float, Answer]] = field(default_factory=OrderedDict)
+
+    async def claim(self, key: str) -> bool:
+        now = self.clock()
+        _expire(self._ids, now - self.id_ttl, lambda seen: seen)
+        if key in self._ids:
+            return False
+        self._ids[key] = now
+        _bound(self._ids, self.max_ids)
+        return True
+
+    async def remember(self, key: str, answer: Answer) -> None:
+        self._answers[key] = (self.clock(), answer)
+        _bound(self._answers, self.max_answers)
+
+    async def answer(self, key: str) -> Answer | None:
+        _expire(self._answers, self.clock() - self.answer_ttl, lambda entry: entry[0])
+        entry = self._answers.get(key)
+        return entry[1] if entry else None
+
+    async def forget(self, key: str) -> None:
+        self._ids.pop(key, None)
+        self._answers.pop(key, None)
+
+
+def _expire(entries: OrderedDict[str, Any], before: float, stamp: Callable[[Any], float]) -> None:
+    """Oldest first (insertion order = time order), so stop at the first fresh one."""
+    while entries and stamp(next(iter(entries.values()))) < before:
+        entries.popitem(last=False)
+
+
+def _bound(entries: OrderedDict[str, Any], limit: int) -> None:
+    while len(entries) > limit:
+        entries.popitem(last=False)
+
+
+def activity_key(activity: Activity) -> str | None:
+    """Hash of (channel, conversation, activity id); None when there is nothing to key on."""
+    conversation = getattr(activity.conversation, "id", None)
+    if not activity.id or not conversation:
+        return None
+    raw = "\x1f".join((str(activity.channel_id), str(conversation), str(activity.id)))
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class ActivityDedupe:
+    """Runs a turn once per activity; repeats are answered without running it again."""
+
+    seen: SeenActivities = field(default_factory=MemorySeenActivities)
+    wait_for_first: float = 5.0  # a repeat of an invoke still running waits this long for it
+    poll: float = 0.05
+
+    async def run(self, turn_context: TurnContext, turn: Turn) -> None:
+        key = activity_key(turn_context.activity)
+        if key is None:
+            await turn(turn_context)
+        elif await self.seen.claim(key):
+            await self._first(turn_context, turn, key)
+        else:
+            await self._repeat(turn_context, key)
+
+    async def _first(self, turn_context: TurnContext, turn: Turn, key: str) -> None:
+        try:
+            await turn(turn_context)
+        except BaseException:
+            await self.seen.forget(key)
+            raise
+        await self._keep_answer(turn_context, key)
+
+    async def _repeat(self, turn_context: TurnContext, key: str) -> None:
+        logger.info("dedupe.repeat type=%s", turn_context.activity.type)
+        if turn_context.activity.type == ActivityTypes.invoke:
+            await self._answer_again(turn_context, key)
+
+    async def _keep_answer(self, turn_context: TurnContext, key: str) -> None:
+        reply = turn_context.turn_state.get(INVOKE_RESPONSE_KEY)
+        invoke = getattr(reply, "value", None)
+        if not isinstance(invoke, InvokeResponse):
+            return
+        await self.seen.remember(key, (int(invoke.status or 200), invoke.body))
+
+    async def _answer_again(self, turn_context: TurnContext, key: str) -> None:
+        answer = await self._first_answer(key)
+        if answer is None:  # the first delivery failed, or is still running after the wait
+            answer = (409, None)
+        invoke = InvokeResponse(status=answer[0], body=answer[1])
+        await turn_context.send_activity(Activity(type=ActivityTypes.invoke_response, value=invoke))
+
+    async def _first_answer(self, key: str) -> Answer | None:
+        """Polled, not an Event: the first delivery may be running on another instance."""
+        for _ in range(max(1, int(self.wait_for_first / self.poll))):
+            answer = await self.seen.answer(key)
+            if answer is not None:
+                return answer
+            await asyncio.sleep(self.poll)
+        return await self.seen.answer(key)

@@ -1,0 +1,124 @@
+"""SqlitePendingChanges: the PendingChanges port in SQLite, so a restart loses no proposal.
+
+The claim is a compare-and-set in SQL (`UPDATE ... WHERE state = 'pending' AND proposer_id = ?
+AND expires_at_us > ?`, then the row count): however many clicks, processes or redelivered
+invokes race, exactly one UPDATE changes the row. The `state` column is the truth; the body
+(the PendingChange encoded by the restricted codec) is read back with that state.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import datetime
+
+from bot.state import sqlite_codec
+from bot.state.pending_changes import refusal
+from bot.state.sqlite_db import SqliteDatabase
+from dialogs.ports import ClaimOutcome, PendingChange, PendingState
+
+_FINISHED = frozenset(
+    {PendingState.APPLIED, PendingState.PENDING, PendingState.CANCELLED, PendingState.SUPERSEDED}
+)
+_CLAIM = (
+    "UPDATE pending_changes SET state = 'claimed' "
+    "WHERE id = ? AND state = 'pending' AND proposer_id = ? AND expires_at_us > ?"
+)
+
+
+def _micros(moment: datetime) -> int:
+    """An instant as integer microseconds since the epoch: compares correctly across zones."""
+    if moment.tzinfo is None:
+        raise ValueError("pending change times must be timezone-aware")
+    return round(moment.timestamp() * 1_000_000)
+
+
+class SqlitePendingChanges:
+    """Implements `dialogs.ports.PendingChanges` on a `SqliteDatabase` (shared by processes)."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._database = database
+
+    async def put(self, change: PendingChange) -> None:
+        row = (
+            change.id,
+            change.proposer_id,
+            change.state.value,
+            _micros(change.expires_at),
+            sqlite_codec.encode(change),
+        )
+        now = _micros(change.created_at)
+        await self._database.run(lambda connection: _put(connection, row, now))
+
+    async def get(self, change_id: str) -> PendingChange | None:
+        return await self._database.run(lambda connection: _get(connection, change_id))
+
+    async def claim(
+        self, change_id: str, *, user_id: str, now: datetime
+    ) -> tuple[ClaimOutcome, PendingChange | None]:
+        args = (change_id, user_id, _micros(now))
+        won, change = await self._database.run(lambda connection: _claim(connection, args))
+        if won:
+            return ClaimOutcome.CLAIMED, change
+        if change is None:
+            return ClaimOutcome.NOT_FOUND, None
+        if (refused := refusal(change, user_id)) is not None:
+            return refused, change
+        if now >= change.expires_at:
+            return ClaimOutcome.EXPIRED, change
+        return ClaimOutcome.IN_PROGRESS, change  # changed under us by another process
+
+    async def finish(self, change_id: str, state: PendingState) -> None:
+        """Ends a claim; a change that is not CLAIMED (any more) is left as it is."""
+        if state not in _FINISHED:
+            raise ValueError(f"a claim cannot finish as {state}")
+        sql = "UPDATE pending_changes SET state = ? WHERE id = ? AND state = 'claimed'"
+        await self._database.run(lambda connection: connection.execute(sql, (state, change_id)))
+
+    async def cancel(self, change_id: str, *, user_id: str) -> ClaimOutcome:
+        """CANCELLED when it is (now or already) cancelled; otherwise why it was not."""
+        sql = (
+            "UPDATE pending_changes SET state = 'cancelled' "
+            "WHERE id = ? AND proposer_id = ? AND state = 'pending'"
+        )
+
+        def work(connection: sqlite3.Connection) -> tuple[int, PendingChange | None]:
+            count = connection.execute(sql, (change_id, user_id)).rowcount
+            return count, _get(connection, change_id)
+
+        count, change = await self._database.run(work)
+        if count == 1:
+            return ClaimOutcome.CANCELLED
+        if change is None:
+            return ClaimOutcome.NOT_FOUND
+        return refusal(change, user_id) or ClaimOutcome.CANCELLED
+
+
+def _put(connection: sqlite3.Connection, row: tuple[str, str, str, int, str], now: int) -> None:
+    connection.execute(
+        "DELETE FROM pending_changes WHERE expires_at_us <= ? AND state != 'claimed'", (now,)
+    )
+    connection.execute(
+        "INSERT OR REPLACE INTO pending_changes (id, proposer_id, state, expires_at_us, body) "
+        "VALUES (?, ?, ?, ?, ?)",
+        row,
+    )
+
+
+def _get(connection: sqlite3.Connection, change_id: str) -> PendingChange | None:
+    found = connection.execute(
+        "SELECT state, body FROM pending_changes WHERE id = ?", (change_id,)
+    ).fetchone()
+    if found is None:
+        return None
+    change = sqlite_codec.decode(found[1])
+    if not isinstance(change, PendingChange):
+        raise sqlite_codec.UnsafeStateError("a pending change row holds something else")
+    return replace(change, state=PendingState(found[0]))
+
+
+def _claim(
+    connection: sqlite3.Connection, args: tuple[str, str, int]
+) -> tuple[bool, PendingChange | None]:
+    won = connection.execute(_CLAIM, args).rowcount == 1
+    return won, _get(connection, args[0])

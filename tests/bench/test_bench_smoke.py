@@ -1,0 +1,43 @@
+"""`python -m bench --quick` runs end to end and prints every row of its table (no timings)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+ROWS = [
+    *(f"| {turn}, c={c} |" for turn in ("show 123", "mark 123 won", "Confirm") for c in (1, 8, 64)),
+    "| import time",
+    "| start-up",
+    "| RSS at start",
+    "| RSS after 20 idle conversations",
+    "| upstream calls per confirmed change",
+]
+
+
+@pytest.fixture(scope="module")
+def output() -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("row", ROWS)
+def test_the_table_has_the_row(output: str, row: str) -> None:
+    assert any(line.startswith(row) for line in output.splitlines()), output
+
+
+def test_no_turn_failed(output: str) -> None:
+    assert "failed" not in output, output
+
+
+def test_each_confirmed_change_cost_one_get_and_one_patch(output: str) -> None:
+    assert "GET 1.00 · PATCH 1.00 · other PC 0.00 · identity 0.00" in output, output

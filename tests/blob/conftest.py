@@ -1,0 +1,20 @@
+"""One Azurite for the session; each test gets a fresh container in it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.state.blob_storage import AzureBlobStorage, BlobTimeouts
+from tests.support.azurite import Azurite, azurite, fresh_blob_storage
+
+__all__ = ["azurite"]  # the session fixture, shared by every test module here
+
+FAST = BlobTimeouts(connect_seconds=1.0, read_seconds=2.0, deadline_seconds=3.0)
+
+
+@pytest.fixture
+async def blob_storage(azurite: Azurite) -> AsyncIterator[AzureBlobStorage]:
+    async with fresh_blob_storage(azurite, FAST) as store:
+        yield store

@@ -1,0 +1,49 @@
+"""The hostile table with inbound auth ON: without a token no turn runs; with one, no 5xx."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.emulator.config import DEMO_BOT_APP_ID
+from bot.emulator.server import RunningEmulators
+from tests.fuzz.hostile import hostile_cases
+from tests.fuzz.live import healthy, post_raw
+from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
+from tests.inbound.conftest import authed_settings, keys  # noqa: F401  # keys: a fixture
+from tests.support.bot import BotUnderTest, running_bot
+
+CASES = hostile_cases()
+
+
+@pytest.fixture
+async def bot(fresh: RunningEmulators, keys: ChannelKeyServer) -> AsyncIterator[BotUnderTest]:  # noqa: F811
+    async with running_bot(
+        authed_settings(fresh, keys),
+        credentials_factory=FixedCredentialsFactory(DEMO_BOT_APP_ID),
+    ) as running:
+        yield running
+
+
+async def test_without_a_token_every_hostile_body_is_4xx_and_runs_no_turn(
+    bot: BotUnderTest,
+) -> None:
+    statuses = {name: await post_raw(bot, body, kind) for name, body, kind in CASES}
+
+    assert all(400 <= status < 500 for status in statuses.values()), statuses
+    assert bot.connector.sent == []
+    assert await healthy(bot)
+
+
+async def test_with_a_valid_token_no_hostile_body_gets_a_5xx(
+    bot: BotUnderTest,
+    keys: ChannelKeyServer,  # noqa: F811
+) -> None:
+    token = TokenMinter(keys.published[0], DEMO_BOT_APP_ID).token(bot._connector_url)
+    auth = {"Authorization": f"Bearer {token}"}
+
+    statuses = {name: await post_raw(bot, body, kind, **auth) for name, body, kind in CASES}
+
+    assert all(status < 500 for status in statuses.values()), statuses
+    assert await healthy(bot)
