@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.emulator.errors import access_denied, unauthenticated
-from bot.emulator.fixtures import ADMIN_ROLES, KNOWN_ROLES, Fixtures, normalize_role
+from bot.emulator.fixtures import ADMIN_ROLES, KNOWN_ROLES, Fixtures, normalize_role, split_name
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,11 @@ class Caller:
 
     @property
     def first_name(self) -> str:
-        return self.name.split(" ", 1)[0]
+        return split_name(self.name)[0]
 
     @property
     def last_name(self) -> str:
-        parts = self.name.split(" ", 1)
-        return parts[1] if len(parts) > 1 else ""
+        return split_name(self.name)[1]
 
 
 def resolve_caller(claims: Mapping[str, Any], fixtures: Fixtures, *, enforce_mfa: bool) -> Caller:

@@ -19,6 +19,12 @@ class FixtureError(ValueError):
     """The fixture file is not what the emulator can load."""
 
 
+def split_name(name: str) -> tuple[str, str]:
+    """'Megan Bowen' -> ('Megan', 'Bowen'): how team members are written from a display name."""
+    first, _, last = name.partition(" ")
+    return first, last
+
+
 def normalize_role(role: str) -> str:
     return _ROLE_SPELLINGS.get(role.replace(" ", "").replace("_", "").casefold(), role)
 
@@ -38,12 +44,11 @@ class FixtureUser:
 
     @property
     def first_name(self) -> str:
-        return self.name.split(" ", 1)[0]
+        return split_name(self.name)[0]
 
     @property
     def last_name(self) -> str:
-        parts = self.name.split(" ", 1)
-        return parts[1] if len(parts) > 1 else ""
+        return split_name(self.name)[1]
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> FixtureUser:
