@@ -19,13 +19,12 @@ from tests.integration.conftest import (
     identity,
     partner_center,
     running,
-    session,
 )
 from tests.integration.e2e import propose, text_of
 from tests.support.azurite import Azurite, fresh_blob_storage
 from tests.support.bot import ADAPTIVE_CARD, BotUnderTest, demo_settings, running_bot
 
-__all__ = ["fresh", "identity", "partner_center", "running", "session"]  # fixtures used here
+__all__ = ["fresh", "identity", "partner_center", "running"]  # fixtures used here
 
 
 @pytest.fixture

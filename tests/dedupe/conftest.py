@@ -7,5 +7,4 @@ from tests.integration.conftest import (  # noqa: F401  # pytest fixtures
     identity,
     partner_center,
     running,
-    session,
 )

@@ -45,12 +45,6 @@ def running() -> Iterator[RunningEmulators]:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
-@pytest.fixture
 async def fresh(running: RunningEmulators, session: aiohttp.ClientSession) -> RunningEmulators:
     async with session.post(f"{running.referrals_base_url}/_emulator/reset") as answer:
         assert answer.status == 204

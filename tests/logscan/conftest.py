@@ -13,7 +13,6 @@ from tests.integration.conftest import (  # noqa: F401  # pytest fixtures
     identity,
     partner_center,
     seed,
-    session,
 )
 from tests.support.emulators import running_emulators
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import aiohttp
 import pytest
@@ -18,12 +18,6 @@ from tests.support.identity import IdentityClient
 def running() -> Iterator[RunningEmulators]:
     with running_emulators(referrals=seed()) as emulators:
         yield emulators
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 @pytest.fixture
