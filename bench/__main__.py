@@ -1,83 +1,81 @@
-"""`python -m bench [--quick]`: measure the floor and Referral Bot, print one markdown table."""
+"""`python -m bench`: measure the floor and Referral Bot in alternating pairs, print one table.
+
+Defaults follow TOOLCHAIN §7 within about 10 minutes on 2 cores; `--quick` is the smoke test's
+tiny run (one pair), whose figures mean nothing.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from bench.connector import running_connector
-from bench.fixtures import bench_emulators, bot_environment, marked_ids
+from bench.pairs import measure_pairs
+from bench.plan import Plan
 from bench.profile import profile_mark_turns
-from bench.report import table
-from bench.scenarios import Emulators, Results, idle_rss, run_bot, run_floor, seller_payloads
-from bench.server import server_process
+from bench.report import footnote, table
+from bench.server import usable_cores
+from bot.settings import StateBackend
 
-LEVELS = (1, 8, 64)
+GRAMMAR_REPEATS = 100
 
 
-def _parse(argv: Sequence[str]) -> argparse.Namespace:
+def _count(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+        return value
+
+    return parse
+
+
+def _parse(argv: Sequence[str]) -> tuple[Plan, int | None]:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--turns", type=int, default=128, help="turns per run and concurrency")
-    parser.add_argument("--idle", type=int, default=10_000, help="idle conversations for RSS")
-    parser.add_argument("--quick", action="store_true", help="tiny counts (smoke test)")
+    parser.add_argument("--pairs", type=_count(1), default=3, help="floor/bot pairs (default 3)")
+    parser.add_argument(
+        "--turns", type=_count(1), default=400, help="measured turns per run (c=1: a quarter)"
+    )
+    parser.add_argument(
+        "--warmup", type=_count(0), default=100, help="warm-up turns before each measured run"
+    )
+    parser.add_argument("--idle", type=_count(0), default=10_000, help="idle chats for RSS")
+    parser.add_argument(
+        "--state",
+        choices=[StateBackend.MEMORY.value, StateBackend.SQLITE.value],
+        default=StateBackend.SQLITE.value,
+        help="the bot's state backend (default: sqlite, the product's default)",
+    )
+    parser.add_argument("--quick", action="store_true", help="one pair, tiny counts (smoke test)")
     parser.add_argument(
         "--profile", type=int, metavar="N", help="only: cProfile top-10 of N 'mark … won' turns"
     )
     args = parser.parse_args(argv)
-    if args.quick:
-        args.turns, args.idle = 8, 20
-    return args
-
-
-async def _import_seconds(module: str) -> float:
-    """Wall time of `import module` in a fresh interpreter (the interpreter's own start aside)."""
-    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", code, stdout=asyncio.subprocess.PIPE
+    plan = Plan(
+        pairs=args.pairs,
+        turns=args.turns,
+        warmup=args.warmup,
+        idle=args.idle,
+        state=StateBackend(args.state),
+        grammar_repeats=GRAMMAR_REPEATS,
     )
-    out, _ = await process.communicate()
-    return float(out.decode().strip())
-
-
-async def _measure(args: argparse.Namespace) -> Results:
-    results = Results()
-    results.figures["floor import"] = await _import_seconds("bench.floor")
-    results.figures["bot import"] = await _import_seconds("bot.app")
-    ids = marked_ids(args.turns * len(LEVELS))
-    with bench_emulators(len(ids)) as emulators:
-        async with running_connector() as (connector, service_url):
-            payloads = seller_payloads(service_url)
-            async with server_process("bench.floor", {}) as floor:
-                results.figures["floor startup"] = floor.startup_seconds
-                results.figures["floor rss start"] = floor.rss_mib()
-                await run_floor(floor, payloads, LEVELS, args.turns, results)
-                _, results.figures["floor rss idle"] = await idle_rss(floor, payloads, args.idle)
-            async with server_process("bot", bot_environment(emulators)) as bot:
-                results.figures["bot startup"] = bot.startup_seconds
-                results.figures["bot rss start"] = bot.rss_mib()
-                plan = (LEVELS, args.turns, ids)
-                await run_bot(bot, payloads, connector, Emulators(emulators), plan, results)
-                _, results.figures["bot rss idle"] = await idle_rss(bot, payloads, args.idle)
-    return results
+    if args.quick:
+        plan = Plan(1, 8, 4, 20, plan.state, 2)
+    return plan, args.profile
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = _parse(sys.argv[1:] if argv is None else argv)
-    affinity = os.sched_getaffinity(0)
-    started = time.perf_counter()
-    if args.profile:
-        print(asyncio.run(profile_mark_turns(args.profile)))
+    plan, profile = _parse(sys.argv[1:] if argv is None else argv)
+    if profile:
+        print(asyncio.run(profile_mark_turns(profile)))
         return
-    results = asyncio.run(_measure(args))
-    print(table(results, LEVELS, args.idle))
-    print(
-        f"\n{os.cpu_count()} CPUs; servers pinned to one core: {len(affinity) > 1}; "
-        f"{args.turns} turns per run; took {time.perf_counter() - started:.0f} s."
-    )
+    started = time.perf_counter()
+    pairs = asyncio.run(measure_pairs(plan, usable_cores()))
+    print(table(pairs, plan))
+    print()
+    print(footnote(pairs, plan, time.perf_counter() - started))
 
 
 if __name__ == "__main__":

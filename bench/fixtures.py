@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from bot.emulator.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET, EmulatorConfig
 from bot.emulator.fixtures import Fixtures, FixtureUser
 from bot.emulator.server import RunningEmulators, emulators_in_thread
+from bot.settings import ENV_PREFIX, StateBackend, StateSettings
 
 SELLER = FixtureUser.from_json(
     {"upn": "seller@contoso.example", "name": "Sam Seller", "roles": ["Referral User"]}
@@ -65,3 +67,22 @@ def bot_environment(running: RunningEmulators) -> dict[str, str]:
         "REFERRAL_BOT_IDENTITY__CLIENT_SECRET": DEMO_BOT_APP_SECRET,
         "REFERRAL_BOT_IDENTITY__CA_FILE": str(running.ca_file),
     }
+
+
+def sqlite_file(folder: Path) -> Path:
+    return folder / "bench.sqlite3"
+
+
+def state_environment(backend: StateBackend, folder: Path) -> dict[str, str]:
+    """The state backend named explicitly (not left to the default); SQLite in `folder`.
+
+    The variable names come from `StateSettings`' fields, so a renamed field fails here, loudly,
+    instead of the bot silently running on its default.
+    """
+    names = {"backend", "sqlite_path"}
+    if missing := names - StateSettings.model_fields.keys():
+        raise RuntimeError(f"StateSettings has no field {sorted(missing)}: update bench.fixtures")
+    env = {f"{ENV_PREFIX}STATE__BACKEND": backend.value}
+    if backend is StateBackend.SQLITE:
+        env[f"{ENV_PREFIX}STATE__SQLITE_PATH"] = str(sqlite_file(folder))
+    return env

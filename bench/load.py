@@ -38,6 +38,17 @@ class Measurement:
         return 1000 * statistics.quantiles(self.latencies, n=100, method="inclusive")[int(p) - 1]
 
 
+async def settled_cpu_seconds(server: Server, step: float = 0.05, bound: float = 1.0) -> float:
+    """Server CPU once it stops rising: work a turn finishes after answering counts for it."""
+    now = server.cpu_seconds()
+    for _ in range(round(bound / step)):
+        await asyncio.sleep(step)
+        before, now = now, server.cpu_seconds()
+        if now == before:
+            break
+    return now
+
+
 async def _post(session: aiohttp.ClientSession, url: str, payload: dict[str, Any]) -> bool:
     async with session.post(url, json=payload) as answer:
         await answer.read()
@@ -47,7 +58,11 @@ async def _post(session: aiohttp.ClientSession, url: str, payload: dict[str, Any
 async def run_load(
     server: Server, payloads: Sequence[dict[str, Any]], concurrency: int
 ) -> Measurement:
-    """Send every payload, `concurrency` in flight at once; server CPU delta over the run."""
+    """Send every payload, `concurrency` in flight at once; server CPU delta over the run.
+
+    The wall time ends with the last answer; the CPU time also takes in what the server still
+    does after it (replies, background saves), and starts after the previous run's has settled.
+    """
     url = f"{server.base_url}/api/messages"
     queue = list(reversed(payloads))
     latencies: list[float] = []
@@ -64,7 +79,9 @@ async def run_load(
                 latencies.append(time.perf_counter() - started)
                 failures += not ok
 
-        cpu_before, started = server.cpu_seconds(), time.perf_counter()
+        cpu_before = await settled_cpu_seconds(server)
+        started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-        seconds, cpu = time.perf_counter() - started, server.cpu_seconds() - cpu_before
+        seconds = time.perf_counter() - started
+        cpu = await settled_cpu_seconds(server) - cpu_before
     return Measurement(len(payloads), failures, seconds, cpu, tuple(sorted(latencies)))

@@ -2,6 +2,7 @@
 
 The bot runs as `python -m cProfile -o FILE -m bot`; SIGTERM stops it cleanly, so the profile is
 written. Start-up and 5 warm-up turns are in it too: N in the hundreds makes them small.
+State is the product's default backend, SQLite, in a temporary file (as `python -m bench`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,17 @@ import tempfile
 from pathlib import Path
 
 from bench.connector import running_connector
-from bench.fixtures import SHOWN_ID, bench_emulators, bot_environment, marked_ids
+from bench.fixtures import (
+    SHOWN_ID,
+    bench_emulators,
+    bot_environment,
+    marked_ids,
+    state_environment,
+)
 from bench.load import run_load
 from bench.scenarios import seller_payloads
 from bench.server import server_process
+from bot.settings import StateBackend
 
 OUR_CODE = r"/(bot|dialogs)/"  # the cumulative listing: only the bot's own code
 
@@ -27,7 +35,11 @@ async def profile_mark_turns(turns: int, top: int = 10) -> str:
         async with running_connector() as (_, service_url):
             payloads = seller_payloads(service_url)
             args = ("-o", str(out), "-m", "bot")
-            async with server_process("cProfile", bot_environment(emulators), args=args) as bot:
+            env = {
+                **bot_environment(emulators),
+                **state_environment(StateBackend.SQLITE, Path(folder)),
+            }
+            async with server_process("cProfile", env, args=args) as bot:
                 warm = payloads.conversation("warm")
                 await run_load(bot, [payloads.message(f"show {SHOWN_ID}", warm)] * 5, 1)
                 marks = [

@@ -38,15 +38,33 @@ class Server:
         return float("nan")
 
 
-def _pin(pid: int, core: int) -> bool:
-    """Server on `core`, this process on the others (when the machine has more than one)."""
-    cores = sorted(os.sched_getaffinity(0))
+def usable_cores() -> tuple[int, ...]:
+    """The cores this process may run on: read once, before `pin_server` narrows them."""
+    return tuple(sorted(os.sched_getaffinity(0)))
+
+
+def pin_server(pid: int, cores: Sequence[int]) -> bool:
+    """`pid` on the first of `cores`, this process on the others (when there are two or more).
+
+    Called right after the child is spawned, before its interpreter has imported anything, so
+    its start-up and import times are measured on the server core too.
+    """
     if len(cores) < 2:
         return False
-    server_core = cores[core % len(cores)]
-    os.sched_setaffinity(pid, {server_core})
-    os.sched_setaffinity(0, set(cores) - {server_core})
+    os.sched_setaffinity(pid, {cores[0]})
+    os.sched_setaffinity(0, set(cores[1:]))
     return True
+
+
+async def import_seconds(module: str, cores: Sequence[int]) -> float:
+    """Wall time of `import module` in a fresh pinned interpreter (its own start-up aside)."""
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, stdout=asyncio.subprocess.PIPE
+    )
+    pin_server(process.pid, cores)
+    out, _ = await process.communicate()
+    return float(out.decode().strip())
 
 
 async def _healthy(base_url: str, deadline: float) -> None:
@@ -70,9 +88,16 @@ async def _read_url(process: asyncio.subprocess.Process) -> str:
 
 @contextlib.asynccontextmanager
 async def server_process(
-    module: str, env: Mapping[str, str], *, args: Sequence[str] = ()
+    module: str,
+    env: Mapping[str, str],
+    *,
+    args: Sequence[str] = (),
+    cores: Sequence[int] | None = None,
 ) -> AsyncIterator[Server]:
-    """`python -m module` with `env`; stopped (SIGTERM, then kill) when the block ends."""
+    """`python -m module` with `env`, pinned (see `pin_server`; `cores` default: this process's).
+
+    Stopped (SIGTERM, then kill) when the block ends.
+    """
     timeout = START_TIMEOUT_SECONDS
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
@@ -80,11 +105,12 @@ async def server_process(
         env={**os.environ, **env},
         stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
+    pinned = pin_server(process.pid, usable_cores() if cores is None else cores)
     try:
         url = await asyncio.wait_for(_read_url(process), timeout)
         await _healthy(url, started + timeout)
         startup = time.perf_counter() - started
-        yield Server(process.pid, url, startup, _pin(process.pid, 0))
+        yield Server(process.pid, url, startup, pinned)
     finally:
         if process.returncode is None:
             process.terminate()

@@ -8,10 +8,14 @@
    and many bad tokens. Here a request is checked before the SDK sees it (415, 400, 413 from
    aiohttp's size limit) and any failure to authenticate it is a 401, never a 500.
 
-Also (TOOLCHAIN §7): msrest 0.7.1 builds a retry policy for every connector client by testing
-999 status codes against a 501-item *list*, about 8 ms of CPU, twice per turn. Making that
-class attribute a frozenset keeps the same answer at a hundredth of the cost; it is applied
-once when an adapter is built (idempotent; msrest only ever tests membership on it).
+Also (TOOLCHAIN §7), the SDK's own per-turn CPU: the adapter keeps one connector client per
+(bot, serviceUrl, audience) across turns (`bot.connector_clients`) instead of building one per
+activity, and `bot.sdk_speedups` removes msrest's and TurnContext's avoidable work; both are set
+up when an adapter is built.
+
+Outbound (issue 6): what a turn sends, replies and updates goes through `bot.outbound`
+(paced to Teams' per-conversation limits, sent again after a 429 or a transient 5xx). Invoke
+answers are the HTTP response, not a connector call, so they are never paced or delayed.
 """
 
 from __future__ import annotations
@@ -23,21 +27,24 @@ from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import Bot, InvokeResponse, serializer_helper
+from botbuilder.core import Bot, InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ResourceResponse
 from botframework.connector.auth import (
     AuthenticateRequestResult,
+    BotFrameworkAuthentication,
     ClaimsIdentity,
     ServiceClientCredentialsFactory,
 )
 from msrest.serialization import Model
-from msrest.universal_http.requests import ClientRetryPolicy
 
+from bot.connector_clients import ConnectorClients, KeptUserTokenClients
 from bot.inbound_auth import ChannelTokenValidator, Unauthorized
+from bot.outbound import OutboundSender
+from bot.sdk_speedups import apply_sdk_speedups
 from bot.settings import BotSettings
 
 logger = logging.getLogger(__name__)
@@ -105,15 +112,26 @@ def invoke_http_response(invoke: InvokeResponse | None) -> web.Response:
     return web.json_response(serialised_once(invoke.body), status=status)
 
 
-def speed_up_msrest_retry_policy() -> None:
-    if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
-        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
-
-
 class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships no types
-    """CloudAdapter with a checked HTTP edge and invoke bodies serialised once."""
+    """CloudAdapter with a checked HTTP edge, invoke bodies serialised once, paced replies."""
 
     validator: ChannelTokenValidator | None = None
+    connector_clients: ConnectorClients
+    _authentication: KeptUserTokenClients
+
+    @property
+    def bot_framework_authentication(self) -> KeptUserTokenClients:
+        return self._authentication
+
+    @bot_framework_authentication.setter
+    def bot_framework_authentication(self, value: BotFrameworkAuthentication) -> None:
+        """Whatever authentication is set (also later, e.g. bot.auth.sso), its user-token
+        clients are kept across turns (bot.connector_clients)."""
+        if not isinstance(value, KeptUserTokenClients):
+            value = KeptUserTokenClients(value)
+        self._authentication = value
+
+    outbound: OutboundSender | None = None
 
     @classmethod
     def from_settings(
@@ -123,15 +141,36 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
         authenticate: bool,
         validator: ChannelTokenValidator | None = None,
         credentials_factory: ServiceClientCredentialsFactory | None = None,
+        outbound: OutboundSender | None = None,
     ) -> ReferralAdapter:
         """With a validator, tokens are checked by it (bot.inbound_auth), not by botbuilder."""
-        speed_up_msrest_retry_policy()
+        apply_sdk_speedups()
         config = BotFrameworkConfig.of(bot, authenticate=authenticate)
         adapter = cls(
             ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials_factory)
         )
         adapter.validator = validator if authenticate else None
+        adapter.connector_clients = ConnectorClients()
+        adapter.outbound = outbound or OutboundSender()
         return adapter
+
+    async def send_activities(
+        self, context: TurnContext, activities: list[Activity]
+    ) -> list[ResourceResponse]:
+        self._pace_outbound(context)
+        responses: list[ResourceResponse] = await super().send_activities(context, activities)
+        return responses
+
+    async def update_activity(
+        self, context: TurnContext, activity: Activity
+    ) -> ResourceResponse | None:
+        self._pace_outbound(context)
+        response: ResourceResponse | None = await super().update_activity(context, activity)
+        return response
+
+    def _pace_outbound(self, context: TurnContext) -> None:
+        if self.outbound is not None:
+            self.outbound.attach(context.turn_state.get(self.BOT_CONNECTOR_CLIENT_KEY))
 
     async def process(
         self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None
@@ -140,6 +179,9 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
             raise web.HTTPMethodNotAllowed(request.method, ["POST"])
         activity = await read_activity(request)
         authenticated = await self._authenticate(activity, request.headers.get("Authorization"))
+        authenticated.connector_factory = self.connector_clients.factory(
+            authenticated.connector_factory, _bot_app_id(authenticated.claims_identity)
+        )
         invoke = await self.process_activity(authenticated, activity, bot.on_turn)
         return invoke_http_response(invoke)
 
@@ -175,3 +217,9 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
         result.caller_id = None  # channel (not skill) requests carry no caller id
         result.connector_factory = auth.create_connector_factory(identity)
         return result
+
+
+def _bot_app_id(identity: ClaimsIdentity | None) -> str:
+    """The bot the activity is for (audience claim); the same for every turn of one bot."""
+    claims = getattr(identity, "claims", None) or {}
+    return str(claims.get("aud") or claims.get("appid") or "")

@@ -27,7 +27,9 @@ from bot.adapter import ReferralAdapter
 from bot.auth.obo import OboTokenProvider
 from bot.auth.sso import use_teams_sso, use_token_service
 from bot.auth.token_cache import EncryptedTokenCacheStore, TokenCacheStore
+from bot.background import BackgroundTasks
 from bot.card_actions import CardActions
+from bot.card_deadline import ANSWER_WITHIN, AnswerInTime
 from bot.dedupe import ActivityDedupe
 from bot.identity.dev_sso import DevSsoAssertions
 from bot.identity.no_sign_in import NoSignInAssertions
@@ -37,9 +39,10 @@ from bot.partner_center.client import ReferralsClient
 from bot.policy import TenantPolicy
 from bot.routes import ADAPTER, BOT, add_routes
 from bot.services.referrals import PartnerCenterReferrals
-from bot.settings import Mode, Settings, StateBackend
+from bot.settings import Mode, Settings
+from bot.state.backends import open_state
+from bot.state.parts import StateParts
 from bot.state.pending_changes import MemoryPendingChanges
-from bot.state.sqlite_state import DurableState, open_sqlite_state
 from bot.state.token_caches import StorageTokenCacheStore
 from bot.turn_errors import make_on_turn_error
 from dialogs.main_dialog import MainDialog
@@ -55,8 +58,9 @@ SETTINGS = web.AppKey("settings", Settings)
 HTTP_SESSION = web.AppKey("http_session", aiohttp.ClientSession)
 TOKENS = web.AppKey("tokens", OboTokenProvider)
 SERVICES = web.AppKey("services", DialogServices)
+BACKGROUND = web.AppKey("background_tasks", BackgroundTasks)  # card updates after "Saving…"
 STATE = web.AppKey("private_conversation_state", PrivateConversationState)
-DURABLE_STATE = web.AppKey("durable_state", DurableState)
+STATE_PARTS = web.AppKey("state_parts", StateParts)
 
 
 class SystemClock:
@@ -77,6 +81,7 @@ class Overrides:
     # How replies get their outbound Bot Framework token; tests swap in a local fake.
     credentials_factory: ServiceClientCredentialsFactory | None = None
     pending: PendingChanges | None = None  # the state backend, or create_app(pending=...)
+    answer_within: float = ANSWER_WITHIN  # card clicks: answer "Saving…" after this long
 
 
 def create_app(
@@ -90,11 +95,13 @@ def create_app(
     token_store: TokenCacheStore | None = None,
     credentials_factory: ServiceClientCredentialsFactory | None = None,
     pending: PendingChanges | None = None,
+    answer_within: float = ANSWER_WITHIN,
 ) -> web.Application:
     overrides = Overrides(
         root_dialog, card_actions, assertions, clock, storage, token_store, credentials_factory
     )
     overrides = replace(overrides, pending=pending)  # shared stores (Blob): several instances
+    overrides = replace(overrides, answer_within=answer_within)
     app = web.Application()
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_durable_state)  # opened before the runtime, closed after it
@@ -192,9 +199,12 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
         state=state,
         dialog_state=dialog_state,
         dialog=make_dialog(services, memory),
-        card_actions=make_card_actions(services),
+        card_actions=AnswerInTime(
+            make_card_actions(services), app[BACKGROUND], answer_within=overrides.answer_within
+        ),
         policy=TenantPolicy.from_settings(settings),
-        dedupe=ActivityDedupe(),  # Teams redelivers after 15 s and repeats invokes
+        # Teams redelivers after 15 s and repeats invokes; shared when the state store is
+        dedupe=ActivityDedupe(seen=app[STATE_PARTS].seen),
     )
 
 
@@ -205,29 +215,30 @@ def _validator(settings: Settings, session: aiohttp.ClientSession) -> ChannelTok
 
 
 async def _durable_state(app: web.Application) -> AsyncIterator[None]:
-    """REFERRAL_BOT_STATE__BACKEND=sqlite: state and pending changes survive a restart."""
-    state = app[SETTINGS].state
-    if state.backend is not StateBackend.SQLITE:
-        yield
-        return
-    async with open_sqlite_state(state.sqlite_path) as durable:
-        app[DURABLE_STATE] = durable
+    """REFERRAL_BOT_STATE__BACKEND (memory, sqlite, blob): opened here, closed after the bot."""
+    async with open_state(app[SETTINGS].state) as parts:
+        app[STATE_PARTS] = parts
         yield
 
 
 async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    durable = app.get(DURABLE_STATE)
-    storage = overrides.storage or (durable.storage if durable else None) or MemoryStorage()
-    pending = durable.pending if durable else overrides.pending
+    parts = app[STATE_PARTS]
+    storage = overrides.storage or parts.storage
+    pending = overrides.pending if overrides.pending is not None else parts.pending
     # state, SSO and token caches share the storage
     overrides = replace(overrides, storage=storage, pending=pending)
     async with aiohttp.ClientSession() as session:
         tokens = OboTokenProvider(settings.identity, _token_store(settings, overrides, storage))
+        app[BACKGROUND] = BackgroundTasks()
         try:
             services = _services(settings, session, tokens, overrides)
             app[HTTP_SESSION], app[TOKENS], app[SERVICES] = session, tokens, services
             _wire_bot(app, services, overrides)
             yield
         finally:
+            await app[BACKGROUND].drain(grace_seconds=settings.partner_center.deadline_seconds + 5)
             await tokens.aclose()
+            if ADAPTER in app:
+                await app[ADAPTER].connector_clients.aclose()
+                await app[ADAPTER].bot_framework_authentication.aclose()

@@ -7,13 +7,19 @@ Three kinds of answer (the `type` of an `adaptiveCard/action` invoke response):
   card as it was, buttons included. Used when the seller should click Confirm again on the same
   card: Partner Center busy, sign-in needed, a click already being applied.
 - an error (`application/vnd.microsoft.error`, 4xx): a malformed or unknown button.
+
+An answer that takes longer than Teams waits for an invoke is first a "Saving…" card, then the
+card the answer would have been (`card_for_update`) replaces the clicked card for everyone.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
+from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
+from bot.cards.elements import execute
 from bot.cards.notice import NoticeStyle, render_notice_card
 
 CARD = "application/vnd.microsoft.card.adaptive"
@@ -26,19 +32,30 @@ SOMEONE_ELSE_CHANGED = (
     "Someone else changed this referral a moment ago, so nothing was saved yet. "
     "Here is what your change would do now: please confirm again."
 )
-SOMEONE_ALREADY_DID = "Someone else already made this change, so I didn't change anything."
+ALREADY_THERE = "Partner Center already shows this change, so there was nothing left to save."
 NOT_ANSWERED_CHANGED = (
     "Partner Center didn't confirm your change, and the referral has changed since you saw it. "
     "Here is what your change would do now: please confirm again."
 )
 IN_PROGRESS = "Your change is being saved right now. Give it a moment, then look at the referral."
+CONFIRM_AGAIN_SAFELY = "Please click Confirm again: I'll check first, and it is never saved twice."
 NOT_APPLIED = (
-    "Partner Center didn't answer in time, so nothing was changed. Please click Confirm again."
+    f"Partner Center didn't save your change, so nothing was changed yet. {CONFIRM_AGAIN_SAFELY}"
+)
+OUTCOME_UNKNOWN = (
+    "Partner Center didn't answer, so I can't tell yet whether your change was saved. "
+    f"{CONFIRM_AGAIN_SAFELY}"
 )
 SIGN_IN_STEPS = 'Send me "sign in", then click Confirm again.'
 SIGN_IN = f"I need you to sign in before I can save this. {SIGN_IN_STEPS}"
 BAD_BUTTON = "That button didn't send what I expected. Please ask me again."
 UNKNOWN_BUTTON = "I don't know that button any more. Please ask me again."
+SAVING_TITLE = "Saving your change…"
+SAVING = (
+    "I haven't heard back from Partner Center yet. This card will show whether your change "
+    "was saved as soon as it answers."
+)
+NOT_SAVED_YET = "Not saved yet"
 
 
 def card(value: dict[str, Any]) -> dict[str, Any]:
@@ -118,14 +135,43 @@ def refused(explanation: str) -> dict[str, Any]:
     return notice("Nothing was changed", explanation, style="attention")
 
 
-def outcome_unknown(referral_id: str) -> dict[str, Any]:
-    return notice(
-        "I couldn't tell whether it was saved",
-        "Partner Center didn't answer, so I don't know whether your change was saved. "
-        f'Please look at the referral first (say "show {referral_id}") before asking again.',
-        style="warning",
-    )
-
-
 def changed_meanwhile(explanation: str) -> str:
     return f"Someone else changed this referral a moment ago, so nothing was saved. {explanation}"
+
+
+def saving() -> dict[str, Any]:
+    """The answer when a click's work outlives Teams' invoke timeout: no buttons, no claim."""
+    return notice(SAVING_TITLE, SAVING)
+
+
+def card_for_update(body: Mapping[str, Any], *, pending_id: str | None) -> dict[str, Any]:
+    """The card replacing the "Saving…" one: the answer's card; for a message a notice with
+    Confirm/Cancel again for `pending_id` (a message leaves the card working); else an error."""
+    value = body.get("value")
+    if body.get("type") == CARD and isinstance(value, dict):
+        return value
+    if body.get("type") == MESSAGE:
+        return render_notice_card(NOT_SAVED_YET, str(value), actions=_buttons_again(pending_id))
+    message = value.get("message") if isinstance(value, Mapping) else None
+    return render_notice_card("Nothing was changed", str(message or BAD_BUTTON), style="attention")
+
+
+def _buttons_again(pending_id: str | None) -> list[dict[str, Any]]:
+    if pending_id is None:
+        return []
+    data = {"pendingId": pending_id}
+    return [
+        execute("Confirm", CONFIRM_VERB, data, style="positive"),
+        execute("Cancel", CANCEL_VERB, data),
+    ]
+
+
+def failed_while_saving(correlation_id: str) -> dict[str, Any]:
+    """An unexpected fault after "Saving…": whether the PATCH landed is unknown, so say so."""
+    return render_notice_card(
+        "I couldn't finish saving",
+        "Something went wrong on my side, and I can't tell whether your change was saved. "
+        "Please look at the referral before asking again. If it keeps happening, give your "
+        f"admin this reference: {correlation_id}.",
+        style="warning",
+    )

@@ -13,8 +13,11 @@ change. Every path ends the claim, and the rule for how is "did the write happen
                                                                 a fresh confirm card: nothing is
                                                                 written without a confirm on the
                                                                 current version
-- outcome unknown and the referral cannot be re-read        -> CANCELLED, never released blindly:
-                                                                the seller is asked to look first
+- outcome unknown and the referral cannot be re-read        -> back to PENDING: the next Confirm's
+                                                                PATCH carries the same If-Match,
+                                                                so if the first one landed it gets
+                                                                a 412 and the re-read shows the
+                                                                change already there: never twice
 An unexpected exception after the PATCH was sent leaves the claim in place (later clicks hear
 "being saved") until the change expires: safer than guessing.
 """
@@ -116,12 +119,12 @@ class ConfirmFlow:
     async def _reconcile(
         self, turn_context: TurnContext, pending: PendingChange, user: UserAssertion
     ) -> Answer:
-        """The outcome is unknown: decide from a fresh read, or give up without guessing."""
+        """The outcome is unknown: decide from a fresh read, or let the If-Match decide later."""
         try:
             current = await self._services.referrals.get(pending.referral_id, user=user)
         except ServiceError:
-            await self._finish(pending, PendingState.CANCELLED)
-            return self._answer(replies.outcome_unknown(pending.referral_id), "unknown", pending)
+            await self._finish(pending, PendingState.PENDING)
+            return self._answer(replies.message(replies.OUTCOME_UNKNOWN), "unknown", pending)
         if current.etag == pending.etag:  # nobody wrote: ours did not land
             await self._finish(pending, PendingState.PENDING)
             return self._answer(replies.message(replies.NOT_APPLIED), "not_applied", pending)
@@ -149,7 +152,7 @@ class ConfirmFlow:
             change = plan_change(current.value, pending.intent, now=now)
         except NothingToChangeError:
             await self._finish(pending, PendingState.SUPERSEDED)
-            card = self._result_card(current.value, notice=replies.SOMEONE_ALREADY_DID, title=None)
+            card = self._result_card(current.value, notice=replies.ALREADY_THERE, title=None)
             return self._answer(card, f"{outcome}_already_done", pending)
         except DomainError as error:
             await self._finish(pending, PendingState.SUPERSEDED)

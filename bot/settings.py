@@ -102,13 +102,18 @@ class BotSettings(BaseModel):
 class StateBackend(StrEnum):
     MEMORY = "memory"  # one process, lost on restart
     SQLITE = "sqlite"  # one file: survives restarts (bot.state.sqlite_*)
+    BLOB = "blob"  # Azure Blob Storage: shared by several instances (bot.state.blob_*)
 
 
 class StateSettings(BaseModel):
-    """Where bot state, pending changes and token caches live."""
+    """Where bot state, pending changes, token caches and seen activity ids live."""
 
-    backend: StateBackend = StateBackend.MEMORY
+    backend: StateBackend = StateBackend.SQLITE  # the issue: an embedded, file-backed default
     sqlite_path: Path = Path("build/state/referral-bot.sqlite3")
+    # A connection string only (account key or SAS), deliberately: no account URL plus
+    # DefaultAzureCredential path, so there is one way to configure and to test it (Azurite).
+    blob_connection_string: SecretStr = SecretStr("")
+    blob_container: str = Field(default="referral-bot-state", min_length=3, max_length=63)
 
 
 AZURE_BOT_NAMES = {
@@ -212,5 +217,13 @@ def _missing_variable(settings: Settings) -> str | None:
         (bool(identity.client_id), f"{ENV_PREFIX}IDENTITY__CLIENT_ID"),
         (bool(identity.client_secret.get_secret_value()), f"{ENV_PREFIX}IDENTITY__CLIENT_SECRET"),
     ]
+    if settings.state.backend is StateBackend.BLOB:
+        required.append(
+            (
+                bool(settings.state.blob_connection_string.get_secret_value()),
+                f"{ENV_PREFIX}STATE__BLOB_CONNECTION_STRING, needed for "
+                f"{ENV_PREFIX}STATE__BACKEND=blob",
+            )
+        )
     missing = [name for present, name in required if not present]
     return f"missing setting(s): {', '.join(missing)}" if missing else None

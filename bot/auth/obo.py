@@ -1,6 +1,7 @@
 """On-behalf-of: the seller's Teams SSO token -> a Partner Center token, via msal.
 
 `OboTokenProvider.get_token(user)`:
+0. answers from `HotTokens` (memory) while a token it got for this very assertion is fresh;
 1. loads the seller's own `msal.SerializableTokenCache` from the `TokenCacheStore`, keyed by
    the *authenticated* tenant and user id of the `UserAssertion` (never by the token's
    unverified claims: a cache hit skips Entra's check of the assertion);
@@ -47,6 +48,7 @@ from bot.auth.errors import (
     SignInRequiredError,
     error_from_result,
 )
+from bot.auth.hot_tokens import HotTokens
 from bot.auth.token_cache import TokenCacheStore
 from bot.auth.tokens import UserAssertion
 from bot.settings import IdentitySettings
@@ -125,8 +127,12 @@ class OboTokenProvider:
         )
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="msal")
         self._discovery = DiscoverySnapshot()
+        self._hot = HotTokens()  # a fresh token costs no storage read, msal app or thread hop
 
     async def get_token(self, user: UserAssertion) -> str:
+        hot = self._hot.get(user)
+        if hot is not None:
+            return hot
         key = cache_key(user)
         blob = await self._store.load(key)
         cache = msal.SerializableTokenCache()
@@ -137,13 +143,16 @@ class OboTokenProvider:
             cache = msal.SerializableTokenCache()
         loop = asyncio.get_running_loop()
         try:
-            token = await loop.run_in_executor(self._executor, self._acquire, user, cache)
+            token, expires_in = await loop.run_in_executor(
+                self._executor, self._acquire, user, cache
+            )
         except SubjectMismatchError:
             raise  # never file another user's token under this seller
         except AuthError:
             await self._save_if_changed(key, cache)  # e.g. msal dropped a revoked refresh token
             raise
         await self._save_if_changed(key, cache)
+        self._hot.keep(user, token, expires_in)
         return token
 
     async def _save_if_changed(self, key: str, cache: msal.SerializableTokenCache) -> None:
@@ -157,7 +166,9 @@ class OboTokenProvider:
 
     # Everything below runs on the msal thread pool.
 
-    def _acquire(self, user: UserAssertion, cache: msal.SerializableTokenCache) -> str:
+    def _acquire(
+        self, user: UserAssertion, cache: msal.SerializableTokenCache
+    ) -> tuple[str, float]:
         try:
             return self._acquire_or_raise(user, cache)
         except AuthError as exc:
@@ -170,7 +181,10 @@ class OboTokenProvider:
             logger.warning("auth.obo.unavailable %s", type(exc).__name__)
             raise IdentityUnavailableError(error=type(exc).__name__) from exc
 
-    def _acquire_or_raise(self, user: UserAssertion, cache: msal.SerializableTokenCache) -> str:
+    def _acquire_or_raise(
+        self, user: UserAssertion, cache: msal.SerializableTokenCache
+    ) -> tuple[str, float]:
+        """The token and its remaining lifetime in seconds (0 when msal does not say)."""
         app = self._application(cache)
         account = next(
             (a for a in app.get_accounts() if a.get("local_account_id") == user.user_id), None
@@ -178,7 +192,7 @@ class OboTokenProvider:
         if account is not None:
             cached = app.acquire_token_silent(self._scopes, account)
             if cached and "access_token" in cached:
-                return str(cached["access_token"])
+                return str(cached["access_token"]), _seconds(cached.get("expires_in"))
         result = app.acquire_token_on_behalf_of(user.token, self._scopes)
         if "access_token" not in result:
             raise error_from_result(result)
@@ -186,7 +200,7 @@ class OboTokenProvider:
         if claims.get("oid", user.user_id) != user.user_id:
             raise SubjectMismatchError(SignInReason.INVALID_ASSERTION, error="subject_mismatch")
         logger.info("auth.obo.acquired")
-        return str(result["access_token"])
+        return str(result["access_token"]), _seconds(result.get("expires_in"))
 
     def _application(
         self, cache: msal.SerializableTokenCache
@@ -208,3 +222,10 @@ class OboTokenProvider:
         if needs_discovery:
             self._discovery.keep(http_cache)
         return app
+
+
+def _seconds(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0

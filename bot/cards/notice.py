@@ -3,6 +3,7 @@ confirm". It replaces a confirm card in place, so it must read well on its own."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from bot.cards.elements import Element, adaptive_card, container, text_block
@@ -14,8 +15,11 @@ TITLE_LIMIT = 200
 TEXT_LIMIT = 2_000
 
 
-def render_notice_card(title: str, text: str, *, style: NoticeStyle = "default") -> Element:
-    """Title and text may quote other people's words (a proposer's name), so both are made inert."""
+def render_notice_card(
+    title: str, text: str, *, style: NoticeStyle = "default", actions: Sequence[Element] = ()
+) -> Element:
+    """Title and text may quote other people's words (a proposer's name), so both are made inert.
+    `actions`: buttons that still work, e.g. Confirm again after "nothing was saved yet"."""
     safe_title = inert(title, limit=TITLE_LIMIT)
     body = [
         container(
@@ -26,4 +30,4 @@ def render_notice_card(title: str, text: str, *, style: NoticeStyle = "default")
             style=style,
         )
     ]
-    return adaptive_card(body, summary=safe_title)
+    return adaptive_card(body, actions, summary=safe_title)

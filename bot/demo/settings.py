@@ -12,7 +12,11 @@ from bot.settings import IdentitySettings, Mode, PartnerCenterSettings, Settings
 
 
 def demo_settings(running: RunningEmulators, **overrides: Any) -> Settings:
-    """Demo mode on loopback, unauthenticated, wired to the emulators (trusting only their CA)."""
+    """Demo mode on loopback, unauthenticated, wired to the emulators (trusting only their CA).
+
+    State is not set here: it comes from REFERRAL_BOT_STATE__* or the default, SQLite in
+    build/state/ (so `make demo` keeps pending changes across a restart).
+    """
     values: dict[str, Any] = {
         "mode": Mode.DEMO,
         "host": "127.0.0.1",

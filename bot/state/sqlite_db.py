@@ -30,6 +30,13 @@ CREATE TABLE IF NOT EXISTS pending_changes (
     body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS pending_changes_expiry ON pending_changes (expires_at_us);
+CREATE TABLE IF NOT EXISTS seen_activities (
+    key TEXT PRIMARY KEY,
+    seen_at REAL NOT NULL,
+    answered_at REAL,
+    answer TEXT
+);
+CREATE INDEX IF NOT EXISTS seen_activities_age ON seen_activities (seen_at);
 """
 
 

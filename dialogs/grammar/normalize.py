@@ -37,7 +37,8 @@ def normalize(text: str, *, bot_names: Sequence[str] = DEFAULT_BOT_NAMES) -> str
     text = _strip_mentions(text, bot_names)
     text = _FORMATTING_TAG.sub(" ", text)
     text = unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHY)).translate(_TYPOGRAPHY)
-    text = "".join(ch for ch in text if not _is_noise(ch))
+    if not (text.isascii() and text.isprintable()):  # plain ASCII has no noise to drop
+        text = "".join(ch for ch in text if not _is_noise(ch))
     text = " ".join(text.split())
     return _strip_bot_name(text, bot_names)
 

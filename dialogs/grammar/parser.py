@@ -23,6 +23,7 @@ from dialogs.grammar.commands import (
     UpdateReferral,
 )
 from dialogs.grammar.compound import SEPARATORS, combine, parse_clauses
+from dialogs.grammar.matchers import FirstWordIndex
 from dialogs.grammar.messages import not_understood
 from dialogs.grammar.normalize import DEFAULT_BOT_NAMES, normalize
 from dialogs.grammar.patterns import Subject, match
@@ -39,6 +40,12 @@ from dialogs.grammar.update_rules import (
 from dialogs.grammar.vocabulary import LEADING_FILLERS, TRAILING_FILLERS
 
 MAX_CHARACTERS = 4000
+# The rule tables in order, by the words their templates can start with: a message's first
+# token rules most templates out without trying them.
+_READ = FirstWordIndex((rule, rule[0].starts) for rule in READ_RULES)
+_UPDATE = FirstWordIndex((pattern, pattern.starts) for pattern in UPDATE_PATTERNS)
+_CLARIFY = FirstWordIndex((rule, rule[0].starts) for rule in CLARIFY_RULES)
+_SHOW = FirstWordIndex((rule, rule[0].starts) for rule in SHOW_RULES)
 
 
 def parse_command(
@@ -128,7 +135,7 @@ class _Reader:
 
     def whole(self, tokens: tuple[Token, ...]) -> Command | None:
         subject = self._subject(tokens)
-        for pattern, build in READ_RULES:
+        for pattern, build in _READ.at(tokens, 0):
             bindings = match(pattern, subject)
             command = build(bindings) if bindings is not None else None
             if command is not None:
@@ -136,11 +143,11 @@ class _Reader:
         clause = self._clause(subject)
         if clause is not None:
             return UpdateReferral(clause.ref or ReferralRef.last(), clause.intent)
-        for pattern, ask in CLARIFY_RULES:
+        for pattern, ask in _CLARIFY.at(tokens, 0):
             bindings = match(pattern, subject)
             if bindings is not None:
                 return ask(bindings)
-        for pattern, build in SHOW_RULES:
+        for pattern, build in _SHOW.at(tokens, 0):
             bindings = match(pattern, subject)
             command = build(bindings) if bindings is not None else None
             if command is not None:
@@ -151,7 +158,7 @@ class _Reader:
         return self._clause(self._subject(tokens)) if tokens else None
 
     def _clause(self, subject: Subject) -> Clause | None:
-        for pattern in UPDATE_PATTERNS:
+        for pattern in _UPDATE.at(subject.tokens, 0):
             bindings = match(pattern, subject)
             if bindings is not None:
                 return clause_from(bindings)

@@ -5,50 +5,35 @@
 Words match casefolded tokens; `(a|b c)` is a choice, `[…]` an optional choice, `{name}` a slot
 whose parser decides which span of tokens it accepts (shortest first). Matching backtracks, and
 slot results are cached per span, so a table of templates stays cheap on short messages.
+
+Each template is compiled once, when its table is built (matchers.py), and knows the words a
+match can start with, so most templates are refused on the first token without trying a slot.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from dialogs.grammar.matchers import Matcher, compile_nodes
 from dialogs.grammar.problems import Problem
+from dialogs.grammar.template_nodes import Node, first_words, parse_template, template_words
 from dialogs.grammar.tokens import Token
 
 T = TypeVar("T")
-
-_TEMPLATE_PIECE = re.compile(r"[()\[\]|]|\{\w+\}|[^\s()\[\]|{}]+")
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-
-
-@dataclass(frozen=True)
-class Slot:
-    name: str
-
-
-@dataclass(frozen=True)
-class Choice:
-    options: tuple[tuple[Node, ...], ...]
-    optional: bool
-
-
-Node = Word | Slot | Choice
 
 
 @dataclass(frozen=True)
 class Pattern:
     source: str
     nodes: tuple[Node, ...]
+    starts: frozenset[str] | None  # the words a match starts with; None: any (a slot first)
+    matcher: Matcher = field(compare=False, repr=False)
 
     @property
     def words(self) -> frozenset[str]:
-        return frozenset(_words(self.nodes))
+        return frozenset(template_words(self.nodes))
 
 
 @dataclass(frozen=True)
@@ -61,6 +46,9 @@ class Span:
 class SlotParser:
     parse: Callable[[Span], object | None]  # a value, a Problem, or None (not this kind of text)
     max_tokens: int = 8
+    # False: never returns a Problem, so spans the template cannot continue after are skipped.
+    # (A Problem is news even when its template fails, so objecting slots see every span.)
+    objects: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,93 +93,14 @@ class Subject:
 
 
 def compile_pattern(source: str) -> Pattern:
-    pieces = _TEMPLATE_PIECE.findall(source)
-    nodes, position = _parse_sequence(pieces, 0)
-    if position != len(pieces):
-        raise ValueError(f"unbalanced template: {source}")
-    return Pattern(source, nodes)
+    nodes = parse_template(source)
+    return Pattern(source, nodes, first_words(nodes), compile_nodes(nodes))
 
 
 def match(pattern: Pattern, subject: Subject) -> Bindings | None:
-    for values in _match(pattern.nodes, 0, {}, subject):
-        return Bindings(values)
-    return None
-
-
-def _parse_sequence(pieces: list[str], position: int) -> tuple[tuple[Node, ...], int]:
-    nodes: list[Node] = []
-    while position < len(pieces) and pieces[position] not in ")]|":
-        piece = pieces[position]
-        if piece in "([":
-            options, position = _parse_options(pieces, position + 1, ")" if piece == "(" else "]")
-            nodes.append(Choice(options, optional=piece == "["))
-        elif piece.startswith("{"):
-            nodes.append(Slot(piece[1:-1]))
-            position += 1
-        else:
-            nodes.append(Word(piece.casefold()))
-            position += 1
-    return tuple(nodes), position
-
-
-def _parse_options(
-    pieces: list[str], position: int, closer: str
-) -> tuple[tuple[tuple[Node, ...], ...], int]:
-    options: list[tuple[Node, ...]] = []
-    while True:
-        option, position = _parse_sequence(pieces, position)
-        options.append(option)
-        if position >= len(pieces):
-            raise ValueError("unclosed choice in template")
-        if pieces[position] == closer:
-            return tuple(options), position + 1
-        if pieces[position] != "|":
-            raise ValueError("mismatched brackets in template")
-        position += 1
-
-
-def _match(
-    nodes: tuple[Node, ...], position: int, values: dict[str, object], subject: Subject
-) -> Iterator[dict[str, object]]:
-    if not nodes:
-        if position == len(subject.tokens):
-            yield values
-        return
-    head, rest = nodes[0], nodes[1:]
-    if isinstance(head, Word):
-        if position < len(subject.tokens) and subject.tokens[position].folded == head.text:
-            yield from _match(rest, position + 1, values, subject)
-    elif isinstance(head, Choice):
-        for option in head.options:
-            yield from _match(option + rest, position, values, subject)
-        if head.optional:
-            yield from _match(rest, position, values, subject)
-    else:
-        yield from _match_slot(head, rest, position, values, subject)
-
-
-def _match_slot(
-    slot: Slot,
-    rest: tuple[Node, ...],
-    position: int,
-    values: dict[str, object],
-    subject: Subject,
-) -> Iterator[dict[str, object]]:
-    total = len(subject.tokens)
-    if position >= total:
-        return
-    longest = min(total, position + subject.slots[slot.name].max_tokens)
-    ends = range(position + 1, longest + 1) if rest else (total,) if total <= longest else ()
-    for end in ends:
-        value = subject.slot_value(slot.name, position, end)
-        if value is not None:
-            yield from _match(rest, end, {**values, slot.name: value}, subject)
-
-
-def _words(nodes: tuple[Node, ...]) -> Iterator[str]:
-    for node in nodes:
-        if isinstance(node, Word):
-            yield node.text
-        elif isinstance(node, Choice):
-            for option in node.options:
-                yield from _words(option)
+    """The first reading in template order (choices left to right, shortest slots first)."""
+    tokens = subject.tokens
+    if pattern.starts is not None and (not tokens or tokens[0].folded not in pattern.starts):
+        return None
+    values = pattern.matcher(0, {}, subject)
+    return None if values is None else Bindings(values)

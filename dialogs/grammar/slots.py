@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
 
 from bot.domain.intent import NoteEdit, Outcome
 from dialogs.grammar.amounts import parse_amount
@@ -33,30 +35,42 @@ _TOPIC_PHRASES = sorted(
     ),
     key=lambda pair: -len(pair[0]),
 )
+# Longer phrases first, then table order: a phrase's rank is its first place in that order.
+_TOPIC_RANKS: Mapping[tuple[str, ...], int] = {
+    phrase: rank for rank, (phrase, _) in reversed(list(enumerate(_TOPIC_PHRASES)))
+}
+_TOPIC_LENGTHS = frozenset(len(phrase) for phrase in _TOPIC_RANKS)
 
 
+@lru_cache(maxsize=8)
 def make_slots(today: date) -> Mapping[str, SlotParser]:
-    """Slots for one message; only the date slot depends on the seller's today."""
-    return {
-        "ref": SlotParser(lambda span: parse_ref(_clean(span.text)), max_tokens=12),
-        "outcome": SlotParser(lambda span: OUTCOMES.get(_folded(span)), max_tokens=3),
-        "stage": SlotParser(lambda span: STAGES.get(_folded(span)), max_tokens=1),
-        "amount": SlotParser(lambda span: parse_amount(span.text), max_tokens=5),
-        "date": SlotParser(lambda span: parse_close_date(span.text, today), max_tokens=7),
-        "duration": SlotParser(lambda span: read_duration(_folded(span).split()), max_tokens=4),
-        "reason": SlotParser(_reason, max_tokens=120),
-        "lost": SlotParser(lambda span: _only(OUTCOMES.get(_folded(span)), Outcome.LOST), 2),
-        "competitor": SlotParser(_competitor, max_tokens=12),
-        "quoted_note": SlotParser(_quoted_note, max_tokens=200),
-        "note": SlotParser(lambda span: _note(span, replace=False), max_tokens=2000),
-        "replace_note": SlotParser(lambda span: _note(span, replace=True), max_tokens=2000),
-        "name": SlotParser(_deal_name, max_tokens=40),
-        "crm": SlotParser(_crm_id, max_tokens=1),
-        "member": SlotParser(lambda span: parse_member(span.text), max_tokens=12),
-        "who": SlotParser(lambda span: parse_member_names(span.text), max_tokens=12),
-        "topic": SlotParser(_topic, max_tokens=10),
-        "anything": SlotParser(lambda span: span.text, max_tokens=2000),
-    }
+    """Slots for one seller's day (only the date slot depends on it); built once per day."""
+    return MappingProxyType(
+        {
+            "ref": SlotParser(lambda span: parse_ref(_clean(span.text)), 12, objects=False),
+            "outcome": SlotParser(lambda span: OUTCOMES.get(_folded(span)), 3, objects=False),
+            "stage": SlotParser(lambda span: STAGES.get(_folded(span)), 1, objects=False),
+            "amount": SlotParser(lambda span: parse_amount(span.text), max_tokens=5),
+            "date": SlotParser(lambda span: parse_close_date(span.text, today), max_tokens=7),
+            "duration": SlotParser(
+                lambda span: read_duration(_folded(span).split()), 4, objects=False
+            ),
+            "reason": SlotParser(_reason, max_tokens=120),
+            "lost": SlotParser(
+                lambda span: _only(OUTCOMES.get(_folded(span)), Outcome.LOST), 2, objects=False
+            ),
+            "competitor": SlotParser(_competitor, max_tokens=12),
+            "quoted_note": SlotParser(_quoted_note, 200, objects=False),
+            "note": SlotParser(lambda span: _note(span, replace=False), 2000, objects=False),
+            "replace_note": SlotParser(lambda span: _note(span, replace=True), 2000, objects=False),
+            "name": SlotParser(_deal_name, max_tokens=40),
+            "crm": SlotParser(_crm_id, 1, objects=False),
+            "member": SlotParser(lambda span: parse_member(span.text), 12, objects=False),
+            "who": SlotParser(lambda span: parse_member_names(span.text), 12, objects=False),
+            "topic": SlotParser(_topic, 10, objects=False),
+            "anything": SlotParser(lambda span: span.text, 2000, objects=False),
+        }
+    )
 
 
 def _folded(span: Span) -> str:
@@ -124,8 +138,12 @@ def _crm_id(span: Span) -> str | None:
 
 
 def _topic(span: Span) -> str | None:
+    """The best-ranked help phrase anywhere in the span."""
     words = tuple(token.folded for token in span.tokens if not token.is_punctuation)
-    for phrase, topic in _TOPIC_PHRASES:
-        if any(words[at : at + len(phrase)] == phrase for at in range(len(words))):
-            return topic
-    return None
+    ranks = [
+        rank
+        for length in _TOPIC_LENGTHS
+        for at in range(len(words) - length + 1)
+        if (rank := _TOPIC_RANKS.get(words[at : at + length])) is not None
+    ]
+    return _TOPIC_PHRASES[min(ranks)][1] if ranks else None

@@ -7,6 +7,7 @@ never "corrected" into a command word.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -64,6 +65,7 @@ def is_near_miss(word: str) -> bool:
     return _best_fix(word.casefold()) is not None
 
 
+@lru_cache(maxsize=2048)  # the same customer names come back turn after turn
 def _best_fix(word: str) -> str | None:
     if len(word) < 3 or word in _KNOWN or not word.replace("'", "").isalpha():
         return None

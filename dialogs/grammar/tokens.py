@@ -37,6 +37,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
 
 def _split_chunk(chunk: str, offset: int) -> list[Token]:
     """Peel quotes and punctuation off a word; "=" and "label:value" split inside a word too."""
+    if _is_plain(chunk):
+        return [_token(chunk, offset)]
     head: list[Token] = []
     tail: list[Token] = []
     start, end = 0, len(chunk)
@@ -47,6 +49,16 @@ def _split_chunk(chunk: str, offset: int) -> list[Token]:
         end -= 1
         tail.insert(0, _token(chunk[end], offset + end))
     return [*head, *_split_inner(chunk[start:end], offset + start), *tail]
+
+
+def _is_plain(chunk: str) -> bool:
+    """Most words: nothing to peel off or split (the common case, kept cheap)."""
+    return (
+        chunk[0] not in _LEADING
+        and chunk[-1] not in _TRAILING
+        and "=" not in chunk
+        and ":" not in chunk
+    )
 
 
 def _split_inner(word: str, offset: int) -> list[Token]:

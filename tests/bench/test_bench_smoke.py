@@ -1,4 +1,7 @@
-"""`python -m bench --quick` runs end to end and prints every row of its table (no timings)."""
+"""`python -m bench --quick` runs end to end and prints every row of its table (no timings).
+
+Exit status 0 also means the bot kept its state in the SQLite file the bench gave it.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,9 @@ ROWS = [
     "| RSS at start",
     "| RSS after 20 idle conversations",
     "| upstream calls per confirmed change",
+    "| grammar: parse_command",
 ]
+FOOTNOTE = ["Pairs: 1 ", "State backend (bot): sqlite", "CPUs;", "pinned", "took "]
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +38,11 @@ def output() -> str:
 @pytest.mark.parametrize("row", ROWS)
 def test_the_table_has_the_row(output: str, row: str) -> None:
     assert any(line.startswith(row) for line in output.splitlines()), output
+
+
+@pytest.mark.parametrize("fact", FOOTNOTE)
+def test_the_footnote_states(output: str, fact: str) -> None:
+    assert fact in output, output
 
 
 def test_no_turn_failed(output: str) -> None:

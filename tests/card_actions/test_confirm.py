@@ -117,7 +117,7 @@ async def test_a_change_someone_else_already_made_is_not_applied_again(
         AZURE, pending.operations, if_match=current.etag, user=seller
     )
     body = await harness.click(pending.id)
-    assert "Someone else already made this change" in text_of(body)
+    assert "already shows this change" in text_of(body)
     assert confirm_id(body) is None
     assert await harness.patches() == [200, 412]
     assert await harness.state(pending.id) is PendingState.SUPERSEDED

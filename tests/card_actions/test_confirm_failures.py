@@ -30,14 +30,33 @@ async def test_a_write_that_provably_did_not_land_releases_the_claim(harness: Ha
     assert (await harness.patches()).count(200) == 1
 
 
-async def test_an_unknown_outcome_is_never_released_blindly(harness: Harness) -> None:
+async def test_an_unknown_outcome_is_settled_by_the_next_click_never_twice(
+    harness: Harness,
+) -> None:
     pending = await harness.propose(AZURE, WON)
     await harness.control.add_fault("error", method="*", status=500, times=-1)
     body = await harness.click(pending.id)
-    assert body["type"] == CARD
-    assert "don't know whether your change was saved" in text_of(body)
-    assert f"show {AZURE}" in text_of(body)
-    assert await harness.state(pending.id) is PendingState.CANCELLED
+    assert body["type"] == MESSAGE
+    assert "can't tell yet whether your change was saved" in text_of(body)
+    assert await harness.state(pending.id) is PendingState.PENDING  # the If-Match decides next
+
+    await harness.clear_faults()
+    assert "Saved" in text_of(await harness.click(pending.id))
+    assert (await harness.patches()).count(200) == 1
+
+
+async def test_an_unknown_outcome_that_had_landed_is_not_applied_again(harness: Harness) -> None:
+    pending = await harness.propose(AZURE, WON)
+    await harness.control.add_fault("drop_after_write", method="PATCH", times=1)
+    await harness.control.add_fault("error", method="GET", status=500, times=-1)
+    body = await harness.click(pending.id)
+    assert "can't tell yet" in text_of(body)
+
+    await harness.clear_faults()
+    again = await harness.click(pending.id)
+    assert "already shows this change" in text_of(again)
+    assert "nothing was changed" not in text_of(again)
+    assert await harness.patches() == [None, 412]  # the dropped one (landed), then refused
 
 
 async def test_an_unknown_outcome_that_landed_is_reported_as_saved(harness: Harness) -> None:

@@ -1,4 +1,4 @@
-"""The integration fixtures (emulators once per package, reset per test) reused here."""
+"""The integration fixtures (emulators once per package, reset per test) and Azurite."""
 
 from __future__ import annotations
 
@@ -8,3 +8,4 @@ from tests.integration.conftest import (  # noqa: F401  # pytest fixtures
     partner_center,
     running,
 )
+from tests.support.azurite import azurite  # noqa: F401  # pytest fixture (shared stores)

@@ -1,28 +1,10 @@
-"""The in-memory store: first claim wins, ids expire, and both maps stay bounded."""
+"""Memory store bounds and fixed-size keys; the contract of every store: test_seen_contract."""
 
 from __future__ import annotations
 
 from botbuilder.schema import Activity, ConversationAccount
 
 from bot.dedupe import MemorySeenActivities, activity_key
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-async def test_the_first_claim_wins_until_the_id_expires() -> None:
-    clock = FakeClock()
-    seen = MemorySeenActivities(id_ttl=10.0, clock=clock)
-
-    assert await seen.claim("a") is True
-    assert await seen.claim("a") is False
-    clock.now = 11.0
-    assert await seen.claim("a") is True
 
 
 async def test_ids_and_answers_are_bounded() -> None:
@@ -36,18 +18,6 @@ async def test_ids_and_answers_are_bounded() -> None:
     assert await seen.answer("e") == (200, {"key": "e"})
     assert len(seen._ids) == 3
     assert len(seen._answers) == 2
-
-
-async def test_answers_expire_sooner_and_forget_releases_a_claim() -> None:
-    clock = FakeClock()
-    seen = MemorySeenActivities(answer_ttl=5.0, clock=clock)
-    await seen.claim("a")
-    await seen.remember("a", (200, None))
-    clock.now = 6.0
-
-    assert await seen.answer("a") is None
-    await seen.forget("a")
-    assert await seen.claim("a") is True
 
 
 def test_keys_are_fixed_size_and_need_an_id_and_a_conversation() -> None:

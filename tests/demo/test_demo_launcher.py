@@ -61,6 +61,7 @@ async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
             *command, "--ready-file", str(ready_file),
+            env=os.environ | {"REFERRAL_BOT_STATE__SQLITE_PATH": str(tmp_path / "state.sqlite3")},
             stdin=asyncio.subprocess.DEVNULL, stdout=output, stderr=output,
             start_new_session=True,
         )  # fmt: skip

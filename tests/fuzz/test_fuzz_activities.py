@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from bot.emulator.server import RunningEmulators
 from tests.fuzz.hostile import rss_bytes
 from tests.fuzz.live import LiveBot, bot_in_thread
-from tests.support.activities import card_invoke_payload, message_payload
+from tests.support.activities import TeamsConversation, card_invoke_payload, message_payload
 from tests.support.bot import demo_settings
 
 FIELDS = (
@@ -70,7 +70,14 @@ def test_after_the_fuzzing_the_bot_is_alive_and_memory_bounded(live: LiveBot) ->
     body = json.dumps(message_payload("show 123")).encode()
     live.post(body)
     before = rss_bytes()
-    statuses = [live.post(json.dumps(message_payload(f"help {n}")).encode()) for n in range(300)]
+    # one chat each: 300 replies into one chat would (rightly) be paced to Teams' 60 per 30 s
+    chats = [
+        TeamsConversation(id=f"fuzz-after-{n}", conversation_type="personal") for n in range(300)
+    ]
+    statuses = [
+        live.post(json.dumps(message_payload(f"help {n}", conversation=chat)).encode())
+        for n, chat in enumerate(chats)
+    ]
     growth = rss_bytes() - before
 
     print(f"\n300 turns after fuzzing: RSS growth {growth / 1024 / 1024:.1f} MiB")

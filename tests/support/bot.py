@@ -18,9 +18,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.app import create_app
-from bot.demo.settings import demo_settings as demo_settings  # re-exported for the tests
+from bot.demo.settings import demo_settings as _demo_settings
 from bot.emulator.fixtures import FixtureUser
-from bot.settings import Settings
+from bot.emulator.server import RunningEmulators
+from bot.settings import Settings, StateBackend, StateSettings
 from tests.support.activities import (
     TeamsConversation,
     TeamsUser,
@@ -30,6 +31,15 @@ from tests.support.activities import (
 from tests.support.emulators import SELLER
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+
+
+MEMORY_STATE = StateSettings(backend=StateBackend.MEMORY)
+
+
+def demo_settings(running: RunningEmulators, **overrides: Any) -> Settings:
+    """The demo's settings, but state in memory unless a test asks for a backend: tests must
+    not share the demo's SQLite file under build/state/."""
+    return _demo_settings(running, **({"state": MEMORY_STATE} | overrides))
 
 
 @dataclass(frozen=True)

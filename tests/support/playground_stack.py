@@ -66,6 +66,7 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
     """`python -m bot.demo` on free ports, its Playground working in `workdir`."""
     ready, log = workdir / "ready.json", workdir / "demo.log"
     env = {key: os.environ[key] for key in ("PATH", "HOME", "TMPDIR") if key in os.environ}
+    env["REFERRAL_BOT_STATE__SQLITE_PATH"] = str(workdir / "state.sqlite3")  # not the repo's file
     command = [sys.executable, "-m", "bot.demo", "--workdir", str(workdir / "playground")]
     command += ["--ready-file", str(ready), "--playground-bin", str(PLAYGROUND_BIN)]
     with log.open("wb") as output:

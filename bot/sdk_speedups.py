@@ -1,0 +1,80 @@
+"""Per-turn CPU the Bot Framework SDK spends outside our code, removed at the SDK's own seams.
+
+Measured with `python -m bench --profile` (TOOLCHAIN §7); each patch keeps the SDK's answer and
+only changes how it is computed, and each is idempotent (applied when an adapter is built):
+
+1. msrest 0.7.1 `ClientRetryPolicy.safe_codes` is a 501-item list tested for 999 codes whenever a
+   connector client is configured (≈ 3.6 ms); a frozenset gives the same answers.
+2. msrest `Serializer.serialize_basic` calls `eval("int")(data)` for every int/float/bool field of
+   every outbound activity (≈ 0.3 ms a reply); a dict of the same builtins replaces the `eval`.
+3. msrest `Serializer.serialize_object` walks a card's JSON in Python, node by node (≈ 1–3 ms for a
+   referral card). Data that `json.dumps` already accepts as plain JSON is passed through as is:
+   the body is JSON-encoded later anyway, and for plain JSON msrest's walk returns an equal copy.
+   (Serializers capture their methods when built, so this must run before connector clients are.)
+4. botbuilder `TurnContext.send_activities` deep-copies every outbound activity, card included,
+   only so that setting the conversation reference does not change the caller's object. Those are
+   top-level attributes, so a shallow copy of the Activity protects the caller just as well.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from botbuilder.core import turn_context
+from botbuilder.schema import Activity
+from msrest.serialization import Serializer
+from msrest.universal_http.requests import ClientRetryPolicy
+
+_BASIC_TYPES: dict[str, Any] = {"int": int, "float": float, "bool": bool, "str": str}
+_PATCHED = "_referral_bot_patched"
+
+
+def _serialize_basic(cls: type[Serializer], /, data: Any, data_type: str, **kwargs: Any) -> Any:
+    custom = cls._get_custom_serializers(data_type, **kwargs)  # type: ignore[no-untyped-call]
+    if custom:
+        return custom(data)
+    if data_type == "str":
+        return cls.serialize_unicode(data)  # type: ignore[no-untyped-call]
+    return _BASIC_TYPES[data_type](data)
+
+
+def _plain_json(value: Any) -> bool:
+    """True when the standard encoder takes `value` without help (no models, dates, sets…)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _fast_serialize_object(original: Any) -> Any:
+    def serialize_object(self: Serializer, attr: Any, **kwargs: Any) -> Any:
+        plain_kwargs = not kwargs.get("is_xml") and "basic_types_serializers" not in kwargs
+        if plain_kwargs and type(attr) in (dict, list) and _plain_json(attr):
+            return attr
+        return original(self, attr, **kwargs)
+
+    setattr(serialize_object, _PATCHED, True)
+    serialize_object.__wrapped__ = original  # type: ignore[attr-defined]
+    return serialize_object
+
+
+def _copy_for_sending(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    if type(value) is Activity:
+        return copy.copy(value)
+    return copy.deepcopy(value, memo)
+
+
+def apply_sdk_speedups() -> None:
+    """Idempotent; see the module docstring for what each patch saves."""
+    if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
+        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
+    if not getattr(Serializer.serialize_basic, _PATCHED, False):
+        patched_basic = classmethod(_serialize_basic)
+        setattr(patched_basic.__func__, _PATCHED, True)
+        Serializer.serialize_basic = patched_basic  # type: ignore[assignment,method-assign]
+    if not getattr(Serializer.serialize_object, _PATCHED, False):
+        Serializer.serialize_object = _fast_serialize_object(Serializer.serialize_object)  # type: ignore[method-assign]
+    turn_context.deepcopy = _copy_for_sending

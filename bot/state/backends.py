@@ -1,0 +1,44 @@
+"""`open_state(settings.state)`: the one place that turns the backend setting into StateParts.
+
+memory: one process, lost on restart (tests). sqlite (default): one file, survives restarts.
+blob: Azure Blob Storage, shared by several instances. Whatever is opened is closed on exit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from botbuilder.core import MemoryStorage
+
+from bot.dedupe import MemorySeenActivities
+from bot.settings import StateBackend, StateSettings
+from bot.state.blob_pending_changes import BlobPendingChanges
+from bot.state.blob_seen import BlobSeenActivities
+from bot.state.blob_storage import opened_blob_storage
+from bot.state.parts import StateParts
+from bot.state.pending_changes import MemoryPendingChanges
+from bot.state.sqlite_state import open_sqlite_state
+
+_PROBE_KEY = "startup-probe"
+
+
+@asynccontextmanager
+async def open_state(settings: StateSettings) -> AsyncIterator[StateParts]:
+    if settings.backend is StateBackend.SQLITE:
+        async with open_sqlite_state(settings.sqlite_path) as parts:
+            yield parts
+    elif settings.backend is StateBackend.BLOB:
+        async with _open_blob_state(settings) as parts:
+            yield parts
+    else:
+        yield StateParts(MemoryStorage(), MemoryPendingChanges(), MemorySeenActivities())
+
+
+@asynccontextmanager
+async def _open_blob_state(settings: StateSettings) -> AsyncIterator[StateParts]:
+    """Fails at start-up, naming the container, when it is missing or the store refuses us."""
+    connection_string = settings.blob_connection_string.get_secret_value()
+    async with opened_blob_storage(connection_string, settings.blob_container) as storage:
+        await storage.read([_PROBE_KEY])  # one GET: a missing container raises here, not later
+        yield StateParts(storage, BlobPendingChanges(storage), BlobSeenActivities(storage))

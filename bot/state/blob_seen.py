@@ -1,0 +1,75 @@
+"""BlobSeenActivities: activity dedupe shared by every bot instance, one blob per activity.
+
+A claim creates the blob with `If-None-Match: *`, so of any number of instances receiving the
+same redelivery exactly one creates it and runs the turn. A blob older than the TTL no longer
+counts: it is taken over with `If-Match` on its ETag (again, one winner). The first answer to
+an invoke (a whole card, tens of KB) is written into the blob and served for a shorter TTL.
+Old blobs are ignored, not swept here; in production an Azure lifecycle rule on the `seen/`
+prefix deletes them (the claim time is also in the blob's metadata).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.dedupe import Answer
+from bot.state.blob_storage import AzureBlobStorage, StorageConflictError
+
+PREFIX = "seen/"
+_ATTEMPTS = 3
+
+
+@dataclass
+class BlobSeenActivities:
+    """Implements `bot.dedupe.SeenActivities` over AzureBlobStorage (ETag conditions)."""
+
+    storage: AzureBlobStorage
+    id_ttl: float = 600.0
+    answer_ttl: float = 120.0
+    clock: Callable[[], float] = field(default=time.time)
+
+    async def claim(self, key: str) -> bool:
+        now = self.clock()
+        for _ in range(_ATTEMPTS):
+            if await self._write_seen(key, now, etag=None):  # If-None-Match: *
+                return True
+            existing = await self._read(key)
+            if existing is None:
+                continue  # forgotten in between: try to create it again
+            if existing.get("seen_at", 0.0) >= now - self.id_ttl:
+                return False
+            if await self._write_seen(key, now, etag=existing["e_tag"]):
+                return True  # took over an expired claim (If-Match: only that version)
+        return False
+
+    async def _write_seen(self, key: str, now: float, *, etag: str | None) -> bool:
+        item: dict[str, Any] = {"seen_at": now}
+        if etag is not None:
+            item["e_tag"] = etag
+        try:
+            await self.storage.write_item(PREFIX + key, item, metadata={"seen_at": str(now)})
+        except StorageConflictError:
+            return False
+        return True
+
+    async def remember(self, key: str, answer: Answer) -> None:
+        now = self.clock()
+        item = {"seen_at": now, "answered_at": now, "answer": answer, "e_tag": "*"}
+        await self.storage.write_item(PREFIX + key, item, metadata={"seen_at": str(now)})
+
+    async def answer(self, key: str) -> Answer | None:
+        item = await self._read(key)
+        if item is None or item.get("answered_at", 0.0) < self.clock() - self.answer_ttl:
+            return None
+        status, body = item["answer"]
+        return int(status), body
+
+    async def forget(self, key: str) -> None:
+        await self.storage.delete([PREFIX + key])
+
+    async def _read(self, key: str) -> dict[str, Any] | None:
+        item = (await self.storage.read([PREFIX + key])).get(PREFIX + key)
+        return item if isinstance(item, dict) else None

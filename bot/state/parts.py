@@ -1,0 +1,17 @@
+"""StateParts: what every state backend provides, so the app never asks which one it has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botbuilder.core import Storage
+
+from bot.dedupe import SeenActivities
+from dialogs.ports import PendingChanges
+
+
+@dataclass(frozen=True)
+class StateParts:
+    storage: Storage  # bot state, Teams SSO dedupe, encrypted token caches
+    pending: PendingChanges
+    seen: SeenActivities  # activity dedupe: shared by instances when the store is

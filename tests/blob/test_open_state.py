@@ -1,0 +1,50 @@
+"""`open_state` picks the backend from settings; a blob backend checks its container at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from botbuilder.core import MemoryStorage
+from pydantic import SecretStr
+
+from bot.dedupe import MemorySeenActivities
+from bot.settings import StateBackend, StateSettings
+from bot.state.backends import open_state
+from bot.state.blob_seen import BlobSeenActivities
+from bot.state.blob_storage import AzureBlobStorage, StorageUnavailableError
+from bot.state.sqlite_seen import SqliteSeenActivities
+from bot.state.sqlite_storage import SqliteStorage
+from tests.support.azurite import Azurite
+
+
+def blob(azurite: Azurite, container: str) -> StateSettings:
+    return StateSettings(
+        backend=StateBackend.BLOB,
+        blob_connection_string=SecretStr(azurite.connection_string),
+        blob_container=container,
+    )
+
+
+async def test_each_backend_gives_its_own_parts(
+    azurite: Azurite, blob_storage: AzureBlobStorage, tmp_path: Path
+) -> None:
+    async with open_state(StateSettings(backend=StateBackend.MEMORY)) as memory:
+        assert isinstance(memory.storage, MemoryStorage)
+        assert isinstance(memory.seen, MemorySeenActivities)
+    sqlite = StateSettings(backend=StateBackend.SQLITE, sqlite_path=tmp_path / "s.sqlite3")
+    async with open_state(sqlite) as parts:
+        assert isinstance(parts.storage, SqliteStorage)
+        assert isinstance(parts.seen, SqliteSeenActivities)
+    assert (tmp_path / "s.sqlite3").exists()
+    async with open_state(blob(azurite, blob_storage.container_name)) as parts:
+        assert isinstance(parts.storage, AzureBlobStorage)
+        assert isinstance(parts.seen, BlobSeenActivities)
+        assert await parts.seen.claim("k") is True
+    assert await BlobSeenActivities(blob_storage).claim("k") is False  # it wrote to the container
+
+
+async def test_a_missing_container_fails_at_start_and_names_it(azurite: Azurite) -> None:
+    with pytest.raises(StorageUnavailableError, match="no-such-container"):
+        async with open_state(blob(azurite, "no-such-container")):
+            pytest.fail("opened a backend without its container")

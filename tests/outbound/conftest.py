@@ -1,0 +1,132 @@
+"""The real bot app (`create_app`) replying to a fake connector that can refuse replies.
+
+`FaultyConnector` is `tests.support.bot.FakeConnector` plus a script of refusals (429 with or
+without Retry-After, 403, 503 …) and a log of every request with its arrival time, so tests can
+count what the bot sent, when, and what was delivered.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
+from pydantic import SecretStr
+
+from bot.app import create_app
+from bot.settings import IdentitySettings, Mode, Settings, StateBackend, StateSettings
+from tests.integration.standins import StandInCardActions
+from tests.support.bot import BotUnderTest, FakeConnector
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Answer the next `method` request with `status` (and a Retry-After header, if given)."""
+
+    status: int
+    method: str = "POST"
+    retry_after: str | None = None
+
+
+@dataclass(frozen=True)
+class Seen:
+    method: str
+    at: float  # time.monotonic() on arrival
+    text: str
+    status: int
+
+
+@dataclass
+class FaultyConnector(FakeConnector):
+    faults: list[Fault] = field(default_factory=list)
+    seen: list[Seen] = field(default_factory=list)
+
+    def posts(self) -> list[Seen]:
+        return [request for request in self.seen if request.method == "POST"]
+
+    async def _record(self, request: web.Request) -> web.Response:
+        arrived = time.monotonic()
+        body = await request.json()
+        fault = next((f for f in self.faults if f.method == request.method), None)
+        status = fault.status if fault else 200
+        self.seen.append(Seen(request.method, arrived, str(body.get("text") or ""), status))
+        if fault is None:
+            return await super()._record(request)
+        self.faults.remove(fault)
+        headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+        error = {"error": {"code": "Throttled" if status == 429 else "Refused", "message": "no"}}
+        return web.json_response(error, status=status, headers=headers)
+
+
+class BurstDialog(Dialog):  # type: ignore[misc]
+    """`burst N` sends N replies; `update` sends one and then edits it; else an echo."""
+
+    def __init__(self, *_: Any) -> None:
+        super().__init__("BurstDialog")
+
+    async def begin_dialog(self, dc: DialogContext, options: object = None) -> DialogTurnResult:
+        text = dc.context.activity.text or ""
+        if text.startswith("burst "):
+            for number in range(1, int(text.removeprefix("burst ")) + 1):
+                await dc.context.send_activity(f"reply {number}")
+        elif text == "update":
+            sent = await dc.context.send_activity("version 1")
+            edit = MessageFactory.text("version 2")
+            edit.id = sent.id
+            await dc.context.update_activity(edit)
+        else:
+            await dc.context.send_activity(f"echo: {text}")
+        return await dc.end_dialog()
+
+
+def bot_settings() -> Settings:
+    """Demo mode without emulators: the stand-in dialog never calls Partner Center."""
+    return Settings(
+        mode=Mode.DEMO,
+        port=0,
+        dangerously_allow_unauthenticated=True,
+        state=StateSettings(backend=StateBackend.MEMORY),
+        identity=IdentitySettings(
+            authority_host="https://127.0.0.1:9",  # never called: no dialog here signs in
+            client_id="outbound-tests",
+            client_secret=SecretStr("unused"),
+        ),
+    )
+
+
+@asynccontextmanager
+async def running_bot(connector: FaultyConnector) -> AsyncIterator[BotUnderTest]:
+    connector_server = TestServer(connector.app(), host="127.0.0.1", port=0)
+    app = create_app(bot_settings(), root_dialog=BurstDialog, card_actions=StandInCardActions)
+    bot_server = TestServer(app, host="127.0.0.1", port=0)
+    await connector_server.start_server()
+    try:
+        await bot_server.start_server()
+        try:
+            async with aiohttp.ClientSession() as session:
+                connector_url = str(connector_server.make_url("")).rstrip("/") + "/"
+                bot_url = str(bot_server.make_url("")).rstrip("/")
+                yield BotUnderTest(session, bot_url, connector_url, connector)
+        finally:
+            await bot_server.close()
+    finally:
+        await connector_server.close()
+
+
+@pytest.fixture
+def connector() -> FaultyConnector:
+    return FaultyConnector()
+
+
+@pytest.fixture
+async def bot(connector: FaultyConnector) -> AsyncIterator[BotUnderTest]:
+    async with running_bot(connector) as running:
+        yield running

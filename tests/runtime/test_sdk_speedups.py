@@ -1,0 +1,100 @@
+"""The SDK speed-ups change how the SDK computes, never what it sends (bot.sdk_speedups)."""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+
+from botbuilder.core import TurnContext
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import Activity, Attachment, ChannelAccount, ConversationAccount
+from botframework.connector import models
+from msrest.serialization import Serializer
+from msrest.universal_http.requests import ClientRetryPolicy
+
+from bot.cards.referral import render_referral_card
+from bot.domain.referral import Referral
+from bot.sdk_speedups import apply_sdk_speedups
+from tests.support.referral_documents import make_referral_document
+
+MODELS = {name: kind for name, kind in models.__dict__.items() if isinstance(kind, type)}
+
+
+def _card_reply() -> Activity:
+    referral = Referral.from_document(make_referral_document(name="Deal [x](https://evil)"))
+    card = render_referral_card(referral, portal_url="https://partner.example/referrals")
+    return Activity(
+        type="message",
+        text="ok",
+        attachments=[
+            Attachment(content_type="application/vnd.microsoft.card.adaptive", content=card)
+        ],
+        from_property=ChannelAccount(id="bot"),
+        recipient=ChannelAccount(id="user", aad_object_id="oid"),
+        conversation=ConversationAccount(id="conv", tenant_id="t"),
+        channel_data={"tenant": {"id": "t"}, "count": 3, "ratio": 0.5, "flag": True},
+        value={"asked": datetime(2026, 11, 25, tzinfo=UTC), "n": 1},
+    )
+
+
+def _with_msrest_walk(serializer: Serializer) -> Serializer:
+    original = Serializer.serialize_object.__wrapped__  # type: ignore[attr-defined]
+    serializer.serialize_type["object"] = functools.partial(original, serializer)  # type: ignore[assignment]
+    return serializer
+
+
+def test_patched_serialiser_sends_the_same_body_as_msrest() -> None:
+    apply_sdk_speedups()
+    activity = _card_reply()
+
+    fast = Serializer(MODELS).body(activity, "Activity")  # type: ignore[no-untyped-call]
+    walked = _with_msrest_walk(Serializer(MODELS)).body(activity, "Activity")  # type: ignore[no-untyped-call]
+
+    assert fast == walked
+    assert fast["attachments"][0]["content"]["type"] == "AdaptiveCard"
+    assert fast["channelData"] == {"tenant": {"id": "t"}, "count": 3, "ratio": 0.5, "flag": True}
+    assert fast["value"] == {"asked": "2026-11-25T00:00:00.000Z", "n": 1}  # msrest's walk ran
+
+
+def test_basic_types_serialise_as_msrest_did() -> None:
+    apply_sdk_speedups()
+    cases = [(7, "int"), (2.5, "float"), (True, "bool"), ("x", "str"), ("3", "int")]
+    for value, kind in cases:
+        expected = (
+            value if kind == "str" else {"int": int, "float": float, "bool": bool}[kind](value)
+        )
+        assert Serializer.serialize_basic(value, kind) == expected  # type: ignore[no-untyped-call]
+    assert Serializer.serialize_basic(5, "int", basic_types_serializers={"int": str}) == "5"  # type: ignore[no-untyped-call]
+
+
+def test_retry_codes_stay_the_same() -> None:
+    before = list(ClientRetryPolicy().policy.status_forcelist)  # type: ignore[no-untyped-call]
+
+    apply_sdk_speedups()
+    apply_sdk_speedups()
+    after = list(ClientRetryPolicy().policy.status_forcelist)  # type: ignore[no-untyped-call]
+
+    assert after == before
+    assert 408 in after
+    assert 503 in after
+    assert 501 not in after
+    assert 200 not in after
+
+
+async def test_sending_does_not_change_the_callers_activity() -> None:
+    apply_sdk_speedups()
+    adapter = TestAdapter()
+    reply = _card_reply()
+    reply.conversation = None
+    content_before = reply.attachments[0].content
+
+    async def turn(context: TurnContext) -> None:
+        await context.send_activity(reply)
+
+    await adapter.send("hi")
+    await adapter.process_activity(Activity(type="message", text="hi", channel_id="test"), turn)
+
+    assert reply.conversation is None  # the reference was applied to the copy only
+    assert reply.id is None
+    assert reply.input_hint is None
+    assert reply.attachments[0].content is content_before
