@@ -14,6 +14,9 @@ only changes how it is computed, and each is idempotent (applied when an adapter
 4. botbuilder `TurnContext.send_activities` deep-copies every outbound activity, card included,
    only so that setting the conversation reference does not change the caller's object. Those are
    top-level attributes, so a shallow copy of the Activity protects the caller just as well.
+5. botbuilder-dialogs snapshots every memory scope after each dialog turn and sends it as a
+   trace activity, which `CloudAdapterBase.send_activities` then drops unless the channel is the
+   Bot Framework Emulator; the snapshot is now only taken for that channel.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ import json
 from typing import Any
 
 from botbuilder.core import turn_context
+from botbuilder.dialogs import DialogContext, DialogExtensions
 from botbuilder.schema import Activity
+from botframework.connector import Channels
 from msrest.serialization import Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
 
@@ -67,6 +72,15 @@ def _copy_for_sending(value: Any, memo: dict[int, Any] | None = None) -> Any:
     return copy.deepcopy(value, memo)
 
 
+def _snapshot_only_for_the_emulator(original: Any) -> Any:
+    async def send_state_snapshot_trace(dialog_context: DialogContext) -> None:
+        if dialog_context.context.activity.channel_id == Channels.emulator:
+            await original(dialog_context)
+
+    setattr(send_state_snapshot_trace, _PATCHED, True)
+    return staticmethod(send_state_snapshot_trace)
+
+
 def apply_sdk_speedups() -> None:
     """Idempotent; see the module docstring for what each patch saves."""
     if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
@@ -78,3 +92,7 @@ def apply_sdk_speedups() -> None:
     if not getattr(Serializer.serialize_object, _PATCHED, False):
         Serializer.serialize_object = _fast_serialize_object(Serializer.serialize_object)  # type: ignore[method-assign]
     turn_context.deepcopy = _copy_for_sending
+    if not getattr(DialogExtensions._send_state_snapshot_trace, _PATCHED, False):
+        DialogExtensions._send_state_snapshot_trace = _snapshot_only_for_the_emulator(
+            DialogExtensions._send_state_snapshot_trace
+        )

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime
+from typing import Any
 
-from botbuilder.core import TurnContext
+from botbuilder.core import ConversationState, MemoryStorage, TurnContext
 from botbuilder.core.adapters import TestAdapter
+from botbuilder.dialogs import (
+    DialogExtensions,
+    DialogSet,
+    DialogTurnResult,
+    DialogTurnStatus,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
 from botbuilder.schema import Activity, Attachment, ChannelAccount, ConversationAccount
-from botframework.connector import models
+from botframework.connector import Channels, models
 from msrest.serialization import Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
 
@@ -98,3 +107,38 @@ async def test_sending_does_not_change_the_callers_activity() -> None:
     assert reply.id is None
     assert reply.input_hint is None
     assert reply.attachments[0].content is content_before
+
+
+async def _traces_after_a_dialog_turn(channel_id: str) -> list[Activity]:
+    apply_sdk_speedups()
+    storage = MemoryStorage()
+    state = ConversationState(storage)
+    dialogs = DialogSet(state.create_property("dialogs"))
+
+    async def ask(step: WaterfallStepContext) -> DialogTurnResult:
+        await step.context.send_activity("hello")
+        return DialogTurnResult(DialogTurnStatus.Waiting)
+
+    dialogs.add(WaterfallDialog("root", [ask]))
+    sent: list[Activity] = []
+    adapter = TestAdapter()
+
+    async def turn(context: TurnContext) -> None:
+        async def capture(_: TurnContext, activities: list[Activity], then: Any) -> Any:
+            sent.extend(activities)
+            return await then()
+
+        context.on_send_activities(capture)
+        await DialogExtensions.run_dialog(
+            dialogs.find_dialog("root"), context, dialogs._dialog_state
+        )
+
+    activity = Activity(type="message", text="hi", channel_id=channel_id)
+    await adapter.process_activity(activity, turn)
+    return [a for a in sent if a.type == "trace"]
+
+
+async def test_the_dialog_state_snapshot_is_only_made_for_the_emulator() -> None:
+    assert await _traces_after_a_dialog_turn("msteams") == []
+    [trace] = await _traces_after_a_dialog_turn(Channels.emulator)
+    assert trace.label == "Bot State"

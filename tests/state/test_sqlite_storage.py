@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from botbuilder.dialogs import DialogInstance, DialogState
@@ -96,6 +97,16 @@ async def test_dialog_state_with_datetimes_and_dataclasses_round_trips(
     assert top.state == {"expires": expires, "intent": intent, "pair": (1, 2)}
 
 
+async def test_a_datetime_in_the_sellers_time_zone_round_trips(storage: SqliteStorage) -> None:
+    berlin = datetime(2026, 3, 14, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    await storage.write({"conversation": {"seen_at": berlin}})
+
+    restored = (await storage.read(["conversation"]))["conversation"]["seen_at"]
+
+    assert restored == berlin
+    assert restored.tzinfo == ZoneInfo("Europe/Berlin")
+
+
 async def test_token_caches_round_trip_through_sqlite(storage: SqliteStorage) -> None:
     caches = StorageTokenCacheStore(storage)
     await caches.save("tenant/user", b"\x00ciphertext\xff")
@@ -108,6 +119,7 @@ async def test_token_caches_round_trip_through_sqlite(storage: SqliteStorage) ->
     "document",
     [
         {"py/reduce": [{"py/function": "os.system"}, {"py/tuple": ["true"]}]},
+        {"py/reduce": [{"py/function": "zoneinfo.ZoneInfo.from_file"}, {"py/tuple": ["x"]}]},
         {"py/reduce": [{"py/type": "subprocess.Popen"}, {"py/tuple": [["true"]]}]},
         {"py/object": "subprocess.Popen"},
         {"py/repr": "os/os.system('true')"},
