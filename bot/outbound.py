@@ -191,7 +191,23 @@ class OutboundRetry:
     clock: Clock = field(default=time.monotonic, repr=False)
 
     async def run(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """The first try runs bare (the common case, no tenacity bookkeeping); after a
+        transient failure tenacity takes over from that failure, as if it had run it."""
         started = self.clock()
+        try:
+            return await attempt()
+        except Exception as error:
+            if status_of(error) not in TRANSIENT_STATUSES:
+                raise
+            first_failure: Exception | None = error
+
+        async def again() -> T:
+            nonlocal first_failure
+            if first_failure is not None:
+                replayed, first_failure = first_failure, None
+                raise replayed
+            return await attempt()
+
         retrying = AsyncRetrying(
             retry=retry_if_exception(lambda error: status_of(error) in TRANSIENT_STATUSES),
             wait=self._wait,
@@ -200,7 +216,7 @@ class OutboundRetry:
             before_sleep=_log_retry,
             reraise=True,
         )
-        return await retrying(attempt)
+        return await retrying(again)
 
     def _wait(self, state: RetryCallState) -> float:
         retry_after = _retry_after(state.outcome.exception() if state.outcome else None)

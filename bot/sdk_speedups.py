@@ -17,15 +17,21 @@ only changes how it is computed, and each is idempotent (applied when an adapter
 5. botbuilder-dialogs snapshots every memory scope after each dialog turn and sends it as a
    trace activity, which `CloudAdapterBase.send_activities` then drops unless the channel is the
    Bot Framework Emulator; the snapshot is now only taken for that channel.
+6. botbuilder `BotState` tells whether a turn changed the state by comparing jsonpickle
+   flattenings of it, three per state per turn (load, before and after the save): the costliest
+   Python in a turn. `pickle.dumps` (C) answers the same question: equal states pickle equally,
+   and a state that pickles differently is at worst written once more. What pickle refuses still
+   goes to jsonpickle.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import pickle
 from typing import Any
 
-from botbuilder.core import turn_context
+from botbuilder.core import bot_state, turn_context
 from botbuilder.dialogs import DialogContext, DialogExtensions
 from botbuilder.schema import Activity
 from botframework.connector import Channels
@@ -81,6 +87,18 @@ def _snapshot_only_for_the_emulator(original: Any) -> Any:
     return staticmethod(send_state_snapshot_trace)
 
 
+def _pickled_hash(original: Any) -> Any:
+    def compute_hash(self: bot_state.CachedBotState, obj: object) -> object:
+        try:
+            return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # whatever pickle refuses: the SDK's own way
+            return original(self, obj)
+
+    setattr(compute_hash, _PATCHED, True)
+    compute_hash.__wrapped__ = original  # type: ignore[attr-defined]
+    return compute_hash
+
+
 def apply_sdk_speedups() -> None:
     """Idempotent; see the module docstring for what each patch saves."""
     if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
@@ -92,6 +110,8 @@ def apply_sdk_speedups() -> None:
     if not getattr(Serializer.serialize_object, _PATCHED, False):
         Serializer.serialize_object = _fast_serialize_object(Serializer.serialize_object)  # type: ignore[method-assign]
     turn_context.deepcopy = _copy_for_sending
+    if not getattr(bot_state.CachedBotState.compute_hash, _PATCHED, False):
+        bot_state.CachedBotState.compute_hash = _pickled_hash(bot_state.CachedBotState.compute_hash)
     if not getattr(DialogExtensions._send_state_snapshot_trace, _PATCHED, False):
         DialogExtensions._send_state_snapshot_trace = _snapshot_only_for_the_emulator(
             DialogExtensions._send_state_snapshot_trace

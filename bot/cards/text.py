@@ -11,6 +11,7 @@ never push a card over Teams' 28 KB limit.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -41,17 +42,38 @@ def inert(text: str | None, *, limit: int, multiline: bool = False) -> str:
 def plain(text: str | None, *, limit: int) -> str:
     """Text for places without markdown (button titles): cleaned and capped, nothing escaped."""
     text = text or ""
-    window = text[: limit * _RAW_PER_BYTE]
-    cleaned = _clean(window, multiline=False).replace("://", ": //")
-    return _fit(cleaned, limit, lambda part: part, cut=len(window) < len(text))[0]
+    if len(text) <= _MEMO_MAX_CHARS:
+        return _plain_memo(text, limit)
+    return _plain(text, limit)
 
 
 def shorten(text: str | None, *, limit: int, multiline: bool = False) -> tuple[str, bool]:
     """`inert()` plus whether the text had to be cut, so the card can say so."""
     text = text or ""
+    if len(text) <= _MEMO_MAX_CHARS:
+        return _shorten_memo(text, limit, multiline)
+    return _shorten(text, limit, multiline)
+
+
+# Cards repeat the same labels, help lines and deal names turn after turn: short texts are
+# remembered (pure functions of immutable input; bounded in count and in size).
+_MEMO_MAX_CHARS = 512
+
+
+def _plain(text: str, limit: int) -> str:
+    window = text[: limit * _RAW_PER_BYTE]
+    cleaned = _clean(window, multiline=False).replace("://", ": //")
+    return _fit(cleaned, limit, lambda part: part, cut=len(window) < len(text))[0]
+
+
+def _shorten(text: str, limit: int, multiline: bool) -> tuple[str, bool]:
     window = text[: limit * _RAW_PER_BYTE]
     cleaned = _clean(window, multiline=multiline)
     return _fit(cleaned, limit, _escape, cut=len(window) < len(text))
+
+
+_plain_memo = functools.lru_cache(maxsize=4096)(_plain)
+_shorten_memo = functools.lru_cache(maxsize=4096)(_shorten)
 
 
 def json_size(value: object) -> int:

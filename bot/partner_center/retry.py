@@ -113,7 +113,19 @@ class RetryPolicy:
         idempotent: bool,
         deadline: Deadline,
     ) -> T:
-        """Call `attempt(n)` for n = 1, 2, ... until it succeeds or the policy gives up."""
+        """Call `attempt(n)` for n = 1, 2, ... until it succeeds or the policy gives up.
+
+        The first attempt runs bare (most calls need no retry, and tenacity's bookkeeping costs
+        CPU on every call); after a retryable failure tenacity takes over, starting from that
+        failure, so waits, stops and logs are exactly as if it had run the first attempt too.
+        """
+        numbers = itertools.count(1)
+        try:
+            return await attempt(next(numbers))
+        except Exception as error:
+            if not should_retry(error, idempotent=idempotent):
+                raise
+            first_failure: Exception | None = error
         retrying = AsyncRetrying(
             retry=retry_if_exception(lambda error: should_retry(error, idempotent=idempotent)),
             wait=self._wait,
@@ -122,9 +134,12 @@ class RetryPolicy:
             before_sleep=_log_retry,
             reraise=True,
         )
-        numbers = itertools.count(1)
 
         async def numbered() -> T:
+            nonlocal first_failure
+            if first_failure is not None:
+                replayed, first_failure = first_failure, None
+                raise replayed
             return await attempt(next(numbers))
 
         return await retrying(numbered)

@@ -179,14 +179,23 @@ def _variants(words: tuple[Token, ...]) -> Iterator[tuple[Token, ...]]:
 
 
 def _trim_fillers(words: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Fillers are tried in table order; the first/last word rules most out cheaply."""
     changed = True
     while changed and words:
         changed = False
         for filler in LEADING_FILLERS:
-            if _starts_with(words, filler) and len(words) > len(filler):
+            if (
+                len(words) > len(filler)
+                and words[0].folded == filler[0]
+                and _starts_with(words, filler)
+            ):
                 words, changed = _trim_punctuation(words[len(filler) :]), True
         for filler in TRAILING_FILLERS:
-            if _ends_with(words, filler) and len(words) > len(filler):
+            if (
+                len(words) > len(filler)
+                and words[-1].folded == filler[-1]
+                and _ends_with(words, filler)
+            ):
                 words, changed = _trim_punctuation(words[: -len(filler)]), True
     return words
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from botbuilder.core import ConversationState, MemoryStorage, TurnContext
 from botbuilder.core.adapters import TestAdapter
+from botbuilder.core.bot_state import CachedBotState
 from botbuilder.dialogs import (
     DialogExtensions,
+    DialogInstance,
     DialogSet,
+    DialogState,
     DialogTurnResult,
     DialogTurnStatus,
     WaterfallDialog,
@@ -142,3 +146,27 @@ async def test_the_dialog_state_snapshot_is_only_made_for_the_emulator() -> None
     assert await _traces_after_a_dialog_turn("msteams") == []
     [trace] = await _traces_after_a_dialog_turn(Channels.emulator)
     assert trace.label == "Bot State"
+
+
+def test_state_changes_are_still_seen_and_unchanged_state_is_not_written_again() -> None:
+    apply_sdk_speedups()
+    instance = DialogInstance(id="update", state={"values": {"amount": Decimal("10")}})
+    cached = CachedBotState({"DialogState": DialogState([instance])})
+    assert not cached.is_changed
+
+    instance.state["values"]["amount"] = Decimal("11")  # a change deep inside, in place
+    assert cached.is_changed
+    cached.hash = cached.compute_hash(cached.state)  # what save_changes does after writing
+    assert not cached.is_changed
+
+    cleared = CachedBotState()
+    cleared.hash = ""  # BotState.clear_state forces the next save this way
+    assert cleared.is_changed
+
+
+def test_what_pickle_refuses_is_compared_the_sdks_way() -> None:
+    apply_sdk_speedups()
+    cached = CachedBotState({"callback": lambda: None, "n": 1})  # not picklable
+    assert not cached.is_changed
+    cached.state["n"] = 2
+    assert cached.is_changed
