@@ -1,18 +1,23 @@
-"""`python -m bench.floor`: the floor, a bare echo bot on the same adapter class as the bot.
+"""`python -m bench.floor [--stock]`: the floor, a bare echo bot on the same adapter as the bot.
 
-Same `ReferralAdapter` (with its fixes), auth disabled as in demo mode; it replies with text.
-It prints its URL the way `python -m bot` does, so the benchmark starts both the same way.
+Same `ReferralAdapter` (with its SDK fixes: kept connector clients, `bot.sdk_speedups`), auth
+disabled as in demo mode; it replies with text. `--stock` runs the same echo bot on botbuilder's
+own `CloudAdapter` with none of those fixes: the "before" of the SDK fixes. It prints its URL the
+way `python -m bot` does, so the benchmark starts every server the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import signal
+import sys
+from typing import Protocol
 
 from aiohttp import web
-from botbuilder.core import ActivityHandler, TurnContext
+from botbuilder.core import ActivityHandler, Bot, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
-from bot.adapter import ReferralAdapter
+from bot.adapter import BotFrameworkConfig, ReferralAdapter
 from bot.settings import BotSettings
 
 
@@ -21,12 +26,24 @@ class EchoBot(ActivityHandler):  # type: ignore[misc]  # botbuilder ships no typ
         await turn_context.send_activity(f"echo: {turn_context.activity.text}")
 
 
-def create_floor_app() -> web.Application:
-    adapter = ReferralAdapter.from_settings(BotSettings(), authenticate=False)
+class Adapter(Protocol):
+    async def process(self, request: web.Request, bot: Bot) -> web.Response | None: ...
+
+
+def _adapter(*, stock: bool) -> Adapter:
+    if not stock:
+        return ReferralAdapter.from_settings(BotSettings(), authenticate=False)
+    config = BotFrameworkConfig.of(BotSettings(), authenticate=False)
+    stock_adapter: Adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+    return stock_adapter
+
+
+def create_floor_app(*, stock: bool = False) -> web.Application:
+    adapter = _adapter(stock=stock)
     bot = EchoBot()
 
     async def messages(request: web.Request) -> web.StreamResponse:
-        return await adapter.process(request, bot)
+        return await adapter.process(request, bot) or web.Response(status=201)
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -37,8 +54,8 @@ def create_floor_app() -> web.Application:
     return app
 
 
-async def serve() -> None:
-    runner = web.AppRunner(create_floor_app(), access_log=None, handle_signals=False)
+async def serve(*, stock: bool) -> None:
+    runner = web.AppRunner(create_floor_app(stock=stock), access_log=None, handle_signals=False)
     await runner.setup()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -53,4 +70,4 @@ async def serve() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(serve())
+    asyncio.run(serve(stock="--stock" in sys.argv[1:]))

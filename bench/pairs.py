@@ -66,6 +66,8 @@ class _Pair:
             self._started("floor", floor)
             await run_floor(floor, rig.payloads, self._plan, self._results)
             await self._idle_rss("floor", floor, rig)
+        async with server_process("bench.floor", {}, cores=self._cores, args=["--stock"]) as stock:
+            await run_floor(stock, rig.payloads, self._plan, self._results, stock=True)
         with tempfile.TemporaryDirectory(prefix="bench-state-") as folder:
             env = {**bot_environment(running), **state_environment(self._plan.state, Path(folder))}
             async with server_process("bot", env, cores=self._cores) as bot:

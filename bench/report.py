@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from bench.grammar import COMMANDS
 from bench.medians import RunMedians, median, median_ratio, run_medians
 from bench.plan import Plan
-from bench.scenarios import CONFIRM, ECHO, MARK, SHOW, Results
+from bench.scenarios import CONFIRM, ECHO, MARK, SHOW, STOCK_ECHO, STOCK_LEVEL, Results
 from bot.settings import StateBackend
 
 HEADER = "| Row | Floor (echo bot) | Referral Bot | Bot ÷ floor | Target |\n|---|---|---|---|---|"
@@ -58,6 +58,21 @@ def _upstream_row(pairs: Sequence[Results]) -> str:
     )
 
 
+def stock_row(pairs: Sequence[Results]) -> str:
+    """The SDK fixes' before/after: the same echo bot on stock botbuilder, then on our adapter."""
+    key = (STOCK_ECHO, STOCK_LEVEL)
+    sides = [(r.runs[key], r.runs[(ECHO, STOCK_LEVEL)]) for r in pairs if key in r.runs]
+    if not sides:
+        return f"| {STOCK_ECHO}, c={STOCK_LEVEL} | – | – | – | – |"
+    stock, fixed = (_run(run_medians([side[n] for side in sides])) for n in (0, 1))
+    cpu = median_ratio((s.cpu_ms_per_turn, f.cpu_ms_per_turn) for s, f in sides)
+    speed = median_ratio((s.turns_per_second, f.turns_per_second) for s, f in sides)
+    return (
+        f"| SDK fixes, echo bot c={STOCK_LEVEL}: stock CloudAdapter → our adapter (the floor) "
+        f"| {stock} | {fixed} | CPU {cpu:.2f}× · turns/s {speed:.2f}× | – |"
+    )
+
+
 def grammar_row(figures: Mapping[str, float], floor_cpu_ms: float, repeats: int) -> str:
     """The "grammar: parse_command" row from `bench.grammar.parse_figures`' dict (µs per parse).
 
@@ -85,6 +100,7 @@ def table(pairs: Sequence[Results], plan: Plan) -> str:
     floor_cpu = median(r.runs[(ECHO, 8)].cpu_ms_per_turn for r in pairs if (ECHO, 8) in r.runs)
     grammar = {key: median(r.grammar[key] for r in pairs) for key in pairs[0].grammar}
     rows.append(grammar_row(grammar, floor_cpu, plan.grammar_repeats))
+    rows.append(stock_row(pairs))
     return "\n".join(rows)
 
 

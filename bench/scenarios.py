@@ -23,6 +23,8 @@ from bot.cards.confirm_change import CONFIRM_VERB
 from bot.emulator.server import RunningEmulators
 
 ECHO, SHOW, MARK, CONFIRM = "echo", "show 123", "mark 123 won", "Confirm"
+STOCK_ECHO = "echo on the stock SDK"  # the floor's echo bot without the SDK fixes
+STOCK_LEVEL = 8
 
 
 @dataclass
@@ -87,9 +89,12 @@ async def _warm(server: Server, batch: Sequence[dict[str, Any]], c: int, results
     results.warmup_failures += (await run_load(server, batch, c)).failures
 
 
-async def run_floor(server: Server, payloads: Payloads, plan: Plan, results: Results) -> None:
-    """Echo turns per level, each level after its own warm-up (as the bot's are)."""
-    for c in plan.levels:
+async def run_floor(
+    server: Server, payloads: Payloads, plan: Plan, results: Results, *, stock: bool = False
+) -> None:
+    """Echo turns per level, each level after its own warm-up (as the bot's are); the stock
+    SDK's echo bot (the SDK fixes' "before") at one level only."""
+    for c in (STOCK_LEVEL,) if stock else plan.levels:
         warm = [
             payloads.message("hi", payloads.conversation(f"we{c}-{n}")) for n in range(plan.warmup)
         ]
@@ -98,7 +103,7 @@ async def run_floor(server: Server, payloads: Payloads, plan: Plan, results: Res
             payloads.message("hello", payloads.conversation(f"e{c}-{n}"))
             for n in range(plan.turns_at(c))
         ]
-        results.runs[(ECHO, c)] = await run_load(server, batch, c)
+        results.runs[(STOCK_ECHO if stock else ECHO, c)] = await run_load(server, batch, c)
 
 
 async def run_bot(

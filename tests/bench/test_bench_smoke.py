@@ -18,6 +18,7 @@ ROWS = [
     "| RSS after 20 idle conversations",
     "| upstream calls per confirmed change",
     "| grammar: parse_command",
+    "| SDK fixes, echo bot c=8: stock CloudAdapter",
 ]
 FOOTNOTE = ["Pairs: 1 ", "State backend (bot): sqlite", "CPUs;", "pinned", "took "]
 
@@ -51,3 +52,10 @@ def test_no_turn_failed(output: str) -> None:
 
 def test_each_confirmed_change_cost_one_get_and_one_patch(output: str) -> None:
     assert "GET 1.00 · PATCH 1.00 · other PC 0.00 · identity 0.00" in output, output
+
+
+def test_the_stock_sdk_echo_bot_costs_more_cpu_than_the_floor(output: str) -> None:
+    """The SDK fixes' before/after row: stock CPU per turn above the fixed floor's."""
+    [row] = [line for line in output.splitlines() if line.startswith("| SDK fixes")]
+    stock, fixed = (float(cell.split("CPU ")[1].split(" ms")[0]) for cell in row.split("|")[2:4])
+    assert stock > fixed, row
