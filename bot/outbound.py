@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from msrest.exceptions import HttpOperationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
+from bot.first_try import retry_after_first_failure
+
 if TYPE_CHECKING:
     from urllib3.util.retry import Retry  # msrest's requests transport brings it
 
@@ -191,32 +193,20 @@ class OutboundRetry:
     clock: Clock = field(default=time.monotonic, repr=False)
 
     async def run(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        """The first try runs bare (the common case, no tenacity bookkeeping); after a
-        transient failure tenacity takes over from that failure, as if it had run it."""
+        """Sends once more after a transient failure (see `bot.first_try`)."""
         started = self.clock()
-        try:
-            return await attempt()
-        except Exception as error:
-            if status_of(error) not in TRANSIENT_STATUSES:
-                raise
-            first_failure: Exception | None = error
 
-        async def again() -> T:
-            nonlocal first_failure
-            if first_failure is not None:
-                replayed, first_failure = first_failure, None
-                raise replayed
-            return await attempt()
+        def retrying() -> AsyncRetrying:
+            return AsyncRetrying(
+                retry=retry_if_exception(_transient),
+                wait=self._wait,
+                stop=lambda state: self._stop(state, started),
+                sleep=self.sleep,
+                before_sleep=_log_retry,
+                reraise=True,
+            )
 
-        retrying = AsyncRetrying(
-            retry=retry_if_exception(lambda error: status_of(error) in TRANSIENT_STATUSES),
-            wait=self._wait,
-            stop=lambda state: self._stop(state, started),
-            sleep=self.sleep,
-            before_sleep=_log_retry,
-            reraise=True,
-        )
-        return await retrying(again)
+        return await retry_after_first_failure(attempt, _transient, retrying)
 
     def _wait(self, state: RetryCallState) -> float:
         retry_after = _retry_after(state.outcome.exception() if state.outcome else None)
@@ -233,6 +223,10 @@ class OutboundRetry:
             or state.upcoming_sleep > self.max_retry_after
             or self.clock() - started + state.upcoming_sleep > self.deadline
         )
+
+
+def _transient(error: BaseException) -> bool:
+    return status_of(error) in TRANSIENT_STATUSES
 
 
 def _log_retry(state: RetryCallState) -> None:

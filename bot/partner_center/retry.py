@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
+from bot.first_try import retry_after_first_failure
 from bot.partner_center.errors import (
     ThrottledError,
     UnavailableError,
@@ -113,36 +114,25 @@ class RetryPolicy:
         idempotent: bool,
         deadline: Deadline,
     ) -> T:
-        """Call `attempt(n)` for n = 1, 2, ... until it succeeds or the policy gives up.
-
-        The first attempt runs bare (most calls need no retry, and tenacity's bookkeeping costs
-        CPU on every call); after a retryable failure tenacity takes over, starting from that
-        failure, so waits, stops and logs are exactly as if it had run the first attempt too.
-        """
+        """Call `attempt(n)` for n = 1, 2, ... until it succeeds or the policy gives up."""
         numbers = itertools.count(1)
-        try:
-            return await attempt(next(numbers))
-        except Exception as error:
-            if not should_retry(error, idempotent=idempotent):
-                raise
-            first_failure: Exception | None = error
-        retrying = AsyncRetrying(
-            retry=retry_if_exception(lambda error: should_retry(error, idempotent=idempotent)),
-            wait=self._wait,
-            stop=lambda state: self._stop(state, deadline),
-            sleep=self.sleep,
-            before_sleep=_log_retry,
-            reraise=True,
-        )
 
         async def numbered() -> T:
-            nonlocal first_failure
-            if first_failure is not None:
-                replayed, first_failure = first_failure, None
-                raise replayed
             return await attempt(next(numbers))
 
-        return await retrying(numbered)
+        def retrying() -> AsyncRetrying:
+            return AsyncRetrying(
+                retry=retry_if_exception(lambda error: should_retry(error, idempotent=idempotent)),
+                wait=self._wait,
+                stop=lambda state: self._stop(state, deadline),
+                sleep=self.sleep,
+                before_sleep=_log_retry,
+                reraise=True,
+            )
+
+        return await retry_after_first_failure(
+            numbered, lambda error: should_retry(error, idempotent=idempotent), retrying
+        )
 
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
