@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from bot.state.blob_storage import AzureBlobStorage, StorageConflictError
 from bot.state.pending_changes import refusal
+from bot.state.pending_codec import decode_pending, encode_pending
 from dialogs.ports import ClaimOutcome, PendingChange, PendingState
 
 R = TypeVar("R")
@@ -33,7 +34,7 @@ class BlobPendingChanges:
 
     async def put(self, change: PendingChange) -> None:
         await self._prune(now=change.created_at, keep=change.id)
-        item = {_CHANGE: change, "e_tag": "*"}
+        item = {_CHANGE: encode_pending(change), "e_tag": "*"}
         await self._storage.write_item(PREFIX + change.id, item, metadata=_metadata(change))
 
     async def get(self, change_id: str) -> PendingChange | None:
@@ -91,7 +92,7 @@ class BlobPendingChanges:
             answer, new = decide(change)
             if new is None or etag is None:
                 return answer
-            item = {_CHANGE: new, "e_tag": etag}
+            item = {_CHANGE: encode_pending(new), "e_tag": etag}
             try:
                 await self._storage.write_item(PREFIX + change_id, item, metadata=_metadata(new))
             except StorageConflictError:
@@ -101,9 +102,9 @@ class BlobPendingChanges:
 
     async def _read(self, change_id: str) -> tuple[PendingChange | None, str | None]:
         item = (await self._storage.read([PREFIX + change_id])).get(PREFIX + change_id)
-        if not isinstance(item, dict) or not isinstance(item.get(_CHANGE), PendingChange):
+        if not isinstance(item, dict) or item.get(_CHANGE) is None:
             return None, None
-        return item[_CHANGE], str(item["e_tag"])
+        return decode_pending(item[_CHANGE]), str(item["e_tag"])
 
     async def _prune(self, *, now: datetime, keep: str) -> None:
         for key, etag, metadata in await self._storage.list_metadata(PREFIX):

@@ -3,7 +3,7 @@
 The claim is a compare-and-set in SQL (`UPDATE ... WHERE state = 'pending' AND proposer_id = ?
 AND expires_at_us > ?`, then the row count): however many clicks, processes or redelivered
 invokes race, exactly one UPDATE changes the row. The `state` column is the truth; the body
-(the PendingChange encoded by the restricted codec) is read back with that state.
+(the PendingChange as JSON, `bot.state.pending_codec`) is read back with that state.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import sqlite3
 from dataclasses import replace
 from datetime import datetime
 
-from bot.state import sqlite_codec
 from bot.state.pending_changes import refusal
+from bot.state.pending_codec import decode_pending, encode_pending
 from bot.state.sqlite_db import SqliteDatabase
 from dialogs.ports import ClaimOutcome, PendingChange, PendingState
 
@@ -45,7 +45,7 @@ class SqlitePendingChanges:
             change.proposer_id,
             change.state.value,
             _micros(change.expires_at),
-            sqlite_codec.encode(change),
+            encode_pending(change),
         )
         now = _micros(change.created_at)
         await self._database.run(lambda connection: _put(connection, row, now))
@@ -111,10 +111,7 @@ def _get(connection: sqlite3.Connection, change_id: str) -> PendingChange | None
     ).fetchone()
     if found is None:
         return None
-    change = sqlite_codec.decode(found[1])
-    if not isinstance(change, PendingChange):
-        raise sqlite_codec.UnsafeStateError("a pending change row holds something else")
-    return replace(change, state=PendingState(found[0]))
+    return replace(decode_pending(found[1]), state=PendingState(found[0]))
 
 
 def _claim(
