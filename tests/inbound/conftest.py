@@ -6,10 +6,9 @@ tests/inbound/test_matrix.py, so the lead can copy it into the note.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
 import pytest
 from pydantic import SecretStr
 
@@ -17,12 +16,17 @@ from bot.emulator.config import DEMO_BOT_APP_ID
 from bot.emulator.server import RunningEmulators
 from bot.settings import BotSettings, Settings
 from tests.inbound.channel_keys import ChannelKeyServer, serving
-from tests.integration.conftest import PartnerCenterView, seed
+from tests.integration.conftest import (
+    fresh,
+    identity,
+    partner_center,
+    running,
+)
 from tests.support.bot import demo_settings
-from tests.support.emulators import running_emulators
-from tests.support.identity import IdentityClient
 
 MATRIX = pytest.StashKey[list[tuple[str, int, int]]]()
+
+__all__ = ["fresh", "identity", "partner_center", "running"]  # the seeded emulators
 
 
 def matrix_rows(config: pytest.Config) -> list[tuple[str, int, int]]:
@@ -36,27 +40,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     terminalreporter.section("inbound auth matrix (case -> HTTP status, turns run)")
     for case, status, turns in rows:
         terminalreporter.write_line(f"{case:<40} {status:>4}  turns={turns}")
-
-
-@pytest.fixture(scope="package")
-def running() -> Iterator[RunningEmulators]:
-    with running_emulators(referrals=seed()) as emulators:
-        yield emulators
-
-
-@pytest.fixture
-async def fresh(running: RunningEmulators, session: aiohttp.ClientSession) -> RunningEmulators:
-    async with session.post(f"{running.referrals_base_url}/_emulator/reset") as answer:
-        assert answer.status == 204
-    await IdentityClient(running, session).reset()
-    return running
-
-
-@pytest.fixture
-async def partner_center(
-    fresh: RunningEmulators, session: aiohttp.ClientSession
-) -> PartnerCenterView:
-    return PartnerCenterView(session, fresh)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,36 +17,20 @@ import aiohttp
 import pytest
 
 from bot.emulator.server import RunningEmulators
-from tests.integration.conftest import PartnerCenterView, seed
+from tests.integration.conftest import (
+    fresh,
+    identity,
+    partner_center,
+    running,
+)
 from tests.support.activities import card_invoke_payload
 from tests.support.bot import BotUnderTest, SentActivity, demo_settings, running_bot
-from tests.support.emulators import running_emulators
-from tests.support.identity import IdentityClient
 
 ANSWER_WITHIN = 0.5  # seconds; production answers within 4.0
 SLOW = 1.5  # seconds of Partner Center latency: slower than ANSWER_WITHIN
 TASK_PREFIX = "card_action."
 
-
-@pytest.fixture(scope="package")
-def running() -> Iterator[RunningEmulators]:
-    with running_emulators(referrals=seed()) as emulators:
-        yield emulators
-
-
-@pytest.fixture
-async def fresh(running: RunningEmulators, session: aiohttp.ClientSession) -> RunningEmulators:
-    async with session.post(f"{running.referrals_base_url}/_emulator/reset") as answer:
-        assert answer.status == 204
-    await IdentityClient(running, session).reset()
-    return running
-
-
-@pytest.fixture
-async def partner_center(
-    fresh: RunningEmulators, session: aiohttp.ClientSession
-) -> PartnerCenterView:
-    return PartnerCenterView(session, fresh)
+__all__ = ["fresh", "identity", "partner_center", "running"]  # the seeded emulators
 
 
 @pytest.fixture

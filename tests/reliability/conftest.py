@@ -6,19 +6,23 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 
-import aiohttp
 import pytest
 
 from bot.emulator.server import RunningEmulators
 from bot.settings import PartnerCenterSettings
-from tests.integration.conftest import PartnerCenterView, seed
+from tests.integration.conftest import (
+    fresh,
+    identity,
+    partner_center,
+    running,
+)
 from tests.reliability.figures import FigureBook
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
-from tests.support.emulators import running_emulators
-from tests.support.identity import IdentityClient
 
 FIGURES = pytest.StashKey[FigureBook]()
 ARTIFACT = "artifacts/reliability/faults.md"
+
+__all__ = ["fresh", "identity", "partner_center", "running"]  # the seeded emulators
 
 
 def client_settings(referrals_base_url: str) -> PartnerCenterSettings:
@@ -38,28 +42,6 @@ def describe(settings: PartnerCenterSettings) -> str:
         f"{settings.deadline_seconds:g} s, {settings.max_attempts} attempts, Retry-After "
         f"honoured up to {settings.max_retry_after_seconds:g} s"
     )
-
-
-@pytest.fixture(scope="package")
-def running() -> Iterator[RunningEmulators]:
-    with running_emulators(referrals=seed()) as emulators:
-        yield emulators
-
-
-@pytest.fixture
-async def fresh(running: RunningEmulators, session: aiohttp.ClientSession) -> RunningEmulators:
-    """Both emulators as seeded: referrals, faults, switches and recorded requests reset."""
-    await IdentityClient(running, session).reset()
-    async with session.post(f"{running.referrals_base_url}/_emulator/reset") as answer:
-        assert answer.status == 204
-    return running
-
-
-@pytest.fixture
-async def partner_center(
-    fresh: RunningEmulators, session: aiohttp.ClientSession
-) -> PartnerCenterView:
-    return PartnerCenterView(session, fresh)
 
 
 @pytest.fixture

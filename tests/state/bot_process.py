@@ -19,7 +19,10 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 
 from bench.fixtures import bot_environment
+from bot.cards.confirm_change import CONFIRM_VERB
 from bot.emulator.server import RunningEmulators
+from tests.integration.conftest import REFERRAL_ID, PartnerCenterView
+from tests.integration.e2e import propose, text_of
 from tests.support.bot import BotUnderTest, FakeConnector
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,3 +76,29 @@ async def _url(process: asyncio.subprocess.Process, log: Path) -> str:
         if found := _LISTENING.search(line):
             return found.group(1)
     raise RuntimeError(f"python -m bot exited ({await process.wait()}); see {log}")
+
+
+async def killed_proposal_is_confirmed_once(
+    state: Mapping[str, str],
+    emulators: RunningEmulators,
+    partner_center: PartnerCenterView,
+    session: aiohttp.ClientSession,
+    log: Path,
+) -> None:
+    """ "mark 123 won" on a process that is then SIGKILLed; a fresh process on the same state
+    confirms it: applied once (1 PATCH), and a repeat click says it is already saved."""
+    env = process_env(emulators, state)
+    async with bot_process(env, log, session) as first:
+        _, pending_id = await propose(first.bot, "mark 123 won")
+        assert await first.kill() == -9
+    assert await partner_center.patches() == []
+
+    async with bot_process(env, log, session) as second:
+        answer = await second.bot.click(CONFIRM_VERB, {"pendingId": pending_id})
+        again = await second.bot.click(CONFIRM_VERB, {"pendingId": pending_id})
+
+    assert "Won" in text_of(answer.card)
+    assert "already saved" in text_of(again.card).casefold()
+    assert len(await partner_center.patches()) == 1
+    now = await partner_center.referral(REFERRAL_ID)
+    assert (now["status"], now["substatus"]) == ("Closed", "Won")
