@@ -87,11 +87,43 @@ class _CachingFactory(ConnectorFactory):  # type: ignore[misc]  # botbuilder shi
         return await self._clients.client(self._inner, key, service_url, audience)
 
 
-class KeptUserTokenClients(BotFrameworkAuthentication):  # type: ignore[misc]  # no SDK types
+class DelegatingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]  # no SDK types
+    """`inner` for everything; subclasses replace only what they change."""
+
+    def __init__(self, inner: BotFrameworkAuthentication) -> None:
+        self.inner = inner
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        return await self.inner.create_user_token_client(claims_identity)
+
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
+        return await self.inner.authenticate_request(activity, auth_header)
+
+    async def authenticate_streaming_request(
+        self, auth_header: str, channel_id_header: str
+    ) -> AuthenticateRequestResult:
+        return await self.inner.authenticate_streaming_request(auth_header, channel_id_header)
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return self.inner.create_connector_factory(claims_identity)
+
+    def create_bot_framework_client(self) -> BotFrameworkClient:
+        return self.inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return str(self.inner.get_originating_audience())
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        return await self.inner.authenticate_channel_request(auth_header)
+
+
+class KeptUserTokenClients(DelegatingAuthentication):
     """`inner`, except that its user-token client for a bot app id is made once, not per turn."""
 
     def __init__(self, inner: BotFrameworkAuthentication, *, max_clients: int = 16) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._clients: OrderedDict[tuple[str, str], UserTokenClient] = OrderedDict()
         self._max_clients = max_clients
 
@@ -118,25 +150,3 @@ class KeptUserTokenClients(BotFrameworkAuthentication):  # type: ignore[misc]  #
             inner_client = getattr(client, "_client", None)  # the SDK's msrest TokenApiClient
             if inner_client is not None:
                 await _close(inner_client)
-
-    async def authenticate_request(
-        self, activity: Activity, auth_header: str
-    ) -> AuthenticateRequestResult:
-        return await self.inner.authenticate_request(activity, auth_header)
-
-    async def authenticate_streaming_request(
-        self, auth_header: str, channel_id_header: str
-    ) -> AuthenticateRequestResult:
-        return await self.inner.authenticate_streaming_request(auth_header, channel_id_header)
-
-    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        return self.inner.create_connector_factory(claims_identity)
-
-    def create_bot_framework_client(self) -> BotFrameworkClient:
-        return self.inner.create_bot_framework_client()
-
-    def get_originating_audience(self) -> str:
-        return str(self.inner.get_originating_audience())
-
-    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
-        return await self.inner.authenticate_channel_request(auth_header)

@@ -11,24 +11,21 @@ from __future__ import annotations
 from botbuilder.core import Storage
 from botbuilder.core.teams import TeamsSSOTokenExchangeMiddleware
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationServiceClientCredentialFactory
-from botbuilder.schema import Activity
 from botframework.connector.auth import (
-    AuthenticateRequestResult,
     AuthenticationConstants,
     BotFrameworkAuthentication,
     ClaimsIdentity,
-    ConnectorFactory,
     ServiceClientCredentialsFactory,
 )
 from botframework.connector.auth._user_token_client_impl import _UserTokenClientImpl
 from botframework.connector.auth.user_token_client import UserTokenClient
-from botframework.connector.skills import BotFrameworkClient
 
 from bot.adapter import BotFrameworkConfig
+from bot.connector_clients import DelegatingAuthentication
 from bot.settings import BotSettings
 
 
-class TokenServiceAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
+class TokenServiceAuthentication(DelegatingAuthentication):
     """`inner`, except that user-token clients talk to `token_service_url`.
 
     `default_app_id` names the bot's app when a turn has no authenticated app id (demo mode):
@@ -42,7 +39,7 @@ class TokenServiceAuthentication(BotFrameworkAuthentication):  # type: ignore[mi
         token_service_url: str,
         default_app_id: str = "",
     ) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._default_app_id = default_app_id
         self._credentials = credentials
         self._url = token_service_url.rstrip("/")
@@ -59,28 +56,6 @@ class TokenServiceAuthentication(BotFrameworkAuthentication):  # type: ignore[mi
             validate_authority=True,
         )
         return _UserTokenClientImpl(app_id, credentials, self._url)
-
-    async def authenticate_request(
-        self, activity: Activity, auth_header: str
-    ) -> AuthenticateRequestResult:
-        return await self._inner.authenticate_request(activity, auth_header)
-
-    async def authenticate_streaming_request(
-        self, auth_header: str, channel_id_header: str
-    ) -> AuthenticateRequestResult:
-        return await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
-
-    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        return self._inner.create_connector_factory(claims_identity)
-
-    def create_bot_framework_client(self) -> BotFrameworkClient:
-        return self._inner.create_bot_framework_client()
-
-    def get_originating_audience(self) -> str:
-        return str(self._inner.get_originating_audience())
-
-    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
-        return await self._inner.authenticate_channel_request(auth_header)
 
 
 def use_token_service(
