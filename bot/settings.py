@@ -115,6 +115,14 @@ class StateSettings(BaseModel):
     blob_connection_string: SecretStr = SecretStr("")
     blob_container: str = Field(default="referral-bot-state", min_length=3, max_length=63)
 
+    def describe(self) -> str:
+        """Where state lives, in words for a banner or a log line (never the secret)."""
+        if self.backend is StateBackend.SQLITE:
+            return f"SQLite {self.sqlite_path} (a restart keeps unconfirmed changes)"
+        if self.backend is StateBackend.BLOB:
+            return f"Azure Blob Storage, container {self.blob_container}"
+        return "memory (lost when the bot stops)"
+
 
 AZURE_BOT_NAMES = {
     "MicrosoftAppId": "app_id",

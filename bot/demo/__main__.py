@@ -79,7 +79,8 @@ async def _run(args: argparse.Namespace, running: RunningEmulators, executable: 
     try:
         await web.TCPSite(runner, settings.host, settings.port).start()
         bot_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
-        return await _with_playground(args, running, executable, bot_url, stop)
+        where = settings.state.describe()
+        return await _with_playground(args, running, executable, (bot_url, where), stop)
     finally:
         await runner.cleanup()
 
@@ -88,9 +89,10 @@ async def _with_playground(
     args: argparse.Namespace,
     running: RunningEmulators,
     executable: Path,
-    bot_url: str,
+    bot: tuple[str, str],  # its URL, and where it keeps its state (in words)
     stop: asyncio.Event,
 ) -> int:
+    bot_url, state = bot
     users = pick_users(demo_fixtures().users, CURRENT_USER)
     await asyncio.to_thread(write_playground_config, args.workdir, users)
     playground = Playground(
@@ -99,7 +101,7 @@ async def _with_playground(
     try:
         if not await _until(stop, playground.start()):
             return 0
-        info = DemoInfo(bot_url, playground.url, playground.pid, running, users)
+        info = DemoInfo(bot_url, playground.url, playground.pid, running, users, state)
         print(info.banner(), flush=True)
         if args.ready_file:
             await asyncio.to_thread(_write_atomically, args.ready_file, info.as_json())

@@ -25,6 +25,7 @@ class DemoInfo:
     playground_pid: int | None
     emulators: RunningEmulators
     users: list[pc.PlaygroundUser]
+    state: str = ""  # where the bot keeps its state, in words (StateSettings.describe)
 
     def as_json(self) -> dict[str, Any]:
         """The ready file: every URL and id a script needs to drive the demo."""
@@ -56,6 +57,7 @@ class DemoInfo:
             f"  Bot (demo mode, no inbound auth, loopback only): {self.bot_url}/api/messages",
             f"  Partner Center emulator: {self.emulators.referrals_url}",
             f"  Identity emulator:       {self.emulators.identity_base_url}",
+            *([f"  Bot state:               {self.state}"] if self.state else []),
             "",
             f"You start as {current.name}. Demo users and their Partner Center roles:",
             *(_user_line(user.fixture) for user in self.users),

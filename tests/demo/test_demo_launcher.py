@@ -149,6 +149,10 @@ async def test_mark_won_in_the_playground_then_ctrl_c_stops_everything(demo: Dem
 
     demo.process.send_signal(signal.SIGINT)
     assert await asyncio.wait_for(demo.process.wait(), 15) == 0, demo.output.read_text()
+    banner = demo.output.read_text()
+    state_file = demo.output.parent / "state.sqlite3"  # REFERRAL_BOT_STATE__SQLITE_PATH above
+    assert f"Bot state:               SQLite {state_file}" in banner, banner
+    assert state_file.is_file()  # the confirmed change went through the SQLite state
     assert _process_is_gone(ready["playground_pid"])
     for url in ("bot_url", "playground_url", "referrals_base_url", "identity_url"):
         assert _port_is_closed(ready[url]), url

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
-from bot.settings import Settings, StateBackend
+from bot.settings import Settings, StateBackend, StateSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = {
@@ -65,3 +65,17 @@ def test_python_m_bot_refuses_blob_without_a_connection_string() -> None:
 
     assert done.returncode == 2
     assert "REFERRAL_BOT_STATE__BLOB_CONNECTION_STRING" in done.stderr
+
+
+def test_each_backend_describes_where_state_lives_without_its_secret() -> None:
+    sqlite = StateSettings(sqlite_path=Path("/data/bot.sqlite3"))
+    blob = StateSettings(
+        backend=StateBackend.BLOB,
+        blob_connection_string=SecretStr("AccountKey=s3cr3t"),
+        blob_container="referrals",
+    )
+
+    assert sqlite.describe() == "SQLite /data/bot.sqlite3 (a restart keeps unconfirmed changes)"
+    assert blob.describe() == "Azure Blob Storage, container referrals"
+    assert "s3cr3t" not in blob.describe()
+    assert "lost" in StateSettings(backend=StateBackend.MEMORY).describe()
