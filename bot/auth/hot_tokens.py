@@ -49,8 +49,9 @@ class HotTokens:
         fresh_for = expires_in - self._margin
         if fresh_for <= 0:
             return
-        self._tokens[_key(user)] = (self._clock() + fresh_for, token)
-        self._tokens.move_to_end(_key(user))
+        key = _key(user)
+        self._tokens[key] = (self._clock() + fresh_for, token)
+        self._tokens.move_to_end(key)
         while len(self._tokens) > self._max_entries:
             self._tokens.popitem(last=False)
 

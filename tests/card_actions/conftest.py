@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,12 +27,15 @@ from bot.services.referrals import PartnerCenterReferrals
 from bot.state.pending_changes import MemoryPendingChanges
 from dialogs.ports import DialogServices, PendingChange, PendingState
 from dialogs.turn_facts import tenant_of
-from tests.services.world import NOW, make_client, reset, running_world
+from tests.services.conftest import running, session
+from tests.services.world import NOW, make_client
 from tests.support.activities import TeamsConversation, TeamsUser, make_card_invoke
 from tests.support.cards import assert_valid_card
 from tests.support.emulator_controls import clear_faults
 from tests.support.emulators import SELLER
 from tests.support.partner_center import EmulatorControl, assertion_for
+
+__all__ = ["running", "session"]  # the Referrals world, shared with tests/services
 
 PORTAL = "https://partner.example/referrals"
 
@@ -117,19 +119,6 @@ class Harness:
     async def patches(self) -> list[int | None]:
         """The status of every PATCH the emulator received, oldest first."""
         return [entry["status"] for entry in await self.control.requests("PATCH")]
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[RunningEmulators]:
-    with running_world() as emulators:
-        yield emulators
-
-
-@pytest.fixture
-async def session(running: RunningEmulators) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        await reset(client_session, running)
-        yield client_session
 
 
 @pytest.fixture
