@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from botbuilder.core import BotState, InvokeResponse, StatePropertyAccessor, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import Dialog, DialogExtensions
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ActivityTypes
 
 from bot.dedupe import ActivityDedupe
 from bot.identity.sign_in_invokes import SignInInvokes
@@ -105,7 +105,12 @@ class ReferralBot(SignInInvokes, TeamsActivityHandler):  # type: ignore[misc]  #
         if self._dedupe is None:
             await self._turn(turn_context)
         else:
-            await self._dedupe.run(turn_context, self._turn)
+            await self._dedupe.run(turn_context, self._turn, alongside=self._preload)
+
+    async def _preload(self, turn_context: TurnContext) -> None:
+        """A message's turn reads the seller's dialog state: read it with the dedupe claim."""
+        if turn_context.activity.type == ActivityTypes.message:
+            await self._state.load(turn_context)
 
     async def _turn(self, turn_context: TurnContext) -> None:
         try:

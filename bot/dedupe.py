@@ -106,14 +106,24 @@ class ActivityDedupe:
     wait_for_first: float = 5.0  # a repeat of an invoke still running waits this long for it
     poll: float = 0.05
 
-    async def run(self, turn_context: TurnContext, turn: Turn) -> None:
+    async def run(
+        self, turn_context: TurnContext, turn: Turn, *, alongside: Turn | None = None
+    ) -> None:
+        """`alongside` (a read the turn will need, such as its state) runs with the claim, so a
+        store that batches concurrent calls (bot.state.sqlite_db) serves both in one trip."""
         key = activity_key(turn_context.activity)
         if key is None:
             await turn(turn_context)
-        elif await self.seen.claim(key):
+        elif await self._claim(turn_context, key, alongside):
             await self._first(turn_context, turn, key)
         else:
             await self._repeat(turn_context, key)
+
+    async def _claim(self, turn_context: TurnContext, key: str, alongside: Turn | None) -> bool:
+        if alongside is None:
+            return await self.seen.claim(key)
+        first, _ = await asyncio.gather(self.seen.claim(key), alongside(turn_context))
+        return bool(first)
 
     async def _first(self, turn_context: TurnContext, turn: Turn, key: str) -> None:
         try:

@@ -23,6 +23,7 @@ from dialogs.seller_memory import SellerMemory
 from dialogs.turn_facts import require_user, seller_now
 
 _FLOW = "UpdateReferralDialog.flow"
+_LOADED = "loaded"  # the referral as loaded, for a step that runs in the same turn only
 
 
 class UpdateReferralDialog(CancelAndHelpDialog):
@@ -43,16 +44,16 @@ class UpdateReferralDialog(CancelAndHelpDialog):
         loaded: Versioned[Referral] | None = step.result
         if loaded is None:
             return await step.end_dialog(None)
+        command: UpdateReferral = step.options
+        members = command.intent.add_members
+        if first_incomplete(members) is not None:
+            members = await self._with_known_colleagues(step, members)
+        if first_incomplete(members) is None:  # no question: the next step runs in this turn
+            step.values[_LOADED] = loaded
+            return await step.next(members)
         # Kept as JSON so the dialog state stays plain data while we ask questions.
         step.values["referral"] = loaded.value.to_document()
         step.values["etag"] = loaded.etag
-        command: UpdateReferral = step.options
-        members = command.intent.add_members
-        if first_incomplete(members) is None:
-            return await step.next(members)
-        members = await self._with_known_colleagues(step, members)
-        if first_incomplete(members) is None:
-            return await step.next(members)
         return await step.begin_dialog(MemberDetailsDialog.__name__, members)
 
     async def _with_known_colleagues(
@@ -66,6 +67,8 @@ class UpdateReferralDialog(CancelAndHelpDialog):
     async def _propose_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         command: UpdateReferral = step.options
         intent = replace(command.intent, add_members=tuple(step.result or ()))
-        loaded = Versioned(Referral.from_document(step.values["referral"]), step.values["etag"])
+        loaded: Versioned[Referral] | None = step.values.pop(_LOADED, None)
+        if loaded is None:  # the seller answered questions: the referral was kept as JSON
+            loaded = Versioned(Referral.from_document(step.values["referral"]), step.values["etag"])
         await propose_change(step.context, self.services, loaded, intent)
         return await step.end_dialog(None)

@@ -30,10 +30,10 @@ def adaptive_card(
     card["body"] = list(body)
     if actions:
         card["actions"] = list(actions)
-    if json_size(card) > MAX_CARD_BYTES:
+    if json_size(card) > MAX_CARD_BYTES:  # measured once when it fits (every card but a fence)
         card["body"] = [text_block(TOO_BIG, style="attention")]
-    if json_size(card) > MAX_CARD_BYTES:
-        card.pop("actions")
+        if json_size(card) > MAX_CARD_BYTES:
+            card.pop("actions", None)
     return card
 
 

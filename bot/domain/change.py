@@ -94,7 +94,8 @@ def _finish(draft: Draft, intent: ChangeIntent) -> ReferralChange:
     operations = draft.operations()
     if not operations:
         raise NothingToChangeError(draft.nothing_to_change())
-    after = Referral.from_document(apply_ops(draft.document, operations))
+    # draft.document was built for this plan by to_document() and is read no more
+    after = Referral.from_document(apply_ops(draft.document, operations, in_place=True))
     _check_after(draft.referral, after)
     changes_status = (after.status, after.substatus) != (
         draft.referral.status,

@@ -45,7 +45,14 @@ def team_append_ops(
     return [{"op": "add", "path": "/team/-", "value": dict(member)} for member in members]
 
 
-def apply_ops(document: Mapping[str, Any], operations: Sequence[Operation]) -> dict[str, Any]:
-    """The after-image: the operations applied to a copy, as Partner Center will apply them."""
+def apply_ops(
+    document: Mapping[str, Any], operations: Sequence[Operation], *, in_place: bool = False
+) -> dict[str, Any]:
+    """The after-image: the operations applied as Partner Center will apply them, to a deep copy
+    or, `in_place`, to `document` itself (a dict the caller built for this and reads no more:
+    the copy is the costliest part of planning a change)."""
+    if in_place and isinstance(document, dict):
+        applied: dict[str, Any] = jsonpatch.apply_patch(document, list(operations), in_place=True)
+        return applied
     result: dict[str, Any] = jsonpatch.apply_patch(dict(document), list(operations))
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -170,3 +171,28 @@ def test_what_pickle_refuses_is_compared_the_sdks_way() -> None:
     assert not cached.is_changed
     cached.state["n"] = 2
     assert cached.is_changed
+
+
+async def test_waterfall_runs_get_distinct_random_ids_without_libuuid(monkeypatch: Any) -> None:
+    apply_sdk_speedups()
+
+    def no_uuid1(*_: object) -> None:
+        raise AssertionError("uuid1 asks libuuid (and the uuidd socket) on every waterfall")
+
+    monkeypatch.setattr(uuid, "uuid1", no_uuid1)
+    dialogs = DialogSet(ConversationState(MemoryStorage()).create_property("dialogs"))
+    ids: list[str] = []
+
+    async def remember(step: WaterfallStepContext) -> DialogTurnResult:
+        ids.append(step.active_dialog.state[WaterfallDialog.PersistedInstanceId])
+        return await step.end_dialog()
+
+    dialogs.add(WaterfallDialog("root", [remember]))
+
+    async def turn(context: TurnContext) -> None:
+        await (await dialogs.create_context(context)).begin_dialog("root")
+
+    for text in ("one", "two"):
+        await TestAdapter().process_activity(Activity(type="message", text=text), turn)
+    assert len(set(ids)) == 2
+    assert all(uuid.UUID(run_id).version == 4 for run_id in ids)
