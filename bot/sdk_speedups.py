@@ -26,6 +26,10 @@ only changes how it is computed, and each is idempotent (applied when an adapter
    which tries the uuidd socket first (socket, connect, close: three syscalls and ≈ 13 µs,
    three times a message turn). The id only labels the run in telemetry and state; a random
    `uuid4` (≈ 3 µs, no syscall) is as unique.
+8. botbuilder `BotState.load` reads storage again whenever the state it already read is empty
+   (`not cached.state`; the C# SDK it ports checks for null): a new conversation's state is
+   read once per accessor, and a state cleared in a turn is read back from storage. A state
+   is now read once per turn (or when forced), as in C#; one trip to the store fewer.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import uuid
 from types import SimpleNamespace
 from typing import Any
 
-from botbuilder.core import bot_state, turn_context
+from botbuilder.core import BotAssert, BotState, TurnContext, bot_state, turn_context
 from botbuilder.dialogs import DialogContext, DialogExtensions, waterfall_dialog
 from botbuilder.schema import Activity
 from botframework.connector import Channels
@@ -105,6 +109,19 @@ def _pickled_hash(original: Any) -> Any:
     return compute_hash
 
 
+async def _load_once(self: BotState, turn_context: TurnContext, force: bool = False) -> None:
+    BotAssert.context_not_none(turn_context)
+    cached = self.get_cached_state(turn_context)
+    storage_key = self.get_storage_key(turn_context)  # raises for an activity without ids
+    if force or cached is None or cached.state is None:
+        items = await self._storage.read([storage_key])
+        cached_state = bot_state.CachedBotState(items.get(storage_key))
+        turn_context.turn_state[self._context_service_key] = cached_state
+
+
+setattr(_load_once, _PATCHED, True)
+
+
 def apply_sdk_speedups() -> None:
     """Idempotent; see the module docstring for what each patch saves."""
     if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
@@ -118,6 +135,8 @@ def apply_sdk_speedups() -> None:
     turn_context.deepcopy = _copy_for_sending
     if not getattr(bot_state.CachedBotState.compute_hash, _PATCHED, False):
         bot_state.CachedBotState.compute_hash = _pickled_hash(bot_state.CachedBotState.compute_hash)
+    if not getattr(BotState.load, _PATCHED, False):
+        BotState.load = _load_once
     if waterfall_dialog.uuid is uuid:
         waterfall_dialog.uuid = SimpleNamespace(uuid1=uuid.uuid4)
     if not getattr(DialogExtensions._send_state_snapshot_trace, _PATCHED, False):

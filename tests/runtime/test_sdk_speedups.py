@@ -196,3 +196,30 @@ async def test_waterfall_runs_get_distinct_random_ids_without_libuuid(monkeypatc
         await TestAdapter().process_activity(Activity(type="message", text=text), turn)
     assert len(set(ids)) == 2
     assert all(uuid.UUID(run_id).version == 4 for run_id in ids)
+
+
+async def test_an_empty_state_is_read_once_per_turn_and_a_cleared_one_stays_cleared() -> None:
+    apply_sdk_speedups()
+    storage = MemoryStorage()
+    reads: list[list[str]] = []
+    original_read = storage.read
+
+    async def counted(keys: list[str]) -> dict[str, Any]:
+        reads.append(keys)
+        return dict(await original_read(keys))
+
+    storage.read = counted
+    state = ConversationState(storage)
+    first, second = state.create_property("first"), state.create_property("second")
+
+    async def turn(context: TurnContext) -> None:
+        await state.load(context)
+        assert await first.get(context) is None  # still empty: not read again
+        await second.set(context, "kept")
+        await state.save_changes(context)
+        await state.clear_state(context)
+        await state.load(context)
+        assert await second.get(context) is None  # cleared stays cleared, as in the C# SDK
+
+    await TestAdapter().process_activity(Activity(type="message", text="hi"), turn)
+    assert len(reads) == 1
