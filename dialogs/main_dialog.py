@@ -34,6 +34,7 @@ from dialogs.grammar.commands import (
     UpdateReferral,
 )
 from dialogs.interruptions import CancelAndHelpDialog
+from dialogs.one_shot import is_one_shot, run_one_shot
 from dialogs.outbox import say, show_card
 from dialogs.ports import DialogServices
 from dialogs.referral_lists import show_list, show_more
@@ -128,6 +129,9 @@ class MainDialog(CancelAndHelpDialog):
             await say(context, replies.NOT_UNDERSTOOD_EMPTY)
             return await step.end_dialog(None)
         command = understand(context.activity, self.services.clock)
+        if is_one_shot(command):  # nothing to ask: no child dialog to begin and end
+            await run_one_shot(context, self.services, self._memory, command)
+            return await step.end_dialog(None)
         match command:
             case UpdateReferral():
                 return await step.begin_dialog(UpdateReferralDialog.__name__, command)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
@@ -73,7 +74,7 @@ class ResolveReferralDialog(CancelAndHelpDialog):
         if ref.kind == RefKind.LAST:
             return await self._resolve_last(step, options)
         if ref.kind == RefKind.ID:
-            return await self._done(step, await self._load(step, ref.text))
+            return await self._load_and_end(step, ref.text)
         return await self._search(step, ref)
 
     async def _resolve_last(
@@ -81,7 +82,7 @@ class ResolveReferralDialog(CancelAndHelpDialog):
     ) -> DialogTurnResult:
         last_id = await self._memory.last_referral_id(step.context)
         if last_id is not None:
-            return await self._done(step, await self._load(step, last_id))
+            return await self._load_and_end(step, last_id)
         if options.asked:
             await say(step.context, replies.STILL_WHICH_REFERRAL)
             return await step.end_dialog(None)
@@ -97,7 +98,7 @@ class ResolveReferralDialog(CancelAndHelpDialog):
             await say(step.context, replies.not_found_text(ref.text, names))
             return await step.end_dialog(None)
         if len(matches) == 1:
-            return await self._done(step, await self._load(step, matches[0].id))
+            return await self._load_and_end(step, matches[0].id)
         return await self._offer(step, matches[:_MAX_CHOICES])
 
     async def _offer(
@@ -120,7 +121,7 @@ class ResolveReferralDialog(CancelAndHelpDialog):
         if chosen is None:
             await say(step.context, replies.PICK_GAVE_UP)
             return await step.end_dialog(None)
-        return await self._done(step, await self._load(step, chosen))
+        return await self._load_and_end(step, chosen)
 
     async def _which_answered(self, step: WaterfallStepContext) -> DialogTurnResult:
         ref = understand_reference(step.context.activity, self.services.clock)
@@ -129,19 +130,20 @@ class ResolveReferralDialog(CancelAndHelpDialog):
             return await step.end_dialog(None)
         return await step.replace_dialog(self.initial_dialog_id, ResolveOptions(ref, asked=True))
 
-    async def _load(
-        self, step: WaterfallStepContext, referral_id: str
-    ) -> Versioned[Referral] | None:
-        user = await require_user(step.context, self.services)
-        try:
-            return await self.services.referrals.get(referral_id, user=user)
-        except ReferralNotFoundError:
-            await say(step.context, replies.not_found_id(referral_id))
-            return None
-
-    async def _done(
-        self, step: WaterfallStepContext, loaded: Versioned[Referral] | None
-    ) -> DialogTurnResult:
-        if loaded is not None:
-            await self._memory.remember_referral(step.context, loaded.value.id)
+    async def _load_and_end(self, step: WaterfallStepContext, referral_id: str) -> DialogTurnResult:
+        loaded = await load_by_id(step.context, self.services, self._memory, referral_id)
         return await step.end_dialog(loaded)
+
+
+async def load_by_id(
+    context: TurnContext, services: DialogServices, memory: SellerMemory, referral_id: str
+) -> Versioned[Referral] | None:
+    """Load the referral; an unknown id is said (None). A loaded one becomes "it"."""
+    user = await require_user(context, services)
+    try:
+        loaded = await services.referrals.get(referral_id, user=user)
+    except ReferralNotFoundError:
+        await say(context, replies.not_found_id(referral_id))
+        return None
+    await memory.remember_referral(context, loaded.value.id)
+    return loaded

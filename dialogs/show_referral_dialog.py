@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
-from bot.cards.referral import render_referral_card
 from bot.domain.referral import Referral, Versioned
 from dialogs.grammar.commands import ShowReferral
 from dialogs.interruptions import CancelAndHelpDialog
-from dialogs.outbox import show_card
+from dialogs.one_shot import show_referral
 from dialogs.ports import DialogServices
 from dialogs.resolve_referral_dialog import ResolveOptions, ResolveReferralDialog
 from dialogs.seller_memory import SellerMemory
@@ -30,6 +29,5 @@ class ShowReferralDialog(CancelAndHelpDialog):
     async def _show_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         loaded: Versioned[Referral] | None = step.result
         if loaded is not None:
-            card = render_referral_card(loaded.value, portal_url=self.services.portal_url)
-            await show_card(step.context, card)
+            await show_referral(step.context, self.services, loaded)
         return await step.end_dialog(loaded)

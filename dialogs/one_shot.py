@@ -1,0 +1,51 @@
+"""Commands that never ask a question run in the root dialog's own step: "show 123", "mark 123
+won", "set the deal value of 4711 to 150k".
+
+By id, with no team member to complete, nothing is ever asked, so the child dialogs would begin
+and end within the turn. Beginning and ending them (four dialogs, two waterfalls) cost more CPU
+than the command itself (`make bench`). The children call the same functions, so both paths
+say and change exactly the same things; names, "it" and questions still go through them.
+"""
+
+from __future__ import annotations
+
+from botbuilder.core import TurnContext
+
+from bot.cards.referral import render_referral_card
+from bot.domain.referral import Referral, Versioned
+from dialogs.grammar.commands import Command, RefKind, ShowReferral, UpdateReferral
+from dialogs.members import first_incomplete
+from dialogs.outbox import show_card
+from dialogs.ports import DialogServices
+from dialogs.proposal import propose_change
+from dialogs.resolve_referral_dialog import load_by_id
+from dialogs.seller_memory import SellerMemory
+
+
+def is_one_shot(command: Command) -> bool:
+    match command:
+        case ShowReferral(ref=ref):
+            return ref.kind is RefKind.ID
+        case UpdateReferral(ref=ref, intent=intent):
+            return ref.kind is RefKind.ID and first_incomplete(intent.add_members) is None
+    return False
+
+
+async def run_one_shot(
+    context: TurnContext, services: DialogServices, memory: SellerMemory, command: Command
+) -> None:
+    if not isinstance(command, ShowReferral | UpdateReferral) or not is_one_shot(command):
+        raise ValueError("run_one_shot is only for commands that is_one_shot() accepts")
+    loaded = await load_by_id(context, services, memory, command.ref.text)
+    if loaded is None:
+        return
+    if isinstance(command, ShowReferral):
+        await show_referral(context, services, loaded)
+    else:
+        await propose_change(context, services, loaded, command.intent)
+
+
+async def show_referral(
+    context: TurnContext, services: DialogServices, loaded: Versioned[Referral]
+) -> None:
+    await show_card(context, render_referral_card(loaded.value, portal_url=services.portal_url))
