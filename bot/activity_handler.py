@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from botbuilder.core import BotState, InvokeResponse, StatePropertyAccessor, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
@@ -28,6 +28,16 @@ from bot.turn_errors import error_invoke_body
 logger = logging.getLogger(__name__)
 CARD_ACTION = "adaptiveCard/action"
 _EMPTY_AT = re.compile(r"<at>\s*</at>", re.IGNORECASE)
+
+
+@runtime_checkable
+class QuickTurns(Protocol):
+    """A root dialog that can answer some messages without the dialog machinery
+    (`MainDialog.run_quick`); False = run the dialog as usual."""
+
+    async def run_quick(
+        self, turn_context: TurnContext, dialog_state: StatePropertyAccessor
+    ) -> bool: ...
 
 
 class CardActionDispatcher(Protocol):
@@ -98,6 +108,7 @@ class ReferralBot(SignInInvokes, TeamsActivityHandler):  # type: ignore[misc]  #
         self._state = state
         self._dialog_state = dialog_state
         self._dialog = dialog
+        self._quick = dialog if isinstance(dialog, QuickTurns) else None
         self._card_actions = card_actions
 
     async def on_turn(self, turn_context: TurnContext) -> None:
@@ -124,6 +135,10 @@ class ReferralBot(SignInInvokes, TeamsActivityHandler):  # type: ignore[misc]  #
             await turn_context.send_activity(refusal)
             return
         turn_context.activity.text = text_without_bot_mention(turn_context.activity)
+        if self._quick is not None and await self._quick.run_quick(
+            turn_context, self._dialog_state
+        ):
+            return
         await DialogExtensions.run_dialog(self._dialog, turn_context, self._dialog_state)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:

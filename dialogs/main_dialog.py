@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from botbuilder.core import StatePropertyAccessor
+from botbuilder.core import StatePropertyAccessor, TurnContext
 from botbuilder.dialogs import (
     DialogContext,
     DialogTurnResult,
@@ -41,7 +41,7 @@ from dialogs.referral_lists import show_list, show_more
 from dialogs.seller_memory import SellerMemory
 from dialogs.show_referral_dialog import ShowReferralDialog
 from dialogs.sign_in_dialog import SIGNED_OUT, RetryCommand, SignInDialog
-from dialogs.understanding import clean_answer, understand
+from dialogs.understanding import clean_answer, understand, understand_turn
 from dialogs.update_referral_dialog import UpdateReferralDialog
 
 _LOG = logging.getLogger(__name__)
@@ -84,6 +84,31 @@ class MainDialog(CancelAndHelpDialog):
             return result
         except ReferralBotError as error:
             return await self._failed(inner_dc, error)
+
+    async def run_quick(self, context: TurnContext, dialog_state: StatePropertyAccessor) -> bool:
+        """A one-shot command while no dialog waits, without the dialog machinery at all
+        (`dialogs.one_shot`); False = run the dialogs as usual. Same replies, same errors."""
+        activity = context.activity
+        if activity.type != ActivityTypes.message or not (activity.text or "").strip():
+            return False
+        if self._sign_in is not None and (
+            _is_sign_out(activity.text) or _is_sign_in(activity.text)
+        ):
+            return False
+        waiting = await dialog_state.get(context)
+        if waiting is not None and getattr(waiting, "dialog_stack", None):
+            return False
+        command = understand_turn(context, self.services.clock)
+        if not is_one_shot(command):
+            return False
+        try:
+            await run_one_shot(context, self.services, self._memory, command)
+        except ReferralBotError as error:
+            if isinstance(error, SignInRequiredError) and self._sign_in is not None:
+                return False  # raised before anything was said: the dialogs start the sign-in
+            _LOG.info("dialog stopped: %s", type(error).__name__)
+            await say(context, replies.service_error(error))
+        return True
 
     def _is_new_request(self, inner_dc: DialogContext) -> bool:
         activity = inner_dc.context.activity
@@ -128,7 +153,7 @@ class MainDialog(CancelAndHelpDialog):
         if not (context.activity.text or "").strip():
             await say(context, replies.NOT_UNDERSTOOD_EMPTY)
             return await step.end_dialog(None)
-        command = understand(context.activity, self.services.clock)
+        command = understand_turn(context, self.services.clock)
         if is_one_shot(command):  # nothing to ask: no child dialog to begin and end
             await run_one_shot(context, self.services, self._memory, command)
             return await step.end_dialog(None)

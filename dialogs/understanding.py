@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from dialogs.grammar.commands import Command, ReferralRef, ShowReferral, UpdateReferral
@@ -15,6 +16,21 @@ def understand(activity: Activity, clock: Clock) -> Command:
     """Pure apart from the clock; the parser strips a leftover @mention itself."""
     today = seller_now(activity, clock).date()
     command: Command = parse_command(activity.text or "", today=today)
+    return command
+
+
+_UNDERSTOOD = "dialogs.understood"  # turn_state: (text, command) of this turn's last parse
+
+
+def understand_turn(context: TurnContext, clock: Clock) -> Command:
+    """`understand`, parsed once per turn and text: the quick path and the dialogs share it."""
+    text = context.activity.text
+    kept = context.turn_state.get(_UNDERSTOOD)
+    if kept is not None and kept[0] == text:
+        command: Command = kept[1]
+        return command
+    command = understand(context.activity, clock)
+    context.turn_state[_UNDERSTOOD] = (text, command)
     return command
 
 

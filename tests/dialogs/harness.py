@@ -88,8 +88,10 @@ class DialogHarness:
         self.proposed: list[str] = []  # pending change ids, from the confirm cards
 
     async def _turn(self, context: TurnContext) -> None:
+        """As ReferralBot: the quick path for one-shot commands, else the dialogs."""
         try:
-            await DialogExtensions.run_dialog(self.dialog, context, self._dialog_state)
+            if not await self.dialog.run_quick(context, self._dialog_state):
+                await DialogExtensions.run_dialog(self.dialog, context, self._dialog_state)
         finally:
             await self.state.save_changes(context)
 

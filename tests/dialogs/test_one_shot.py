@@ -80,4 +80,42 @@ async def test_show_and_mark_by_id_begin_no_child_dialog(monkeypatch: pytest.Mon
     bot = DialogHarness()
     assert (await bot.say("show 123")).card
     assert (await bot.say("mark 123 won")).card
+    assert begun == []  # answered by MainDialog.run_quick, before any dialog
+
+
+async def test_a_one_shot_inside_the_root_dialog_begins_no_child_dialog(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    begun: list[str] = []
+    original = DialogContext.begin_dialog
+
+    async def spy(self: DialogContext, dialog_id: str, options: object = None) -> Any:
+        begun.append(dialog_id)
+        return await original(self, dialog_id, options)
+
+    monkeypatch.setattr(DialogContext, "begin_dialog", spy)
+
+    async def no_quick_path(*_: object) -> bool:
+        return False
+
+    bot = DialogHarness()
+    monkeypatch.setattr(bot.dialog, "run_quick", no_quick_path)
+    assert (await bot.say("show 123")).card
+    assert (await bot.say("mark 123 won")).card
     assert begun == ["MainDialog", "MainDialog.flow"] * 2
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["add Jane Doe to 4711", "show 123", "mark 123 won", "show 123"],  # a question waits
+        ["show Contoso", "mark 123 won", "1"],  # a pick list waits
+        ["show 123", "mark it won", "mark 123 lost"],
+    ],
+)
+async def test_a_waiting_question_keeps_one_shot_commands_in_the_dialogs(
+    texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quick = await _transcript(texts)
+    monkeypatch.setattr(main_dialog, "is_one_shot", lambda _: False)
+    assert await _transcript(texts) == quick
