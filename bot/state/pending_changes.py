@@ -7,14 +7,16 @@ claim ends it with `finish` (APPLIED, back to PENDING when the write surely did 
 CANCELLED, or SUPERSEDED by a fresh proposal).
 
 Memory is bounded: expired entries are dropped on every write, and past `max_entries` the
-entries closest to expiry go first (claimed ones last). A dropped entry reads as NOT_FOUND, which
-the card actions explain as "expired, ask again". Issue 6 adds durable stores behind the same
+entries closest to expiry go first (claimed ones last). Expiries wait in a heap, so a write
+looks only at what has expired, not at every stored change. A dropped entry reads as NOT_FOUND,
+which the card actions explain as "expired, ask again". Issue 6 adds durable stores behind the same
 Protocol (`tests/unit/state/test_pending_changes_contract.py` is their shared contract).
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
 from dataclasses import replace
 from datetime import datetime
 
@@ -52,10 +54,12 @@ class MemoryPendingChanges:
         self._changes: dict[str, PendingChange] = {}
         self._lock = asyncio.Lock()
         self._max_entries = max_entries
+        self._expiries: list[tuple[datetime, str]] = []  # a heap; may hold stale entries
 
     async def put(self, change: PendingChange) -> None:
         async with self._lock:
             self._changes[change.id] = change
+            self._expire_later(change)
             self._prune(now=change.created_at, keep=change.id)
 
     async def get(self, change_id: str) -> PendingChange | None:
@@ -85,6 +89,7 @@ class MemoryPendingChanges:
             change = self._changes.get(change_id)
             if change is not None and change.state is PendingState.CLAIMED:
                 self._changes[change_id] = replace(change, state=state)
+                self._expire_later(change)  # a claim kept it past its expiry
 
     async def cancel(self, change_id: str, *, user_id: str) -> ClaimOutcome:
         """CANCELLED when it is (now or already) cancelled; otherwise why it was not."""
@@ -101,19 +106,26 @@ class MemoryPendingChanges:
     def __len__(self) -> int:
         return len(self._changes)
 
+    def _expire_later(self, change: PendingChange) -> None:
+        heapq.heappush(self._expiries, (change.expires_at, change.id))
+        if len(self._expiries) > 2 * self._max_entries:  # stale entries of dropped changes
+            self._expiries = [(c.expires_at, key) for key, c in self._changes.items()]
+            heapq.heapify(self._expiries)
+
     def _prune(self, *, now: datetime, keep: str) -> None:
-        expired = [
-            key
-            for key, change in self._changes.items()
-            if change.expires_at <= now and change.state is not PendingState.CLAIMED
-        ]
-        for key in expired:
-            del self._changes[key]
+        while self._expiries and self._expiries[0][0] <= now:
+            expires_at, key = heapq.heappop(self._expiries)
+            change = self._changes.get(key)
+            if change is None or change.expires_at != expires_at:
+                continue  # dropped or replaced since
+            if change.state is not PendingState.CLAIMED:  # claimed: pushed again by finish
+                del self._changes[key]
         excess = len(self._changes) - self._max_entries
         if excess > 0:
-            by_urgency = sorted(
+            by_urgency = heapq.nsmallest(
+                excess,
                 (item for item in self._changes.items() if item[0] != keep),
                 key=lambda item: (item[1].state is PendingState.CLAIMED, item[1].expires_at),
             )
-            for key, _ in by_urgency[:excess]:
+            for key, _ in by_urgency:
                 del self._changes[key]

@@ -46,3 +46,32 @@ async def test_a_claimed_change_survives_its_expiry_until_it_is_finished() -> No
 def test_a_store_needs_room_for_one_change() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         MemoryPendingChanges(max_entries=0)
+
+
+async def test_a_claimed_change_is_dropped_at_the_first_write_after_it_is_finished() -> None:
+    store = MemoryPendingChanges()
+    await store.put(make_pending("claimed"))
+    await store.claim("claimed", user_id=ALICE, now=NOW)
+    later = NOW + timedelta(hours=2)
+    await store.put(make_pending("a", created_at=later, expires_at=later + timedelta(hours=1)))
+    await store.finish("claimed", PendingState.APPLIED)
+    assert await store.get("claimed") is not None  # nothing written since
+    await store.put(make_pending("b", created_at=later, expires_at=later + timedelta(hours=1)))
+    assert await store.get("claimed") is None
+
+
+async def test_a_change_put_again_with_a_later_expiry_outlives_its_first_one() -> None:
+    store = MemoryPendingChanges()
+    await store.put(make_pending("p", expires_at=NOW + timedelta(minutes=1)))
+    await store.put(make_pending("p", expires_at=NOW + timedelta(hours=5)))
+    later = NOW + timedelta(hours=1)
+    await store.put(make_pending("new", created_at=later, expires_at=later + timedelta(hours=1)))
+    assert await store.get("p") is not None
+
+
+async def test_many_writes_keep_the_expiry_heap_bounded() -> None:
+    store = MemoryPendingChanges(max_entries=10)
+    for n in range(100):
+        await store.put(make_pending(f"p-{n}", expires_at=NOW + timedelta(hours=1)))
+    assert len(store) == 10
+    assert len(store._expiries) <= 20
