@@ -8,6 +8,11 @@ A hop to that thread costs about 80 µs of CPU here (futex wake-ups and GIL hand
 with `python -m bench`), more than most statements. So calls made while the thread is busy, or
 in the same loop iteration, wait together and go over in one hop: each still runs in its own
 transaction, in the order it was made, and gets its own result or exception (a group commit).
+
+Each sqlite3 call releases the GIL and may have to wait for the busy loop thread to hand it back,
+so a call that needs no transaction around it (one statement, or statements that are each safe
+on their own) says `transaction=False` and runs in autocommit: 1 call instead of BEGIN, the
+statement and COMMIT. The connection is in autocommit mode; transactions are explicit.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ CREATE INDEX IF NOT EXISTS seen_activities_age ON seen_activities (seen_at);
 class _Job:
     work: Callable[[sqlite3.Connection], Any]
     future: asyncio.Future[Any]
+    transaction: bool
 
 
 Outcome = tuple[bool, Any]  # (True, result) or (False, exception)
@@ -96,14 +102,15 @@ class SqliteDatabase:
             raise
         return database
 
-    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `work` in the database thread, inside one transaction (committed on success)."""
+    async def run(self, work: Callable[[sqlite3.Connection], T], *, transaction: bool = True) -> T:
+        """Run `work` in the database thread, inside one transaction (committed on success);
+        `transaction=False`: each of its statements commits on its own."""
         loop = asyncio.get_running_loop()
         batches = self._batches_for(loop)
         if batches is None:  # another live loop has a batch in flight: go on our own
             self.hops += 1
-            return await loop.run_in_executor(self._executor, self._in_transaction, work)
-        job = _Job(work, loop.create_future())
+            return await loop.run_in_executor(self._executor, self._call, work, transaction)
+        job = _Job(work, loop.create_future(), transaction)
         batches.waiting.append(job)
         if not batches.busy:
             batches.start()
@@ -141,7 +148,8 @@ class SqliteDatabase:
             if not loop.is_closed():
                 loop.call_soon_threadsafe(self._deliver, batches, jobs, done)
 
-        self._executor.submit(self._run_all, [job.work for job in jobs]).add_done_callback(finished)
+        calls = [(job.work, job.transaction) for job in jobs]
+        self._executor.submit(self._run_all, calls).add_done_callback(finished)
 
     def _deliver(
         self, batches: _Batches, jobs: list[_Job], done: ThreadFuture[list[Outcome]]
@@ -157,24 +165,37 @@ class SqliteDatabase:
                 job.future.set_exception(value)
         self._flush(batches)  # what came in meanwhile: the next batch, or idle
 
-    def _run_all(self, works: list[Callable[[sqlite3.Connection], Any]]) -> list[Outcome]:
+    def _run_all(
+        self, calls: list[tuple[Callable[[sqlite3.Connection], Any], bool]]
+    ) -> list[Outcome]:
         outcomes: list[Outcome] = []
-        for work in works:
+        for work, transaction in calls:
             try:
-                outcomes.append((True, self._in_transaction(work)))
+                outcomes.append((True, self._call(work, transaction)))
             except Exception as error:  # each call gets its own failure
                 outcomes.append((False, error))
         return outcomes
 
-    def _in_transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    def _call(self, work: Callable[[sqlite3.Connection], T], transaction: bool) -> T:
         connection = self._connect()
-        with connection:  # commits, or rolls back on an exception
+        if not transaction:
             return work(connection)
+        connection.execute("BEGIN")
+        try:
+            result = work(connection)
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        return result
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self._path, timeout=self._busy_timeout_ms / 1000)
+            connection = sqlite3.connect(
+                self._path, timeout=self._busy_timeout_ms / 1000, isolation_level=None
+            )
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")

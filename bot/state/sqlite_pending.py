@@ -48,10 +48,13 @@ class SqlitePendingChanges:
             encode_pending(change),
         )
         now = _micros(change.created_at)
-        await self._database.run(lambda connection: _put(connection, row, now))
+        # the delete is housekeeping; the insert is the put: each stands alone
+        await self._database.run(lambda connection: _put(connection, row, now), transaction=False)
 
     async def get(self, change_id: str) -> PendingChange | None:
-        return await self._database.run(lambda connection: _get(connection, change_id))
+        return await self._database.run(
+            lambda connection: _get(connection, change_id), transaction=False
+        )
 
     async def claim(
         self, change_id: str, *, user_id: str, now: datetime
@@ -73,7 +76,9 @@ class SqlitePendingChanges:
         if state not in _FINISHED:
             raise ValueError(f"a claim cannot finish as {state}")
         sql = "UPDATE pending_changes SET state = ? WHERE id = ? AND state = 'claimed'"
-        await self._database.run(lambda connection: connection.execute(sql, (state, change_id)))
+        await self._database.run(
+            lambda connection: connection.execute(sql, (state, change_id)), transaction=False
+        )
 
     async def cancel(self, change_id: str, *, user_id: str) -> ClaimOutcome:
         """CANCELLED when it is (now or already) cancelled; otherwise why it was not."""

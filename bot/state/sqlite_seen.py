@@ -1,7 +1,8 @@
 """SqliteSeenActivities: activity dedupe shared by every process on one SQLite file.
 
-A claim is `INSERT OR IGNORE` of the key (its row count says who was first), after deleting
-ids older than the TTL, so however many processes race, one runs the turn. The first answer
+A claim is one upsert of the key that takes over only a row older than the TTL (its row count
+says who was first), so however many processes race, one runs the turn. Expired rows are deleted
+at most once a minute per process, not on every claim. The first answer
 to an invoke (a whole card, tens of KB) is kept in the same row and served for a shorter TTL.
 Times are wall-clock seconds: several processes must agree on them.
 """
@@ -17,6 +18,14 @@ from bot.dedupe import Answer
 from bot.state import sqlite_codec
 from bot.state.sqlite_db import SqliteDatabase
 
+# One statement: a new key is inserted; an expired one is taken over (its answer forgotten);
+# a fresh one is left alone, and the row count (1 or 0) says which.
+_CLAIM = (
+    "INSERT INTO seen_activities (key, seen_at) VALUES (?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET seen_at = excluded.seen_at, answered_at = NULL, answer = NULL "
+    "WHERE seen_activities.seen_at < ?"
+)
+
 
 @dataclass
 class SqliteSeenActivities:
@@ -26,35 +35,41 @@ class SqliteSeenActivities:
     id_ttl: float = 600.0
     answer_ttl: float = 120.0
     clock: Callable[[], float] = field(default=time.time)
+    sweep_every: float = 60.0  # seconds between deletes of expired ids
+    _swept: float = field(default=float("-inf"), init=False)
 
     async def claim(self, key: str) -> bool:
         now = self.clock()
+        expired = now - self.id_ttl
+        sweep = now - self._swept >= self.sweep_every
+        if sweep:
+            self._swept = now
 
         def work(connection: sqlite3.Connection) -> bool:
-            connection.execute(
-                "DELETE FROM seen_activities WHERE seen_at < ?", (now - self.id_ttl,)
-            )
-            inserted = connection.execute(
-                "INSERT OR IGNORE INTO seen_activities (key, seen_at) VALUES (?, ?)", (key, now)
-            )
-            return inserted.rowcount == 1
+            if sweep:  # housekeeping; the claim itself takes over an expired row of its key
+                connection.execute("DELETE FROM seen_activities WHERE seen_at < ?", (expired,))
+            return connection.execute(_CLAIM, (key, now, expired)).rowcount == 1
 
-        return await self.database.run(work)
+        return await self.database.run(work, transaction=False)
 
     async def remember(self, key: str, answer: Answer) -> None:
         sql = "UPDATE seen_activities SET answered_at = ?, answer = ? WHERE key = ?"
         row = (self.clock(), sqlite_codec.encode(answer), key)
-        await self.database.run(lambda connection: connection.execute(sql, row))
+        await self.database.run(lambda connection: connection.execute(sql, row), transaction=False)
 
     async def answer(self, key: str) -> Answer | None:
         sql = "SELECT answer FROM seen_activities WHERE key = ? AND answered_at >= ?"
         args = (key, self.clock() - self.answer_ttl)
-        found = await self.database.run(lambda connection: connection.execute(sql, args).fetchone())
+        found = await self.database.run(
+            lambda connection: connection.execute(sql, args).fetchone(), transaction=False
+        )
         return None if found is None else _answer(found[0])
 
     async def forget(self, key: str) -> None:
         sql = "DELETE FROM seen_activities WHERE key = ?"
-        await self.database.run(lambda connection: connection.execute(sql, (key,)))
+        await self.database.run(
+            lambda connection: connection.execute(sql, (key,)), transaction=False
+        )
 
 
 def _answer(text: str) -> Answer:

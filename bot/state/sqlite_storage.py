@@ -40,7 +40,9 @@ class SqliteStorage(Storage):  # type: ignore[misc]  # botbuilder is untyped
     async def read(self, keys: list[str]) -> dict[str, Any]:
         if not keys:
             return {}
-        rows = await self._database.run(lambda connection: _select(connection, list(keys)))
+        rows = await self._database.run(
+            lambda connection: _select(connection, list(keys)), transaction=False
+        )
         return {key: _with_etag(sqlite_codec.decode(body), etag) for key, etag, body in rows}
 
     async def write(self, changes: Mapping[str, Any]) -> None:
@@ -49,7 +51,11 @@ class SqliteStorage(Storage):  # type: ignore[misc]  # botbuilder is untyped
         if not changes:
             return
         documents = {key: (_etag_of(item), _encode(item)) for key, item in changes.items()}
-        etags = await self._database.run(lambda connection: _write_all(connection, documents))
+        # One key: each statement of `_write_one` is conditional and safe alone. Several: all
+        # or nothing.
+        etags = await self._database.run(
+            lambda connection: _write_all(connection, documents), transaction=len(documents) > 1
+        )
         for key, item in changes.items():
             _with_etag(item, etags[key])
 

@@ -127,3 +127,23 @@ def test_a_database_outlives_its_event_loop(tmp_path: Path) -> None:
     asyncio.run(database.run(_insert(1)))
     assert asyncio.run(database.run(_rows)) == [1]
     asyncio.run(database.aclose())
+
+
+async def test_without_a_transaction_each_statement_stands_alone(database: SqliteDatabase) -> None:
+    def insert_then_fail(connection: sqlite3.Connection) -> None:
+        connection.execute("INSERT INTO t (n, v) VALUES (5, 'kept')")
+        raise LookupError("boom")
+
+    with pytest.raises(LookupError):
+        await database.run(insert_then_fail, transaction=False)
+    with pytest.raises(LookupError):
+        await database.run(_insert_then(6, LookupError("boom")))
+    assert await database.run(_rows, transaction=False) == [5]  # 6 was rolled back
+
+
+def _insert_then(n: int, error: Exception) -> Callable[[sqlite3.Connection], None]:
+    def work(connection: sqlite3.Connection) -> None:
+        connection.execute("INSERT INTO t (n, v) VALUES (?, 'x')", (n,))
+        raise error
+
+    return work
