@@ -98,6 +98,15 @@ def activity_key(activity: Activity) -> str | None:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+async def _quietly(read: Turn, turn_context: TurnContext) -> None:
+    """A read done ahead of the turn only saves a trip: if it fails, the turn reads again, and
+    fails inside the claimed turn, which releases the claim for Teams' redelivery."""
+    try:
+        await read(turn_context)
+    except Exception as error:
+        logger.info("dedupe.alongside_failed %s", type(error).__name__)
+
+
 @dataclass
 class ActivityDedupe:
     """Runs a turn once per activity; repeats are answered without running it again."""
@@ -122,8 +131,12 @@ class ActivityDedupe:
     async def _claim(self, turn_context: TurnContext, key: str, alongside: Turn | None) -> bool:
         if alongside is None:
             return await self.seen.claim(key)
-        first, _ = await asyncio.gather(self.seen.claim(key), alongside(turn_context))
-        return bool(first)
+        reading = asyncio.ensure_future(_quietly(alongside, turn_context))  # runs when claim waits
+        try:
+            first = await self.seen.claim(key)
+        finally:
+            await reading
+        return first
 
     async def _first(self, turn_context: TurnContext, turn: Turn, key: str) -> None:
         try:

@@ -139,6 +139,8 @@ class Transport:
     def _log(
         self, call: Call, method: str, url: URL, status: int | None, attempt: int, started: float
     ) -> None:
+        if not logger.isEnabledFor(logging.INFO):  # its arguments cost more than the check
+            return
         logger.info(
             "partner_center.request %s %s status=%s attempt=%d correlation_id=%s "
             "request_id=%s elapsed_ms=%.0f",

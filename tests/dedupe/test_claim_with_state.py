@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from botbuilder.core import PrivateConversationState, TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
@@ -67,5 +68,32 @@ async def test_without_a_state_read_alongside_the_claim_goes_alone(tmp_path: Pat
         hops = database.hops
         await dedupe.run(TurnContext(TestAdapter(), _message("m-2")), turn)
         assert database.hops - hops == 2
+    finally:
+        await database.aclose()
+
+
+async def test_a_failed_read_alongside_still_releases_the_claim_for_redelivery(
+    tmp_path: Path,
+) -> None:
+    database = await SqliteDatabase.open(tmp_path / "state.sqlite3")
+    try:
+        dedupe = ActivityDedupe(seen=SqliteSeenActivities(database))
+        failures = [OSError("storage down"), OSError("storage down")]  # alongside, then turn
+        turns: list[str] = []
+
+        async def flaky_read(_: TurnContext) -> None:
+            if failures:
+                raise failures.pop()
+
+        async def turn(context: TurnContext) -> None:
+            await flaky_read(context)  # the turn's own read: fails while storage is down
+            turns.append(context.activity.id)
+
+        first = TurnContext(TestAdapter(), _message("m-3"))
+        with pytest.raises(OSError, match="storage down"):
+            await dedupe.run(first, turn, alongside=flaky_read)
+        assert failures == []
+        await dedupe.run(TurnContext(TestAdapter(), _message("m-3")), turn, alongside=flaky_read)
+        assert turns == ["m-3"]  # Teams' redelivery ran the turn once storage was back
     finally:
         await database.aclose()
