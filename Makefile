@@ -15,7 +15,7 @@ help:
 	@echo "make test       set everything up and run lint, types, import contracts and all tests"
 	@echo "make emulators  only the Partner Center and identity emulators"
 	@echo "make package    build build/referral-bot.zip (the Teams app) from MicrosoftAppId + REFERRAL_BOT_MANIFEST__*"
-	@echo "make bench      performance: echo-bot floor vs Referral Bot, 3 alternating pairs, one table (2–6 min; BENCH_ARGS=\"--quick\", \"--pairs N\", \"--state memory\")"
+	@echo "make bench      performance: echo-bot floor vs Referral Bot, 3 alternating pairs, one table (4–12 min; BENCH_ARGS=\"--quick\", \"--pairs N\", \"--state memory\")"
 	@echo "make fmt        format the code"
 	@echo "make lock       re-resolve constraints.txt after changing dependencies"
 

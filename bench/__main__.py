@@ -36,10 +36,10 @@ def _parse(argv: Sequence[str]) -> tuple[Plan, int | None]:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--pairs", type=_count(1), default=3, help="floor/bot pairs (default 3)")
     parser.add_argument(
-        "--turns", type=_count(1), default=400, help="measured turns per run (c=1: a quarter)"
+        "--turns", type=_count(1), default=1200, help="measured turns per run (c=1: a quarter)"
     )
     parser.add_argument(
-        "--warmup", type=_count(0), default=100, help="warm-up turns before each measured run"
+        "--warmup", type=_count(0), default=200, help="warm-up turns before each measured run"
     )
     parser.add_argument("--idle", type=_count(0), default=10_000, help="idle chats for RSS")
     parser.add_argument(
