@@ -10,7 +10,7 @@ from dialogs import replies
 from dialogs.grammar.commands import Cancel, Help
 from dialogs.outbox import say, show_card
 from dialogs.ports import DialogServices
-from dialogs.understanding import understand
+from dialogs.understanding import understand_turn
 
 
 class CancelAndHelpDialog(ComponentDialog):  # type: ignore[misc]
@@ -31,7 +31,7 @@ class CancelAndHelpDialog(ComponentDialog):  # type: ignore[misc]
         activity = inner_dc.context.activity
         if activity.type != ActivityTypes.message or not activity.text:
             return None
-        command = understand(activity, self.services.clock)
+        command = understand_turn(inner_dc.context, self.services.clock)
         if isinstance(command, Cancel):
             await say(inner_dc.context, replies.CANCELLED)
             cancelled: DialogTurnResult = await inner_dc.cancel_all_dialogs()

@@ -41,7 +41,7 @@ from dialogs.referral_lists import show_list, show_more
 from dialogs.seller_memory import SellerMemory
 from dialogs.show_referral_dialog import ShowReferralDialog
 from dialogs.sign_in_dialog import SIGNED_OUT, RetryCommand, SignInDialog
-from dialogs.understanding import clean_answer, understand, understand_turn
+from dialogs.understanding import clean_answer, understand_turn
 from dialogs.update_referral_dialog import UpdateReferralDialog
 
 _LOG = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ class MainDialog(CancelAndHelpDialog):
         activity = inner_dc.context.activity
         if activity.type != ActivityTypes.message or not activity.text:
             return False
-        command = understand(activity, self.services.clock)
+        command = understand_turn(inner_dc.context, self.services.clock)
         return isinstance(command, UpdateReferral | ListReferrals)
 
     async def _failed(self, inner_dc: DialogContext, error: ReferralBotError) -> DialogTurnResult:

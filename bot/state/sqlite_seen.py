@@ -2,9 +2,9 @@
 
 A claim is one upsert of the key that takes over only a row older than the TTL (its row count
 says who was first), so however many processes race, one runs the turn. Expired rows are deleted
-at most once a minute per process, not on every claim. The first answer
-to an invoke (a whole card, tens of KB) is kept in the same row and served for a shorter TTL.
-Times are wall-clock seconds: several processes must agree on them.
+at most once a minute per process, not on every claim. The first answer to an invoke (a whole
+card, tens of KB) is kept in the same row and served for a shorter TTL. Times are wall-clock
+seconds: several processes must agree on them.
 """
 
 from __future__ import annotations

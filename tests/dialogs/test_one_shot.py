@@ -61,22 +61,28 @@ async def _transcript(texts: list[str]) -> list[list[str]]:
 async def test_the_one_shot_path_says_what_the_child_dialogs_say(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    follow_up = ["show it", text]  # and "it" afterwards is the same referral
-    fast = await _transcript(follow_up[1:] + follow_up[:1])
+    texts = [text, "show it"]  # and "it" afterwards is the same referral
+    fast = await _transcript(texts)
     monkeypatch.setattr(main_dialog, "is_one_shot", lambda _: False)
-    through_dialogs = await _transcript(follow_up[1:] + follow_up[:1])
+    through_dialogs = await _transcript(texts)
     assert fast == through_dialogs
 
 
-async def test_show_and_mark_by_id_begin_no_child_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
-    begun: list[str] = []
+@pytest.fixture
+def begun(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the dialogs begun while the test runs."""
+    ids: list[str] = []
     original = DialogContext.begin_dialog
 
     async def spy(self: DialogContext, dialog_id: str, options: object = None) -> Any:
-        begun.append(dialog_id)
+        ids.append(dialog_id)
         return await original(self, dialog_id, options)
 
     monkeypatch.setattr(DialogContext, "begin_dialog", spy)
+    return ids
+
+
+async def test_show_and_mark_by_id_begin_no_child_dialog(begun: list[str]) -> None:
     bot = DialogHarness()
     assert (await bot.say("show 123")).card
     assert (await bot.say("mark 123 won")).card
@@ -84,16 +90,8 @@ async def test_show_and_mark_by_id_begin_no_child_dialog(monkeypatch: pytest.Mon
 
 
 async def test_a_one_shot_inside_the_root_dialog_begins_no_child_dialog(
-    monkeypatch: pytest.MonkeyPatch,
+    begun: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    begun: list[str] = []
-    original = DialogContext.begin_dialog
-
-    async def spy(self: DialogContext, dialog_id: str, options: object = None) -> Any:
-        begun.append(dialog_id)
-        return await original(self, dialog_id, options)
-
-    monkeypatch.setattr(DialogContext, "begin_dialog", spy)
 
     async def no_quick_path(*_: object) -> bool:
         return False
