@@ -93,8 +93,12 @@ async def server_process(
     *,
     args: Sequence[str] = (),
     cores: Sequence[int] | None = None,
+    cwd: Path | None = None,
 ) -> AsyncIterator[Server]:
     """`python -m module` with `env`, pinned (see `pin_server`; `cores` default: this process's).
+
+    `cwd` (default: this one) is also where `module` is imported from: `-m` puts it first on
+    the path, so a git worktree there runs that revision's code.
 
     Stopped (SIGTERM, then kill) when the block ends.
     """
@@ -104,6 +108,7 @@ async def server_process(
         sys.executable, "-m", module, *args,
         env={**os.environ, **env},
         stdout=asyncio.subprocess.PIPE,
+        cwd=cwd,
     )  # fmt: skip
     pinned = pin_server(process.pid, usable_cores() if cores is None else cores)
     try:

@@ -1,0 +1,209 @@
+"""`python -m bench.compare`: is the working tree faster than a git revision? Paired A/B runs.
+
+`make bench` measures each side in fresh processes a minute apart, and its run-to-run spread
+(±15 % here) is as large as most single changes. This keeps the floor, the bot at `--base` (A,
+a temporary git worktree) and the bot in the working tree (B) alive together, pinned to the
+same core, and alternates short runs of each turn kind (A first in even rounds, B first in
+odd ones). B ÷ A is taken within a round, then the median over rounds: drift hits both sides
+alike, and the spread of B ÷ A is a few per cent.
+
+A imports its own code from the worktree but shares this virtualenv, so a base with other
+dependencies is compared on these. Both use the SQLite state of the product (or `--state`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import sys
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.connector import running_connector
+from bench.fixtures import (
+    SHOWN_ID,
+    bench_emulators,
+    bot_environment,
+    marked_ids,
+    state_environment,
+)
+from bench.load import run_load
+from bench.medians import median
+from bench.payloads import Payloads
+from bench.scenarios import seller_payloads
+from bench.server import Server, server_process, usable_cores
+from bot.settings import StateBackend
+
+KINDS = ("show", "mark")
+Batch = Callable[[int], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Options:
+    base: str = "HEAD"
+    turns: int = 400
+    warmup: int = 150
+    rounds: int = 6
+    concurrency: int = 8
+    state: StateBackend = StateBackend.SQLITE
+
+
+@dataclass
+class Rounds:
+    """CPU ms per turn, one entry per round: the floor's echo, and A and B per turn kind."""
+
+    floor: list[float] = field(default_factory=list)
+    a: dict[str, list[float]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    b: dict[str, list[float]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    failures: int = 0
+
+
+def ratios(top: Sequence[float], bottom: Sequence[float]) -> list[float]:
+    """Per-round top ÷ bottom; a round with a zero bottom is left out."""
+    return [t / b for t, b in zip(top, bottom, strict=True) if b]
+
+
+def report(rounds: Rounds, options: Options) -> str:
+    lines = [
+        f"B (working tree) against A ({options.base}): {len(rounds.floor)} rounds of "
+        f"{options.turns} turns at c={options.concurrency}, state {options.state.value}",
+        "",
+        "| turn | A ÷ floor | B ÷ floor | B ÷ A (median) | B ÷ A per round |",
+        "|---|---|---|---|---|",
+    ]
+    for kind in KINDS:
+        per_round = ratios(rounds.b[kind], rounds.a[kind])
+        lines.append(
+            f"| {kind} | {median(ratios(rounds.a[kind], rounds.floor)):.3f} "
+            f"| {median(ratios(rounds.b[kind], rounds.floor)):.3f} | {median(per_round):.3f} "
+            f"| {' '.join(f'{value:.2f}' for value in per_round)} |"
+        )
+    lines.append("")
+    lines.append(f"floor (echo): {median(rounds.floor):.2f} ms CPU per turn (median)")
+    if rounds.failures:
+        lines.append(f"{rounds.failures} turns failed: the figures are not comparable")
+    return "\n".join(lines)
+
+
+@contextlib.asynccontextmanager
+async def worktree(revision: str) -> AsyncIterator[Path]:
+    """`revision` checked out in a temporary git worktree, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="bench-base-") as parent:
+        path = Path(parent) / "base"
+        await _git("worktree", "add", "--detach", str(path), revision)
+        try:
+            yield path
+        finally:
+            await _git("worktree", "remove", "--force", str(path))
+
+
+async def _git(*args: str) -> None:
+    process = await asyncio.create_subprocess_exec(
+        "git", *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)} failed: {(err or out).decode().strip()}")
+
+
+def _batches(payloads: Payloads, referral_ids: Iterator[str]) -> dict[str, Batch]:
+    """Each turn in a new conversation; each mark on a referral nobody marked before."""
+    tags = itertools.count()
+
+    def echo(count: int) -> list[dict[str, Any]]:
+        return [
+            payloads.message("hello", payloads.conversation(f"e{next(tags)}")) for _ in range(count)
+        ]
+
+    def show(count: int) -> list[dict[str, Any]]:
+        text = f"show {SHOWN_ID}"
+        return [
+            payloads.message(text, payloads.conversation(f"s{next(tags)}")) for _ in range(count)
+        ]
+
+    def mark(count: int) -> list[dict[str, Any]]:
+        ids = [next(referral_ids) for _ in range(count)]
+        return [
+            payloads.message(f"mark {rid} won", payloads.conversation(f"m{rid}")) for rid in ids
+        ]
+
+    return {"echo": echo, "show": show, "mark": mark}
+
+
+async def _cpu(
+    server: Server, batch: list[dict[str, Any]], options: Options, rounds: Rounds
+) -> float:
+    measured = await run_load(server, batch, options.concurrency)
+    rounds.failures += measured.failures
+    return measured.cpu_ms_per_turn
+
+
+async def compare(options: Options) -> Rounds:
+    cores = usable_cores()
+    rounds = Rounds()
+    changes = len(KINDS) * (options.warmup + options.rounds * options.turns)
+    async with worktree(options.base) as base:
+        with (
+            tempfile.TemporaryDirectory(prefix="bench-ab-") as folder,
+            bench_emulators(changes) as emulators,
+        ):
+            async with running_connector() as (_, service_url):
+                batch = _batches(seller_payloads(service_url), iter(marked_ids(changes)))
+                env = bot_environment(emulators)
+                env_a = {**env, **state_environment(options.state, Path(folder) / "a")}
+                env_b = {**env, **state_environment(options.state, Path(folder) / "b")}
+                async with (
+                    server_process("bench.floor", {}, cores=cores) as floor,
+                    server_process("bot", env_a, cores=cores, cwd=base) as a,
+                    server_process("bot", env_b, cores=cores) as b,
+                ):
+                    await run_load(floor, batch["echo"](options.warmup), options.concurrency)
+                    for side, kind in itertools.product((a, b), KINDS):
+                        await run_load(side, batch[kind](options.warmup), options.concurrency)
+                    for number in range(options.rounds):
+                        rounds.floor.append(
+                            await _cpu(floor, batch["echo"](options.turns), options, rounds)
+                        )
+                        order = ((a, rounds.a), (b, rounds.b))
+                        for kind in KINDS:
+                            for side, figures in order if number % 2 == 0 else order[::-1]:
+                                figures[kind].append(
+                                    await _cpu(side, batch[kind](options.turns), options, rounds)
+                                )
+    return rounds
+
+
+def _parse(argv: Sequence[str]) -> Options:
+    parser = argparse.ArgumentParser(prog="python -m bench.compare", description=__doc__)
+    parser.add_argument("--base", default="HEAD", help="git revision of A (default HEAD)")
+    parser.add_argument("--turns", type=int, default=400, help="measured turns per run")
+    parser.add_argument("--rounds", type=int, default=6, help="rounds (default 6)")
+    parser.add_argument("--concurrency", type=int, default=8, help="turns in flight (default 8)")
+    parser.add_argument(
+        "--state",
+        choices=[StateBackend.MEMORY.value, StateBackend.SQLITE.value],
+        default=StateBackend.SQLITE.value,
+    )
+    parser.add_argument("--quick", action="store_true", help="tiny counts (smoke test)")
+    args = parser.parse_args(argv)
+    if min(args.turns, args.rounds, args.concurrency) < 1:
+        parser.error("--turns, --rounds and --concurrency must be at least 1")
+    if args.quick:
+        return Options(args.base, turns=6, warmup=4, rounds=2, concurrency=2)
+    return Options(
+        args.base, args.turns, 150, args.rounds, args.concurrency, StateBackend(args.state)
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    options = _parse(sys.argv[1:] if argv is None else argv)
+    print(report(asyncio.run(compare(options)), options))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""`python -m bench.compare`: A really runs the base revision's code, B ÷ A is per round, and
+the temporary worktree is gone afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bench.compare import KINDS, Options, Rounds, ratios, report, worktree
+from bench.server import server_process
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _git(*args: str, cwd: Path = REPO) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+async def test_the_worktree_is_the_revision_and_is_removed_afterwards() -> None:
+    head = _git("rev-parse", "HEAD")
+    async with worktree("HEAD") as path:
+        checked_out = await asyncio.to_thread(_git, "rev-parse", "HEAD", cwd=path)
+        assert checked_out == head
+        assert (path / "bot" / "__init__.py").exists()
+    assert not path.exists()
+    assert str(path) not in await asyncio.to_thread(_git, "worktree", "list")
+
+
+async def test_a_bad_revision_is_a_clear_error() -> None:
+    with pytest.raises(RuntimeError, match="git worktree add"):
+        async with worktree("no-such-revision-anywhere"):
+            pass
+
+
+async def test_the_server_imports_its_module_from_cwd(tmp_path: Path) -> None:
+    """How A runs the base revision: `-m` imports from the server's working directory."""
+    package = tmp_path / "bench"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "floor.py").write_text(
+        textwrap.dedent(
+            """
+            import asyncio
+
+            from aiohttp import web
+
+
+            async def healthz(request):
+                return web.Response(text="the copy in cwd")
+
+
+            async def main():
+                app = web.Application()
+                app.router.add_get("/healthz", healthz)
+                runner = web.AppRunner(app)
+                await runner.setup()
+                await web.TCPSite(runner, "127.0.0.1", 0).start()
+                port = runner.addresses[0][1]
+                print(f"listening on http://127.0.0.1:{port}/api/messages", flush=True)
+                await asyncio.Event().wait()
+
+
+            asyncio.run(main())
+            """
+        )
+    )
+    async with (
+        server_process("bench.floor", {}, cwd=tmp_path) as server,
+        aiohttp.ClientSession() as session,
+        session.get(f"{server.base_url}/healthz") as answer,
+    ):
+        assert await answer.text() == "the copy in cwd"
+
+
+def test_b_over_a_is_taken_within_each_round() -> None:
+    rounds = Rounds(floor=[1.0, 2.0, 1.0])
+    rounds.a = {kind: [2.0, 4.0, 2.0] for kind in KINDS}
+    rounds.b = {kind: [1.8, 4.4, 1.9] for kind in KINDS}
+    assert ratios(rounds.b["show"], rounds.a["show"]) == pytest.approx([0.9, 1.1, 0.95])
+    table = report(rounds, Options(base="v1"))
+    [show] = [line for line in table.splitlines() if line.startswith("| show |")]
+    # A ÷ floor is 2.0 every round; B ÷ A's median is 0.95, not a ratio of medians (1.9 / 2.0).
+    assert show == "| show | 2.000 | 1.900 | 0.950 | 0.90 1.10 0.95 |"
+    assert "against A (v1)" in table
+    assert "failed" not in table
+
+
+def test_failed_turns_are_reported() -> None:
+    rounds = Rounds(floor=[1.0], failures=3)
+    rounds.a = {kind: [1.0] for kind in KINDS}
+    rounds.b = {kind: [1.0] for kind in KINDS}
+    assert "3 turns failed" in report(rounds, Options())
+
+
+def test_quick_run_end_to_end() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.compare", "--quick"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for kind in KINDS:
+        assert any(line.startswith(f"| {kind} | ") for line in done.stdout.splitlines())
+    assert "failed" not in done.stdout, done.stdout
+    assert _git("worktree", "list").count("\n") == 0  # only the checkout itself is left
