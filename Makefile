@@ -8,7 +8,7 @@ DEMO_ARGS ?=
 EMULATOR_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help venv test lint typecheck contracts pytest fmt demo emulators lock clean package bench
+.PHONY: help venv test lint typecheck contracts pytest fmt demo emulators lock clean package bench bench-compare
 
 help:
 	@echo "make demo       emulators + seeded referrals + the bot + the Agents Playground (a Teams-like chat)"
@@ -16,6 +16,7 @@ help:
 	@echo "make emulators  only the Partner Center and identity emulators"
 	@echo "make package    build build/referral-bot.zip (the Teams app) from MicrosoftAppId + REFERRAL_BOT_MANIFEST__*"
 	@echo "make bench      performance: echo-bot floor vs Referral Bot, 3 alternating pairs, one table (4–12 min; BENCH_ARGS=\"--quick\", \"--pairs N\", \"--state memory\")"
+	@echo "make bench-compare  A/B: the working tree against a git revision, paired runs (≈ 6 min; COMPARE_ARGS=\"--base main~3\", \"--rounds 10\")"
 	@echo "make fmt        format the code"
 	@echo "make lock       re-resolve constraints.txt after changing dependencies"
 
@@ -66,6 +67,9 @@ fmt: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-compare: $(STAMP)
+	$(BIN)/python -m bench.compare $(COMPARE_ARGS)
 
 package: $(STAMP)
 	$(BIN)/python -m manifest.package
