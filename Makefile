@@ -16,7 +16,7 @@ help:
 	@echo "make emulators  only the Partner Center and identity emulators"
 	@echo "make package    build build/referral-bot.zip (the Teams app) from MicrosoftAppId + REFERRAL_BOT_MANIFEST__*"
 	@echo "make bench      performance: echo-bot floor vs Referral Bot, 3 alternating pairs, one table (4–12 min; BENCH_ARGS=\"--quick\", \"--pairs N\", \"--state memory\")"
-	@echo "make bench-compare  A/B: the working tree against a git revision, paired runs (≈ 6 min; COMPARE_ARGS=\"--base main~3\", \"--rounds 10\")"
+	@echo "make bench-compare  A/B: the working tree against a git revision, paired runs (≈ 2.5 min; COMPARE_ARGS=\"--base main~3\", \"--rounds 10\")"
 	@echo "make fmt        format the code"
 	@echo "make lock       re-resolve constraints.txt after changing dependencies"
 

@@ -5,7 +5,10 @@
 a temporary git worktree) and the bot in the working tree (B) alive together, pinned to the
 same core, and alternates short runs of each turn kind (A first in even rounds, B first in
 odd ones). B ÷ A is taken within a round, then the median over rounds: drift hits both sides
-alike, and the spread of B ÷ A is a few per cent.
+alike. The processes are started afresh for each block of rounds, because one process can be
+a few per cent faster than its twin for the whole of its life (address layout, hash seed):
+with one block, the same code measured 1.10 against itself. Default: 3 blocks of 4 rounds of
+600 turns at c=8, about 2.5 minutes; the same code then gave 0.97–1.01.
 
 A imports its own code from the worktree but shares this virtualenv, so a base with other
 dependencies is compared on these. Both use the SQLite state of the product (or `--state`).
@@ -46,11 +49,13 @@ Batch = Callable[[int], list[dict[str, Any]]]
 @dataclass(frozen=True)
 class Options:
     base: str = "HEAD"
-    turns: int = 400
+    turns: int = 600
     warmup: int = 150
-    rounds: int = 6
+    rounds: int = 4  # per block
     concurrency: int = 8
+    blocks: int = 3
     state: StateBackend = StateBackend.SQLITE
+    env_b: tuple[tuple[str, str], ...] = ()  # settings for B only, e.g. another state backend
 
 
 @dataclass
@@ -71,7 +76,9 @@ def ratios(top: Sequence[float], bottom: Sequence[float]) -> list[float]:
 def report(rounds: Rounds, options: Options) -> str:
     lines = [
         f"B (working tree) against A ({options.base}): {len(rounds.floor)} rounds of "
-        f"{options.turns} turns at c={options.concurrency}, state {options.state.value}",
+        f"{options.turns} turns at c={options.concurrency} in {options.blocks} blocks of fresh "
+        f"processes, state {options.state.value}"
+        + "".join(f"; B with {name}={value}" for name, value in options.env_b),
         "",
         "| turn | A ÷ floor | B ÷ floor | B ÷ A (median) | B ÷ A per round |",
         "|---|---|---|---|---|",
@@ -144,9 +151,8 @@ async def _cpu(
 
 
 async def compare(options: Options) -> Rounds:
-    cores = usable_cores()
     rounds = Rounds()
-    changes = len(KINDS) * (options.warmup + options.rounds * options.turns)
+    changes = len(KINDS) * options.blocks * (options.warmup + options.rounds * options.turns)
     async with worktree(options.base) as base:
         with (
             tempfile.TemporaryDirectory(prefix="bench-ab-") as folder,
@@ -155,49 +161,93 @@ async def compare(options: Options) -> Rounds:
             async with running_connector() as (_, service_url):
                 batch = _batches(seller_payloads(service_url), iter(marked_ids(changes)))
                 env = bot_environment(emulators)
-                env_a = {**env, **state_environment(options.state, Path(folder) / "a")}
-                env_b = {**env, **state_environment(options.state, Path(folder) / "b")}
-                async with (
-                    server_process("bench.floor", {}, cores=cores) as floor,
-                    server_process("bot", env_a, cores=cores, cwd=base) as a,
-                    server_process("bot", env_b, cores=cores) as b,
-                ):
-                    await run_load(floor, batch["echo"](options.warmup), options.concurrency)
-                    for side, kind in itertools.product((a, b), KINDS):
-                        await run_load(side, batch[kind](options.warmup), options.concurrency)
-                    for number in range(options.rounds):
-                        rounds.floor.append(
-                            await _cpu(floor, batch["echo"](options.turns), options, rounds)
-                        )
-                        order = ((a, rounds.a), (b, rounds.b))
-                        for kind in KINDS:
-                            for side, figures in order if number % 2 == 0 else order[::-1]:
-                                figures[kind].append(
-                                    await _cpu(side, batch[kind](options.turns), options, rounds)
-                                )
+                for block in range(options.blocks):
+                    sides = environments(options, env, Path(folder) / str(block))
+                    await _block(options, base, sides, batch, rounds)
     return rounds
+
+
+def environments(options: Options, env: dict[str, str], folder: Path) -> dict[str, dict[str, str]]:
+    """A's and B's environments: their own state files; `--env-b` settings for B only."""
+    return {
+        "a": {**env, **state_environment(options.state, folder / "a")},
+        "b": {**env, **state_environment(options.state, folder / "b"), **dict(options.env_b)},
+    }
+
+
+async def _block(
+    options: Options,
+    base: Path,
+    sides: dict[str, dict[str, str]],
+    batch: dict[str, Batch],
+    rounds: Rounds,
+) -> None:
+    """Fresh processes: a process's own luck (address layout, hash seed) is not a change's."""
+    cores = usable_cores()
+    async with (
+        server_process("bench.floor", {}, cores=cores) as floor,
+        server_process("bot", sides["a"], cores=cores, cwd=base) as a,
+        server_process("bot", sides["b"], cores=cores) as b,
+    ):
+        await run_load(floor, batch["echo"](options.warmup), options.concurrency)
+        for side, kind in itertools.product((a, b), KINDS):
+            await run_load(side, batch[kind](options.warmup), options.concurrency)
+        for number in range(options.rounds):
+            rounds.floor.append(await _cpu(floor, batch["echo"](options.turns), options, rounds))
+            order = ((a, rounds.a), (b, rounds.b))
+            for kind in KINDS:
+                for side, figures in order if number % 2 == 0 else order[::-1]:
+                    figures[kind].append(
+                        await _cpu(side, batch[kind](options.turns), options, rounds)
+                    )
 
 
 def _parse(argv: Sequence[str]) -> Options:
     parser = argparse.ArgumentParser(prog="python -m bench.compare", description=__doc__)
     parser.add_argument("--base", default="HEAD", help="git revision of A (default HEAD)")
-    parser.add_argument("--turns", type=int, default=400, help="measured turns per run")
-    parser.add_argument("--rounds", type=int, default=6, help="rounds (default 6)")
+    parser.add_argument("--turns", type=int, default=600, help="measured turns per run")
+    parser.add_argument(
+        "--blocks", type=int, default=3, help="fresh floor, A and B processes (default 3)"
+    )
+    parser.add_argument("--rounds", type=int, default=4, help="rounds per block (default 4)")
     parser.add_argument("--concurrency", type=int, default=8, help="turns in flight (default 8)")
     parser.add_argument(
         "--state",
         choices=[StateBackend.MEMORY.value, StateBackend.SQLITE.value],
         default=StateBackend.SQLITE.value,
     )
+    parser.add_argument(
+        "--env-b",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment variable for B only (repeatable), e.g. "
+        "REFERRAL_BOT_STATE__BACKEND=memory to compare backends on the same code",
+    )
     parser.add_argument("--quick", action="store_true", help="tiny counts (smoke test)")
     args = parser.parse_args(argv)
-    if min(args.turns, args.rounds, args.concurrency) < 1:
-        parser.error("--turns, --rounds and --concurrency must be at least 1")
+    env_b = tuple(_variable(parser, text) for text in args.env_b)
+    if min(args.turns, args.blocks, args.rounds, args.concurrency) < 1:
+        parser.error("--turns, --blocks, --rounds and --concurrency must be at least 1")
     if args.quick:
-        return Options(args.base, turns=6, warmup=4, rounds=2, concurrency=2)
+        return Options(args.base, 6, 4, 2, 2, 1, env_b=env_b)
     return Options(
-        args.base, args.turns, 150, args.rounds, args.concurrency, StateBackend(args.state)
+        args.base,
+        args.turns,
+        150,
+        args.rounds,
+        args.concurrency,
+        args.blocks,
+        StateBackend(args.state),
+        env_b,
     )
+
+
+def _variable(parser: argparse.ArgumentParser, text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not name or not equals:
+        parser.error(f"--env-b takes NAME=VALUE, not {text!r}")
+    return name, value
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bench.compare import KINDS, Options, Rounds, ratios, report, worktree
+from bench.compare import KINDS, Options, Rounds, environments, main, ratios, report, worktree
 from bench.server import server_process
 
 REPO = Path(__file__).resolve().parents[2]
@@ -92,6 +92,26 @@ def test_b_over_a_is_taken_within_each_round() -> None:
     assert "failed" not in table
 
 
+def test_env_b_settings_reach_b_only(tmp_path: Path) -> None:
+    options = Options(env_b=(("REFERRAL_BOT_STATE__BACKEND", "memory"), ("X", "1")))
+    sides = environments(options, {"SHARED": "yes"}, tmp_path)
+    assert sides["b"]["REFERRAL_BOT_STATE__BACKEND"] == "memory"
+    assert sides["b"]["X"] == "1"
+    assert sides["a"]["REFERRAL_BOT_STATE__BACKEND"] == "sqlite"
+    assert "X" not in sides["a"]
+    assert sides["a"]["SHARED"] == sides["b"]["SHARED"] == "yes"
+    assert (
+        sides["a"]["REFERRAL_BOT_STATE__SQLITE_PATH"]
+        != sides["b"]["REFERRAL_BOT_STATE__SQLITE_PATH"]
+    )
+
+
+def test_env_b_without_a_value_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--env-b", "NO_EQUALS_SIGN"])
+    assert "--env-b takes NAME=VALUE" in capsys.readouterr().err
+
+
 def test_failed_turns_are_reported() -> None:
     rounds = Rounds(floor=[1.0], failures=3)
     rounds.a = {kind: [1.0] for kind in KINDS}
@@ -101,7 +121,14 @@ def test_failed_turns_are_reported() -> None:
 
 def test_quick_run_end_to_end() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bench.compare", "--quick"],
+        [
+            sys.executable,
+            "-m",
+            "bench.compare",
+            "--quick",
+            "--env-b",
+            "REFERRAL_BOT_LOG_LEVEL=ERROR",
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -112,4 +139,5 @@ def test_quick_run_end_to_end() -> None:
     for kind in KINDS:
         assert any(line.startswith(f"| {kind} | ") for line in done.stdout.splitlines())
     assert "failed" not in done.stdout, done.stdout
+    assert "B with REFERRAL_BOT_LOG_LEVEL=ERROR" in done.stdout
     assert _git("worktree", "list").count("\n") == 0  # only the checkout itself is left
