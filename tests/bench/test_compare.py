@@ -120,6 +120,7 @@ def test_failed_turns_are_reported() -> None:
 
 
 def test_quick_run_end_to_end() -> None:
+    worktrees_before = _git("worktree", "list")
     done = subprocess.run(
         [
             sys.executable,
@@ -140,4 +141,4 @@ def test_quick_run_end_to_end() -> None:
         assert any(line.startswith(f"| {kind} | ") for line in done.stdout.splitlines())
     assert "failed" not in done.stdout, done.stdout
     assert "B with REFERRAL_BOT_LOG_LEVEL=ERROR" in done.stdout
-    assert _git("worktree", "list").count("\n") == 0  # only the checkout itself is left
+    assert _git("worktree", "list") == worktrees_before  # its temporary worktree is gone
