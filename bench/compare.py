@@ -152,7 +152,8 @@ async def _cpu(
 
 async def compare(options: Options) -> Rounds:
     rounds = Rounds()
-    changes = len(KINDS) * options.blocks * (options.warmup + options.rounds * options.turns)
+    # every "mark" turn, A's and B's alike, proposes on a referral of its own
+    changes = 2 * options.blocks * (options.warmup + options.rounds * options.turns)
     async with worktree(options.base) as base:
         with (
             tempfile.TemporaryDirectory(prefix="bench-ab-") as folder,
@@ -230,16 +231,15 @@ def _parse(argv: Sequence[str]) -> Options:
     if min(args.turns, args.blocks, args.rounds, args.concurrency) < 1:
         parser.error("--turns, --blocks, --rounds and --concurrency must be at least 1")
     if args.quick:
-        return Options(args.base, 6, 4, 2, 2, 1, env_b=env_b)
+        return Options(args.base, turns=6, warmup=4, rounds=2, concurrency=2, blocks=1, env_b=env_b)
     return Options(
         args.base,
-        args.turns,
-        150,
-        args.rounds,
-        args.concurrency,
-        args.blocks,
-        StateBackend(args.state),
-        env_b,
+        turns=args.turns,
+        rounds=args.rounds,
+        concurrency=args.concurrency,
+        blocks=args.blocks,
+        state=StateBackend(args.state),
+        env_b=env_b,
     )
 
 
