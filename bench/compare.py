@@ -56,6 +56,7 @@ class Options:
     blocks: int = 3
     state: StateBackend = StateBackend.SQLITE
     env_b: tuple[tuple[str, str], ...] = ()  # settings for B only, e.g. another state backend
+    module_b: str = "bot"  # what B runs (`python -m`), e.g. bench.io_only
 
 
 @dataclass
@@ -75,7 +76,8 @@ def ratios(top: Sequence[float], bottom: Sequence[float]) -> list[float]:
 
 def report(rounds: Rounds, options: Options) -> str:
     lines = [
-        f"B (working tree) against A ({options.base}): {len(rounds.floor)} rounds of "
+        f"B (working tree{_module_note(options)}) against A ({options.base}): "
+        f"{len(rounds.floor)} rounds of "
         f"{options.turns} turns at c={options.concurrency} in {options.blocks} blocks of fresh "
         f"processes, state {options.state.value}"
         + "".join(f"; B with {name}={value}" for name, value in options.env_b),
@@ -95,6 +97,10 @@ def report(rounds: Rounds, options: Options) -> str:
     if rounds.failures:
         lines.append(f"{rounds.failures} turns failed: the figures are not comparable")
     return "\n".join(lines)
+
+
+def _module_note(options: Options) -> str:
+    return "" if options.module_b == "bot" else f", python -m {options.module_b}"
 
 
 @contextlib.asynccontextmanager
@@ -188,7 +194,7 @@ async def _block(
     async with (
         server_process("bench.floor", {}, cores=cores) as floor,
         server_process("bot", sides["a"], cores=cores, cwd=base) as a,
-        server_process("bot", sides["b"], cores=cores) as b,
+        server_process(options.module_b, sides["b"], cores=cores) as b,
     ):
         await run_load(floor, batch["echo"](options.warmup), options.concurrency)
         for side, kind in itertools.product((a, b), KINDS):
@@ -225,13 +231,29 @@ def _parse(argv: Sequence[str]) -> Options:
         help="an environment variable for B only (repeatable), e.g. "
         "REFERRAL_BOT_STATE__BACKEND=memory to compare backends on the same code",
     )
+    parser.add_argument(
+        "--module-b",
+        default="bot",
+        metavar="MODULE",
+        help="what B runs, `python -m MODULE` (default bot), e.g. bench.io_only: the bot with "
+        "its own logic taken out of show and mark turns",
+    )
     parser.add_argument("--quick", action="store_true", help="tiny counts (smoke test)")
     args = parser.parse_args(argv)
     env_b = tuple(_variable(parser, text) for text in args.env_b)
     if min(args.turns, args.blocks, args.rounds, args.concurrency) < 1:
         parser.error("--turns, --blocks, --rounds and --concurrency must be at least 1")
     if args.quick:
-        return Options(args.base, turns=6, warmup=4, rounds=2, concurrency=2, blocks=1, env_b=env_b)
+        return Options(
+            args.base,
+            turns=6,
+            warmup=4,
+            rounds=2,
+            concurrency=2,
+            blocks=1,
+            env_b=env_b,
+            module_b=args.module_b,
+        )
     return Options(
         args.base,
         turns=args.turns,
@@ -240,6 +262,7 @@ def _parse(argv: Sequence[str]) -> Options:
         blocks=args.blocks,
         state=StateBackend(args.state),
         env_b=env_b,
+        module_b=args.module_b,
     )
 
 

@@ -12,7 +12,17 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bench.compare import KINDS, Options, Rounds, environments, main, ratios, report, worktree
+from bench.compare import (
+    KINDS,
+    Options,
+    Rounds,
+    _parse,
+    environments,
+    main,
+    ratios,
+    report,
+    worktree,
+)
 from bench.server import server_process
 
 REPO = Path(__file__).resolve().parents[2]
@@ -112,6 +122,19 @@ def test_env_b_without_a_value_is_refused(capsys: pytest.CaptureFixture[str]) ->
     assert "--env-b takes NAME=VALUE" in capsys.readouterr().err
 
 
+def test_module_b_is_what_b_runs_and_the_report_says_so() -> None:
+    for extra in ([], ["--quick"]):
+        assert _parse([*extra]).module_b == "bot"
+        assert _parse(["--module-b", "bench.io_only", *extra]).module_b == "bench.io_only"
+    rounds = Rounds(floor=[1.0])
+    rounds.a = {kind: [2.0] for kind in KINDS}
+    rounds.b = {kind: [1.5] for kind in KINDS}
+    assert "B (working tree) against" in report(rounds, Options())
+    assert "B (working tree, python -m bench.io_only) against" in report(
+        rounds, Options(module_b="bench.io_only")
+    )
+
+
 def test_failed_turns_are_reported() -> None:
     rounds = Rounds(floor=[1.0], failures=3)
     rounds.a = {kind: [1.0] for kind in KINDS}
@@ -129,6 +152,8 @@ def test_quick_run_end_to_end() -> None:
             "--quick",
             "--env-b",
             "REFERRAL_BOT_LOG_LEVEL=ERROR",
+            "--module-b",
+            "bench.io_only",  # A runs the bot, B the I/O-only lower bound: both end to end
         ],
         cwd=REPO,
         capture_output=True,
@@ -141,4 +166,5 @@ def test_quick_run_end_to_end() -> None:
         assert any(line.startswith(f"| {kind} | ") for line in done.stdout.splitlines())
     assert "failed" not in done.stdout, done.stdout
     assert "B with REFERRAL_BOT_LOG_LEVEL=ERROR" in done.stdout
+    assert "B (working tree, python -m bench.io_only)" in done.stdout
     assert _git("worktree", "list") == worktrees_before  # its temporary worktree is gone
