@@ -8,6 +8,9 @@ credentials fetch and cache the bot's own token; the reply's URL comes from each
 adapter keeps one per key in a small LRU and closes them when the app stops. The same holds for
 the user-token client (`TokenApiClient`, one more msrest configuration) the SDK builds for every
 activity: `KeptUserTokenClients` keeps one per bot app id.
+
+The connector clients send over one shared aiohttp session (`bot.connector_transport`) instead of
+msrest's `requests` in a worker thread; the user-token clients (sign-in only) keep msrest's own.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from botframework.connector.auth import (
 from botframework.connector.auth.user_token_client import UserTokenClient
 from botframework.connector.skills import BotFrameworkClient
 
+from bot.connector_transport import ConnectorTransport
+
 Key = tuple[str, str, str]  # (bot app id, serviceUrl, audience)
 
 
@@ -37,6 +42,7 @@ class ConnectorClients:
         self._clients: OrderedDict[Key, ConnectorClient] = OrderedDict()
         self._retired: list[ConnectorClient] = []
         self._max_clients = max_clients
+        self.transport = ConnectorTransport()
 
     def factory(self, inner: ConnectorFactory, app_id: str | None) -> ConnectorFactory:
         return _CachingFactory(self, inner, app_id or "")
@@ -49,6 +55,7 @@ class ConnectorClients:
             self._clients.move_to_end(key)
             return found
         created: ConnectorClient = await inner.create(service_url, audience)
+        self.transport.install(created)
         winner = self._clients.setdefault(key, created)  # another turn may have made one first
         if winner is not created:
             await _close(created)
@@ -69,6 +76,7 @@ class ConnectorClients:
         self._retired.clear()
         for client in clients:
             await _close(client)
+        await self.transport.aclose()
 
 
 async def _close(client: Any) -> None:
