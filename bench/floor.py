@@ -1,9 +1,10 @@
 """`python -m bench.floor [--stock]`: the floor, a bare echo bot on the same adapter as the bot.
 
-Same `ReferralAdapter` (with its SDK fixes: kept connector clients, `bot.sdk_speedups`), auth
-disabled as in demo mode; it replies with text. `--stock` runs the same echo bot on botbuilder's
-own `CloudAdapter` with none of those fixes: the "before" of the SDK fixes. It prints its URL the
-way `python -m bot` does, so the benchmark starts every server the same way.
+Same `ReferralAdapter` (with its SDK fixes: kept connector clients replying over aiohttp,
+`bot.sdk_speedups`), auth disabled as in demo mode; it replies with text. `--stock` runs the same
+echo bot on botbuilder's own `CloudAdapter` with none of those fixes: the "before" of the SDK
+fixes. It prints its URL the way `python -m bot` does, so the benchmark starts every server the
+same way.
 """
 
 from __future__ import annotations
@@ -48,9 +49,15 @@ def create_floor_app(*, stock: bool = False) -> web.Application:
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
+    async def close_clients(_: web.Application) -> None:
+        """The kept connector clients and their aiohttp session, as the bot's app closes them."""
+        if isinstance(adapter, ReferralAdapter):
+            await adapter.connector_clients.aclose()
+
     app = web.Application()
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.on_cleanup.append(close_clients)
     return app
 
 
