@@ -40,7 +40,9 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 from bot.first_try import retry_after_first_failure
 
 _CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-_HOP_BY_HOP = frozenset({"connection", "keep-alive"})  # aiohttp manages its connections
+# aiohttp manages its connections, and says which encodings it can decode (requests' session
+# names what urllib3 can decode, which may differ)
+_AIOHTTP_OWNS = frozenset({"connection", "keep-alive", "accept-encoding"})
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,7 @@ class _Driver:
                 **self._config.headers,
                 **request.headers,
             }.items()
-            if name.lower() not in _HOP_BY_HOP
+            if name.lower() not in _AIOHTTP_OWNS
         }
         connection = self._config.connection
         trust_env = bool(self._config.proxies.use_env_settings)

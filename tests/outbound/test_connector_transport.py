@@ -70,9 +70,11 @@ async def test_a_reply_goes_over_aiohttp_with_the_credentials_and_no_worker_thre
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[tuple[str, str, dict[str, Any]]] = []
+    agents: list[str] = []
 
     async def handler(request: web.Request) -> web.Response:
         seen.append((request.path, request.headers["Authorization"], await request.json()))
+        agents.append(request.headers["User-Agent"])
         return web.json_response({"id": "reply-1"})
 
     def no_threads(*args: object, **kwargs: object) -> None:
@@ -91,6 +93,7 @@ async def test_a_reply_goes_over_aiohttp_with_the_credentials_and_no_worker_thre
     assert path == "/v3/conversations/a:1/activities/f:1"
     assert authorization == f"Bearer {TOKEN}"
     assert body["text"] == "hello"
+    assert "msrest" in agents[0]  # msrest's pipeline (its user-agent policy) still runs
 
 
 async def test_a_refusal_keeps_its_status_and_retry_after_for_the_outbound_retry() -> None:
