@@ -4,6 +4,7 @@ its own transaction, order, result and failure."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -147,3 +148,17 @@ def _insert_then(n: int, error: Exception) -> Callable[[sqlite3.Connection], Non
         raise error
 
     return work
+
+
+async def test_the_database_thread_never_preempts_the_loop(database: SqliteDatabase) -> None:
+    """SCHED_BATCH for the database thread only: the loop's own thread keeps its policy."""
+    loop_policy = os.sched_getscheduler(0)
+
+    def policy(connection: sqlite3.Connection) -> tuple[int, str]:
+        return os.sched_getscheduler(0), threading.current_thread().name
+
+    worker_policy, worker = await database.run(policy)
+
+    assert worker.startswith("sqlite-state")
+    assert worker_policy == os.SCHED_BATCH
+    assert os.sched_getscheduler(0) == loop_policy == os.SCHED_OTHER
