@@ -44,7 +44,8 @@ def usable_cores() -> tuple[int, ...]:
 
 
 def pin_server(pid: int, cores: Sequence[int]) -> bool:
-    """`pid` on the first of `cores`, this process on the others (when there are two or more).
+    """`pid` on the first of `cores`, this process (every thread) on the others (when there are
+    two or more).
 
     Called right after the child is spawned, before its interpreter has imported anything, so
     its start-up and import times are measured on the server core too.
@@ -52,8 +53,16 @@ def pin_server(pid: int, cores: Sequence[int]) -> bool:
     if len(cores) < 2:
         return False
     os.sched_setaffinity(pid, {cores[0]})
-    os.sched_setaffinity(0, set(cores[1:]))
+    for thread in _threads_of_this_process():  # the emulators' threads too, not only this one
+        with contextlib.suppress(ProcessLookupError):  # a thread that has just ended
+            os.sched_setaffinity(thread, set(cores[1:]))
     return True
+
+
+def _threads_of_this_process() -> list[int]:
+    """Linux's affinity is per thread: `sched_setaffinity(0, …)` pins only the caller, and threads
+    started before (the emulators serve from their own) could run on the server's core."""
+    return [int(name) for name in os.listdir("/proc/self/task")]
 
 
 async def import_seconds(module: str, cores: Sequence[int]) -> float:
