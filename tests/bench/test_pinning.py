@@ -1,36 +1,21 @@
 """`pin_server`: the server alone on the first core, and *every* thread of the benchmark (the
-emulators serve from threads started before it) on the others."""
+emulators serve from threads started before it) on the others. (`restored_affinity`, from
+conftest, gives pytest its cores back.)"""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 
-import pytest
-
-from bench.server import pin_server, usable_cores
-
-
-@pytest.fixture
-def restored_affinity() -> Iterator[set[int]]:
-    """pin_server narrows this (pytest's) process: give every thread its cores back."""
-    before = os.sched_getaffinity(0)
-    try:
-        yield before
-    finally:
-        for name in os.listdir("/proc/self/task"):
-            with contextlib.suppress(ProcessLookupError):
-                os.sched_setaffinity(int(name), before)
+from bench.server import pin_server
 
 
 def test_threads_started_before_pinning_leave_the_servers_core(
     restored_affinity: set[int],
 ) -> None:
-    cores = usable_cores()
+    cores = tuple(sorted(restored_affinity))  # this process's cores (conftest gives them back)
     assert len(cores) >= 2, "the benchmark pins the server to a core of its own: needs 2 cores"
     started, stop = threading.Event(), threading.Event()
     native_ids: list[int] = []
