@@ -34,7 +34,7 @@ from msrest.exceptions import ClientRequestError
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_abc import AsyncClientResponse
 from msrest.universal_http.async_requests import AsyncRequestsHTTPSender
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.first_try import retry_after_first_failure
@@ -53,7 +53,7 @@ class Received:
     url: str
     status_code: int
     reason: str | None
-    headers: CIMultiDictProxy[str]  # case-insensitive, as requests' are
+    headers: CIMultiDict[str]  # case-insensitive, as requests' are; one copy, shared
     content: bytes
 
     @property
@@ -67,7 +67,7 @@ class LoadedResponse(AsyncClientResponse):
     def __init__(self, request: ClientRequest, received: Received):
         super().__init__(request, received)
         self.status_code = received.status_code
-        self.headers = CIMultiDict(received.headers)
+        self.headers = received.headers
         self.reason = received.reason
         self._body = received.content
 
@@ -208,7 +208,7 @@ class _Driver:
                 url=str(response.url),
                 status_code=response.status,
                 reason=response.reason,
-                headers=CIMultiDictProxy(CIMultiDict(response.headers)),
+                headers=CIMultiDict(response.headers),
                 content=await response.read(),
             )
         return LoadedResponse(request, received)
