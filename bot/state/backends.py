@@ -1,7 +1,8 @@
 """`open_state(settings.state)`: the one place that turns the backend setting into StateParts.
 
 memory: one process, lost on restart (tests). sqlite (default): one file, survives restarts.
-blob: Azure Blob Storage, shared by several instances. Whatever is opened is closed on exit.
+blob: Azure Blob Storage, shared by several instances, each sweeping expired pending changes in
+the background while it runs. Whatever is opened is closed on exit.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from botbuilder.core import MemoryStorage
 
 from bot.dedupe import MemorySeenActivities
 from bot.settings import StateBackend, StateSettings
-from bot.state.blob_pending_changes import BlobPendingChanges
+from bot.state.blob_pending_changes import PREFIX as PENDING_PREFIX
+from bot.state.blob_pending_changes import BlobPendingChanges, sweepable
 from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import opened_blob_storage
+from bot.state.blob_sweeper import BlobSweeper, SweepLimits, sweeping
 from bot.state.parts import StateParts
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.sqlite_state import open_sqlite_state
@@ -41,4 +44,10 @@ async def _open_blob_state(settings: StateSettings) -> AsyncIterator[StateParts]
     connection_string = settings.blob_connection_string.get_secret_value()
     async with opened_blob_storage(connection_string, settings.blob_container) as storage:
         await storage.read([_PROBE_KEY])  # one GET: a missing container raises here, not later
-        yield StateParts(storage, BlobPendingChanges(storage), BlobSeenActivities(storage))
+        limits = SweepLimits(
+            interval_seconds=settings.blob_sweep_interval_seconds,
+            max_deletes=settings.blob_sweep_max_deletes,
+        )
+        pending_sweeper = BlobSweeper(storage, PENDING_PREFIX, sweepable, limits)
+        async with sweeping(pending_sweeper):  # stopped before the storage is closed
+            yield StateParts(storage, BlobPendingChanges(storage), BlobSeenActivities(storage))

@@ -2,14 +2,22 @@
 
 Each pending change is one blob. A claim (and every other state change) is a compare-and-set
 on the blob's ETag: read, decide, write with `If-Match`; whoever loses the race re-reads and
-decides again, so of many Confirm clicks on many instances exactly one gets CLAIMED. Expired,
-unclaimed changes are deleted when a new one is put (one list call with the blobs' metadata);
-in production an Azure lifecycle rule can sweep them too.
+decides again, so of many Confirm clicks on many instances exactly one gets CLAIMED.
+
+A proposal (`put`) is one write, whatever the container holds. Expired, unclaimed changes are
+deleted by `bot.state.blob_sweeper` in the background (each instance runs one, bounded per
+round, every delete under `If-Match`), which `sweepable` tells what to delete from the blobs'
+metadata alone (`state`, `expires_at`). An Azure Storage lifecycle management rule can
+replace or complement it: a rule "delete base blobs 1 day after last modification" with the
+prefix filter `<container>/pending%2F` (blob names are percent-encoded, `blob_name`) removes
+whatever the sweepers missed. Lifecycle rules see only the modification time, not the state:
+keep its age well above the longest pending TTL plus the longest Confirm, so a change being
+applied is never removed under it, and keep the sweeper for expiry to the minute.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
@@ -33,7 +41,7 @@ class BlobPendingChanges:
         self._storage = storage
 
     async def put(self, change: PendingChange) -> None:
-        await self._prune(now=change.created_at, keep=change.id)
+        """One write and nothing else: expired changes are swept in the background."""
         item = {_CHANGE: encode_pending(change), "e_tag": "*"}
         await self._storage.write_item(PREFIX + change.id, item, metadata=_metadata(change))
 
@@ -106,13 +114,16 @@ class BlobPendingChanges:
             return None, None
         return decode_pending(item[_CHANGE]), str(item["e_tag"])
 
-    async def _prune(self, *, now: datetime, keep: str) -> None:
-        for key, etag, metadata in await self._storage.list_metadata(PREFIX):
-            if key == PREFIX + keep or metadata.get("state") == PendingState.CLAIMED:
-                continue
-            expires = metadata.get("expires_at")
-            if expires is not None and datetime.fromisoformat(expires) <= now:
-                await self._storage.delete_if_unchanged(key, etag=etag)
+
+def sweepable(metadata: Mapping[str, str], now: datetime) -> bool:
+    """A listed change the sweeper may delete: expired by `now` and not CLAIMED (a claim,
+    stuck or not, is never swept; its Confirm may still be applying it)."""
+    if metadata.get("state", PendingState.CLAIMED.value) == PendingState.CLAIMED.value:
+        return False
+    try:
+        return datetime.fromisoformat(metadata["expires_at"]) <= now
+    except (KeyError, ValueError, TypeError):
+        return False  # not written by `put`: left alone
 
 
 def _metadata(change: PendingChange) -> dict[str, str]:

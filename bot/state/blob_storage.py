@@ -42,6 +42,15 @@ T = TypeVar("T")
 _ETAG = "e_tag"
 
 
+@dataclass(frozen=True)
+class Listed:
+    """One item as a list call shows it: no body, but its ETag and metadata."""
+
+    key: str
+    etag: str
+    metadata: dict[str, str]
+
+
 class StorageConflictError(Exception):
     """Another writer changed (or created) the item since it was read: re-read and retry."""
 
@@ -120,22 +129,27 @@ class AzureBlobStorage(Storage):  # type: ignore[misc]  # botbuilder is untyped
         """Writes one item (same ETag rules as `write`) with blob metadata; returns the ETag."""
         return await self._write_one(key, item, metadata)
 
-    async def list_metadata(self, prefix: str) -> list[tuple[str, str, dict[str, str]]]:
-        """(key, ETag, metadata) of every item whose key starts with `prefix`: one list call."""
-        listed: list[tuple[str, str, dict[str, str]]] = []
+    async def list_page(
+        self, prefix: str, *, continuation: str | None, page_size: int
+    ) -> tuple[list[Listed], str | None]:
+        """One list call: up to `page_size` items under `prefix` from `continuation` (None: the
+        start), and where the next page starts (None: this was the last)."""
 
-        async def collect() -> None:
-            blobs = self._container.list_blobs(
-                name_starts_with=blob_name(prefix), include=["metadata"]
-            )
-            async for blob in blobs:
-                listed.append((unquote(blob.name), str(blob.etag), dict(blob.metadata or {})))
+        async def one_page() -> tuple[list[Listed], str | None]:
+            pages = self._container.list_blobs(
+                name_starts_with=blob_name(prefix), include=["metadata"], results_per_page=page_size
+            ).by_page(continuation_token=continuation)
+            page = await anext(pages)
+            listed = [
+                Listed(unquote(blob.name), str(blob.etag), dict(blob.metadata or {}))
+                async for blob in page
+            ]
+            return listed, pages.continuation_token or None  # type: ignore[attr-defined]
 
         try:
-            await self._bounded(collect())
+            return await self._bounded(one_page())
         except ResourceNotFoundError as error:
             raise self._missing_container() from error
-        return listed
 
     async def delete_if_unchanged(self, key: str, *, etag: str | None) -> bool:
         """Deletes the item (only that version when `etag` is given); False if it was not there."""
