@@ -25,6 +25,15 @@ _CLAIM = (
     "WHERE id = ? AND state = 'pending' AND proposer_id = ? AND expires_at_us > ?"
 )
 
+# A put deletes at most PRUNE_PER_PUT expired, unclaimed rows (oldest first, on the expiry
+# index): bounded work in the seller's turn however many expired at once, and since each put
+# adds one row, the backlog still shrinks by PRUNE_PER_PUT - 1 rows per put.
+PRUNE_PER_PUT = 64
+_PRUNE = (
+    "DELETE FROM pending_changes WHERE rowid IN (SELECT rowid FROM pending_changes "
+    "WHERE expires_at_us <= ? AND state != 'claimed' ORDER BY expires_at_us LIMIT ?)"
+)
+
 
 def _micros(moment: datetime) -> int:
     """An instant as integer microseconds since the epoch: compares correctly across zones."""
@@ -100,9 +109,7 @@ class SqlitePendingChanges:
 
 
 def _put(connection: sqlite3.Connection, row: tuple[str, str, str, int, str], now: int) -> None:
-    connection.execute(
-        "DELETE FROM pending_changes WHERE expires_at_us <= ? AND state != 'claimed'", (now,)
-    )
+    connection.execute(_PRUNE, (now, PRUNE_PER_PUT))
     connection.execute(
         "INSERT OR REPLACE INTO pending_changes (id, proposer_id, state, expires_at_us, body) "
         "VALUES (?, ?, ?, ?, ?)",

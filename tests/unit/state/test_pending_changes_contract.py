@@ -242,7 +242,18 @@ async def test_putting_a_new_proposal_keeps_others_independent(store: PendingCha
     assert (await store.claim("p-2", user_id=BOB, now=NOW))[0] is ClaimOutcome.CLAIMED
 
 
-async def test_expired_entries_are_dropped_when_new_ones_arrive(store: PendingChanges) -> None:
+@pytest.fixture(params=sorted(STORE_FACTORIES))
+async def pruning_store(request: pytest.FixtureRequest) -> AsyncIterator[PendingChanges]:
+    """Memory and SQLite prune on put (bounded); Blob leaves expired changes to its background
+    sweeper, so that a put is one write (tests/blob/test_blob_pending_sweep.py)."""
+    async with STORE_FACTORIES[request.param]() as opened:
+        yield opened
+
+
+async def test_expired_entries_are_dropped_when_new_ones_arrive(
+    pruning_store: PendingChanges,
+) -> None:
+    store = pruning_store
     await store.put(make_pending("old"))
     later = NOW + TTL + timedelta(minutes=1)
     await store.put(make_pending("new", created_at=later, expires_at=later + TTL))
