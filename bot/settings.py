@@ -114,7 +114,7 @@ class StateSettings(BaseModel):
     # DefaultAzureCredential path, so there is one way to configure and to test it (Azurite).
     blob_connection_string: SecretStr = SecretStr("")
     blob_container: str = Field(default="referral-bot-state", min_length=3, max_length=63)
-    # blob: each instance deletes expired pending changes in the background (bot.state.blob_sweeper)
+    # blob: each instance sweeps expired pending changes and seen ids (bot.state.blob_sweeper)
     blob_sweep_interval_seconds: float = Field(default=300.0, gt=0)
     blob_sweep_max_deletes: int = Field(default=500, gt=0)  # per round and instance
 

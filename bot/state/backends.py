@@ -1,8 +1,8 @@
 """`open_state(settings.state)`: the one place that turns the backend setting into StateParts.
 
 memory: one process, lost on restart (tests). sqlite (default): one file, survives restarts.
-blob: Azure Blob Storage, shared by several instances, each sweeping expired pending changes in
-the background while it runs. Whatever is opened is closed on exit.
+blob: Azure Blob Storage, shared by several instances, each sweeping expired pending changes and
+seen activities in the background while it runs. Whatever is opened is closed on exit.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from bot.dedupe import MemorySeenActivities
 from bot.settings import StateBackend, StateSettings
 from bot.state.blob_pending_changes import PREFIX as PENDING_PREFIX
 from bot.state.blob_pending_changes import BlobPendingChanges, sweepable
+from bot.state.blob_seen import PREFIX as SEEN_PREFIX
 from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import opened_blob_storage
 from bot.state.blob_sweeper import BlobSweeper, SweepLimits, sweeping
@@ -48,6 +49,9 @@ async def _open_blob_state(settings: StateSettings) -> AsyncIterator[StateParts]
             interval_seconds=settings.blob_sweep_interval_seconds,
             max_deletes=settings.blob_sweep_max_deletes,
         )
+        seen = BlobSeenActivities(storage)
         pending_sweeper = BlobSweeper(storage, PENDING_PREFIX, sweepable, limits)
-        async with sweeping(pending_sweeper):  # stopped before the storage is closed
-            yield StateParts(storage, BlobPendingChanges(storage), BlobSeenActivities(storage))
+        seen_sweeper = BlobSweeper(storage, SEEN_PREFIX, seen.sweepable, limits)
+        # stopped before the storage is closed
+        async with sweeping(pending_sweeper), sweeping(seen_sweeper):
+            yield StateParts(storage, BlobPendingChanges(storage), seen)

@@ -4,15 +4,18 @@ A claim creates the blob with `If-None-Match: *`, so of any number of instances 
 same redelivery exactly one creates it and runs the turn. A blob older than the TTL no longer
 counts: it is taken over with `If-Match` on its ETag (again, one winner). The first answer to
 an invoke (a whole card, tens of KB) is written into the blob and served for a shorter TTL.
-Old blobs are ignored, not swept here; in production an Azure lifecycle rule on the `seen/`
-prefix deletes them (the claim time is also in the blob's metadata).
+Old blobs are ignored by claims; `sweepable` lets the background sweeper
+(`bot.state.blob_sweeper`) delete them from their metadata (`seen_at`) once both TTLs are past.
+An Azure lifecycle rule on the `seen%2F` prefix can do it too, and suits a busy bot better
+(one blob per activity, more than a bounded sweep round may keep up with).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.dedupe import Answer
@@ -69,6 +72,14 @@ class BlobSeenActivities:
 
     async def forget(self, key: str) -> None:
         await self.storage.delete([PREFIX + key])
+
+    def sweepable(self, metadata: Mapping[str, str], now: datetime) -> bool:
+        """A listed blob the sweeper may delete: neither its claim nor its answer counts now."""
+        try:
+            seen_at = float(metadata["seen_at"])
+        except (KeyError, ValueError):
+            return False  # not written here: left alone
+        return seen_at < now.timestamp() - max(self.id_ttl, self.answer_ttl)
 
     async def _read(self, key: str) -> dict[str, Any] | None:
         item = (await self.storage.read([PREFIX + key])).get(PREFIX + key)

@@ -245,7 +245,7 @@ async def test_putting_a_new_proposal_keeps_others_independent(store: PendingCha
 @pytest.fixture(params=sorted(STORE_FACTORIES))
 async def pruning_store(request: pytest.FixtureRequest) -> AsyncIterator[PendingChanges]:
     """Memory and SQLite prune on put (bounded); Blob leaves expired changes to its background
-    sweeper, so that a put is one write (tests/blob/test_blob_pending_sweep.py)."""
+    sweeper, so that a put is one write (tests/blob/test_blob_sweep.py)."""
     async with STORE_FACTORIES[request.param]() as opened:
         yield opened
 

@@ -1,5 +1,6 @@
 """D3: a proposal on the Blob store is one write, however many changes are stored; expired
-ones are swept in the background, bounded, under If-Match (safe with several instances)."""
+ones (and old seen activities) are swept in the background, bounded, under If-Match (safe with
+several instances), by one sweeper per prefix that runs while the state is open."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from pydantic import SecretStr
 from bot.settings import StateBackend, StateSettings
 from bot.state.backends import open_state
 from bot.state.blob_pending_changes import PREFIX, BlobPendingChanges, sweepable
+from bot.state.blob_seen import PREFIX as SEEN_PREFIX
+from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import AzureBlobStorage, Listed, opened_blob_storage
 from bot.state.blob_sweeper import BlobSweeper, SweepLimits, sweeping
 from dialogs.ports import ClaimOutcome, PendingState
@@ -44,12 +47,12 @@ def sweeper(storage: AzureBlobStorage, **limits: Any) -> BlobSweeper:
     )
 
 
-async def stored_ids(storage: AzureBlobStorage) -> set[str]:
+async def stored_ids(storage: AzureBlobStorage, prefix: str = PREFIX) -> set[str]:
     ids: set[str] = set()
     cursor: str | None = None
     while True:
-        page, cursor = await storage.list_page(PREFIX, continuation=cursor, page_size=5000)
-        ids |= {item.key.removeprefix(PREFIX) for item in page}
+        page, cursor = await storage.list_page(prefix, continuation=cursor, page_size=5000)
+        ids |= {item.key.removeprefix(prefix) for item in page}
         if cursor is None:
             return ids
 
@@ -203,12 +206,15 @@ async def test_the_app_state_sweeps_while_open_and_stops_the_sweeper_on_exit(
     )
     async with open_state(settings):
         sweepers = [t for t in asyncio.all_tasks() if t.get_name().startswith("blob-sweeper:")]
-        assert len(sweepers) == 1
+        assert sorted(t.get_name() for t in sweepers) == [
+            f"blob-sweeper:{PREFIX}",
+            f"blob-sweeper:{SEEN_PREFIX}",
+        ]
         for _ in range(400):  # a round every 0.05 s: gone within a few
             if "old" not in await stored_ids(blob_storage):
                 break
             await asyncio.sleep(0.05)
-    assert sweepers[0].done()
+    assert all(task.done() for task in sweepers)
     assert await stored_ids(blob_storage) == {"alive"}
 
 
@@ -229,3 +235,24 @@ async def test_sweeping_stops_a_sweeper_in_the_middle_of_a_round(
     async with sweeping(hanging) as task:
         await listing.wait()
     assert task.cancelled()
+
+
+async def test_seen_activities_are_swept_once_neither_their_claim_nor_answer_counts(
+    blob_storage: AzureBlobStorage,
+) -> None:
+    clock = [NOW.timestamp()]
+    seen = BlobSeenActivities(blob_storage, id_ttl=600, answer_ttl=120, clock=lambda: clock[0])
+    assert await seen.claim("old")
+    clock[0] += 500
+    assert await seen.claim("recent")
+    await seen.remember("recent", (200, {"card": 1}))
+    clock[0] += 200  # "old" was claimed 700 s ago, "recent" 200 s ago
+    limits = SweepLimits(grace=timedelta(0))
+    at = datetime.fromtimestamp(clock[0], UTC)
+    swept = await BlobSweeper(
+        blob_storage, SEEN_PREFIX, seen.sweepable, limits, clock=lambda: at
+    ).sweep_once()
+    assert (swept.listed, swept.deleted) == (2, 1)
+    assert await stored_ids(blob_storage, SEEN_PREFIX) == {"recent"}
+    assert not await seen.claim("recent")  # still counts
+    assert await seen.answer("recent") is None  # its answer no longer does (120 s)
