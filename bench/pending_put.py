@@ -77,13 +77,25 @@ async def _sweep_round(storage: AzureBlobStorage, size: int) -> str:
     except ImportError:
         return ""
     sweeper = BlobSweeper(storage, PREFIX, sweepable, clock=lambda: NOW)
+    stalls: list[float] = []
+    ticking = asyncio.create_task(_ticker(stalls))
     started = time.perf_counter()
     swept = await sweeper.sweep_once()
     took = time.perf_counter() - started
+    ticking.cancel()
     return (
         f"\n        background sweep round ({size:,} stored): listed {swept.listed:,}, "
-        f"deleted {swept.deleted:,} in {took:.2f} s"
+        f"deleted {swept.deleted:,} in {took:.2f} s; longest event-loop stall (CPU) "
+        f"{max(stalls, default=0.0) * 1000:.1f} ms"
     )
+
+
+async def _ticker(stalls: list[float]) -> None:
+    """How long the loop could not run anything else (what a turn would wait) during a round."""
+    while True:  # CPU time of this thread: the other processes on a busy machine do not count
+        before = time.thread_time()
+        await asyncio.sleep(0)
+        stalls.append(time.thread_time() - before)
 
 
 async def _sqlite(size: int, puts: int) -> str:

@@ -41,8 +41,8 @@ class SweepLimits:
     jitter: float = 0.2  # each wait is interval x [1 - jitter, 1 + jitter]
     # kept this long past expiry: a late click hears "expired", and instances' clocks may differ
     grace: timedelta = timedelta(minutes=10)
-    page_size: int = 1000
-    max_pages: int = 10
+    page_size: int = 200  # parsing a page of 1,000 blobs took ~20 ms of the loop; 200, ~3 ms
+    max_pages: int = 25
     max_deletes: int = 500
     concurrency: int = 8
 
@@ -65,7 +65,7 @@ class BlobSweeper:
     clock: Callable[[], datetime] = _utc_now
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     rng: random.Random = field(default_factory=random.Random)
-    _cursor: str | None = None
+    _cursor: str | None = field(default=None, init=False)
 
     async def sweep_once(self) -> SweepRound:
         """One bounded round from where the last one stopped."""
