@@ -272,6 +272,10 @@ class ExactlyOnce(RuleBasedStateMachine):
         self.moves["advance_clock"] += 1
         self.harness.clock.current += timedelta(minutes=minutes)
         self.count(f"clock+{minutes}")
+        if self.world.sweeper is not None:  # blob: meanwhile a background sweep round ran
+            self.run(self.world.sweeper.sweep_once())
+            self.drop_expired()
+            self.count("swept")
 
     # ---- the confirm click and what it must have done ----------------------------------------
 
@@ -398,7 +402,12 @@ class ExactlyOnce(RuleBasedStateMachine):
         return fresh
 
     def prune(self) -> None:
-        """A put drops every change expired by now that is not being applied (both stores)."""
+        """A put drops every change expired by now that is not being applied (memory, SQLite);
+        on Blob a put is one write, and the sweeper drops them (`advance_clock`)."""
+        if self.world.sweeper is None:
+            self.drop_expired()
+
+    def drop_expired(self) -> None:
         now = self.harness.clock.now()
         for proposal in self.proposals.values():
             if proposal.expires_at <= now and proposal.state is not PendingState.CLAIMED:

@@ -25,7 +25,8 @@ from bot.cards.confirm_change import CONFIRM_VERB
 from bot.emulator.fixtures import FixtureUser
 from bot.emulator.server import RunningEmulators
 from bot.services.referrals import PartnerCenterReferrals
-from bot.state.blob_pending_changes import BlobPendingChanges
+from bot.state.blob_pending_changes import PREFIX, BlobPendingChanges, sweepable
+from bot.state.blob_sweeper import BlobSweeper, SweepLimits
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.sqlite_state import open_sqlite_state
 from dialogs.ports import DialogServices, PendingChanges
@@ -62,6 +63,7 @@ class World:
     tokens: ExpiringTokens
     http: ReferralsHttp
     running: RunningEmulators
+    sweeper: BlobSweeper | None = None  # blob: expired changes go in the background, not on put
 
     async def click(self, pending_id: str, user: FixtureUser) -> dict[str, Any]:
         """`Harness.click` minus the card schema check (16 ms a card; tests/card_actions do it)."""
@@ -103,18 +105,21 @@ class World:
 
 @asynccontextmanager
 async def _pending_store(
-    backend: str, db_path: Path, azurite: Azurite | None
-) -> AsyncIterator[PendingChanges]:
-    """The backend's store, fresh: an in-memory one, a new SQLite file, a new Blob container."""
+    backend: str, db_path: Path, azurite: Azurite | None, clock: FakeClock
+) -> AsyncIterator[tuple[PendingChanges, BlobSweeper | None]]:
+    """The backend's store, fresh: an in-memory one, a new SQLite file, a new Blob container
+    (with the sweeper an instance runs in the background, on the world's clock, no grace)."""
     if backend == "memory":
-        yield MemoryPendingChanges()
+        yield MemoryPendingChanges(), None
     elif backend == "sqlite":
         async with open_sqlite_state(db_path) as state:
-            yield state.pending
+            yield state.pending, None
     else:
         assert azurite is not None, "the blob backend needs Azurite"
         async with fresh_blob_storage(azurite) as storage:
-            yield BlobPendingChanges(storage)
+            limits = SweepLimits(grace=timedelta(0))
+            sweeper = BlobSweeper(storage, PREFIX, sweepable, limits, clock=clock.now)
+            yield BlobPendingChanges(storage), sweeper
 
 
 @asynccontextmanager
@@ -125,11 +130,13 @@ async def open_world(
     async with AsyncExitStack() as stack:
         session = await stack.enter_async_context(aiohttp.ClientSession())
         await reset(session, running)
-        store = await stack.enter_async_context(_pending_store(backend, db_path, azurite))
+        clock, assertions = FakeClock(NOW.astimezone(UTC)), ActivityAssertions()  # as SystemClock
+        store, sweeper = await stack.enter_async_context(
+            _pending_store(backend, db_path, azurite, clock)
+        )
         tokens = ExpiringTokens(
             FakeTokenProvider(running), FakeTokenProvider(running, claims=expired_claims())
         )
-        clock, assertions = FakeClock(NOW.astimezone(UTC)), ActivityAssertions()  # as SystemClock
         services = DialogServices(
             referrals=PartnerCenterReferrals(make_client(session, running, tokens)),
             pending=store,
@@ -148,4 +155,4 @@ async def open_world(
             session,
             running.referrals_base_url,
         )
-        yield World(harness, tokens, ReferralsHttp(running, session), running)
+        yield World(harness, tokens, ReferralsHttp(running, session), running, sweeper)
