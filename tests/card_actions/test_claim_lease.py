@@ -7,6 +7,7 @@ The vanished holder is played by a claim taken straight in the store (and, when 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from bot.cards.confirm_change import CANCEL_VERB
@@ -158,3 +159,14 @@ async def test_a_colleague_cannot_take_over_an_ended_lease(harness: Harness) -> 
         assert "Only Sam Seller" in text_of(body)
     assert await harness.state(pending.id) is PendingState.CLAIMED
     assert await harness.patches() == []
+
+
+async def test_concurrent_clicks_after_the_lease_apply_it_once(harness: Harness) -> None:
+    pending = await harness.propose(AZURE, WON)
+    await _vanished_holder(harness, pending, landed=False)
+    _after_the_lease(harness)
+    bodies = await asyncio.gather(*(harness.click(pending.id) for _ in range(5)))
+    texts = [text_of(body) for body in bodies]
+    assert sum("Saved" in text for text in texts) == 1
+    assert sum("being saved" in text for text in texts) == 4
+    assert await harness.patches() == [200]
