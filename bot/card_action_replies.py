@@ -37,6 +37,7 @@ NOT_ANSWERED_CHANGED = (
     "Partner Center didn't confirm your change, and the referral has changed since you saw it. "
     "Here is what your change would do now: please confirm again."
 )
+TOO_LATE_TO_CANCEL = "Too late to cancel: this change was already saved."
 IN_PROGRESS = "Your change is being saved right now. Give it a moment, then look at the referral."
 CONFIRM_AGAIN_SAFELY = "Please click Confirm again: I'll check first, and it is never saved twice."
 NOT_APPLIED = (
@@ -118,9 +119,7 @@ def already_cancelled() -> dict[str, Any]:
 
 
 def too_late_to_cancel() -> dict[str, Any]:
-    return notice(
-        "Already saved", "Too late to cancel: this change was already saved.", style="good"
-    )
+    return notice("Already saved", TOO_LATE_TO_CANCEL, style="good")
 
 
 def already_saved() -> dict[str, Any]:

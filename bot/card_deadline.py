@@ -7,7 +7,9 @@ card its answer would have shown replaces the clicked card (`bot.card_updates`).
 
 The work never runs twice: a redelivered invoke gets the first answer (the "Saving…" card) from
 `bot.dedupe`, and a new click on the same change finds it claimed in the pending-change store (a
-compare-and-set), which answers "being saved" without a second PATCH.
+compare-and-set), which answers "being saved" without a second PATCH. If this process dies
+before the card is updated, the claim's lease runs out and the seller's next click settles it
+(`bot.confirm_flow`).
 """
 
 from __future__ import annotations

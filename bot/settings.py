@@ -165,6 +165,9 @@ class Settings(BaseSettings):
     # Accept activities without a Bot Framework token: demo mode on a loopback host only.
     dangerously_allow_unauthenticated: StrictFlag = False
     pending_ttl_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # How long a Confirm's claim is held before a click may take it over and reconcile (its
+    # holder crashed). None: twice partner_center.deadline_seconds + 30 s (a PATCH and a re-read).
+    pending_claim_lease_seconds: float | None = Field(default=None, gt=0, le=24 * 3600)
     log_level: str = "INFO"
     bot: BotSettings = BotSettings()
     partner_center: PartnerCenterSettings = PartnerCenterSettings()

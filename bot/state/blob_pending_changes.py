@@ -2,7 +2,8 @@
 
 Each pending change is one blob. A claim (and every other state change) is a compare-and-set
 on the blob's ETag: read, decide, write with `If-Match`; whoever loses the race re-reads and
-decides again, so of many Confirm clicks on many instances exactly one gets CLAIMED. Expired,
+decides again, so of many Confirm clicks on many instances exactly one gets CLAIMED (or takes
+over a claim whose lease ran out: RECLAIMED), and `finish` ends only its owner's claim. Expired,
 unclaimed changes are deleted when a new one is put (one list call with the blobs' metadata);
 in production an Azure lifecycle rule can sweep them too.
 """
@@ -11,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from bot.state.blob_storage import AzureBlobStorage, StorageConflictError
-from bot.state.pending_changes import refusal
+from bot.state.pending_changes import decide_claim, holds_claim, refusal
 from bot.state.pending_codec import decode_pending, encode_pending
-from dialogs.ports import ClaimOutcome, PendingChange, PendingState
+from dialogs.ports import DEFAULT_CLAIM_LEASE, ClaimOutcome, PendingChange, PendingState
 
 R = TypeVar("R")
 PREFIX = "pending/"
@@ -41,30 +42,28 @@ class BlobPendingChanges:
         return (await self._read(change_id))[0]
 
     async def claim(
-        self, change_id: str, *, user_id: str, now: datetime
+        self,
+        change_id: str,
+        *,
+        user_id: str,
+        now: datetime,
+        lease: timedelta = DEFAULT_CLAIM_LEASE,
     ) -> tuple[ClaimOutcome, PendingChange | None]:
         def decide(
             change: PendingChange | None,
         ) -> Decision[tuple[ClaimOutcome, PendingChange | None]]:
-            if change is None:
-                return (ClaimOutcome.NOT_FOUND, None), None
-            refused = refusal(change, user_id)
-            if refused is not None:
-                return (refused, change), None
-            if now >= change.expires_at:
-                return (ClaimOutcome.EXPIRED, change), None
-            claimed = replace(change, state=PendingState.CLAIMED)
-            return (ClaimOutcome.CLAIMED, claimed), claimed
+            outcome, answer, write = decide_claim(change, user_id=user_id, now=now, lease=lease)
+            return (outcome, answer), (answer if write else None)
 
         return await self._update(change_id, decide)
 
-    async def finish(self, change_id: str, state: PendingState) -> None:
-        """Ends a claim; a change that is not CLAIMED (any more) is left as it is."""
+    async def finish(self, change_id: str, state: PendingState, *, owner: str) -> None:
+        """Ends `owner`'s claim; a change not CLAIMED by `owner` (any more) is left as it is."""
         if state is PendingState.CLAIMED:
             raise ValueError(f"a claim cannot finish as {state}")
 
         def decide(change: PendingChange | None) -> Decision[None]:
-            if change is None or change.state is not PendingState.CLAIMED:
+            if change is None or not holds_claim(change, owner):
                 return None, None
             return None, replace(change, state=state)
 
