@@ -8,17 +8,18 @@ people. In a TextBlock (and a FactSet) Teams renders a markdown subset, `{{DATE(
 `{{` and `scheme://`, and cap the text by its size in the card's JSON, so one long note can
 never push a card over Teams' 28 KB limit.
 
-`inert_message()` is for a message's `text`, which Teams renders as full markdown, some HTML and
-auto-linked URLs, domains and e-mail addresses (`evil.com`, `//evil.com`, `a@evil.com` become
-links with no markup at all). It cleans like `inert()` (angle brackets become ‹ ›, so no tag or
-`<https://…>` autolink is left) and then backslash-escapes every ASCII punctuation character
-but `' " , ; ? %` (sentence marks that mean nothing on their own, left for readability):
-CommonMark lets any of them be escaped and shows it literally, and an auto-linker then finds no
-`.`, `:`, `/` or `@` inside a run of text, so nothing is a link, an entity, a list or a
-heading, whatever the text's encoding. Entities are never decoded here and full-width forms are
-left as typed: markdown gives neither a meaning. The outbox sends messages with
-`textFormat: markdown`, the format this escaping is for (Teams' `plain` is not honoured by every
-client, and our own sentences use **bold**).
+`inert_message()` is for a message's `text`, which Teams renders as markdown with some HTML, and
+then auto-links what *looks* like a link in the rendered text (`https://…`, `www.…`, e-mail
+addresses; some clients bare domains): a backslash escape stops `[x](…)` but not that, as the
+Agents Playground (Teams' renderer) shows. So it cleans like `inert()` (angle brackets become
+‹ ›: no tag, no `<https://…>` autolink), puts an invisible word joiner (U+2060) on both sides of
+every `.`, `:`, `/` and `@` (no auto-linker reads `www.evil.com`, `https://` or `a@b` as a
+link with joiners inside, yet the reader sees the text unchanged), and backslash-escapes every
+ASCII punctuation character but `' " , ; ? %` (CommonMark shows an escaped one literally; those
+six mean nothing there), so nothing is a link, an image, an entity, a list or a heading,
+whatever the text's encoding. Entities are never decoded and full-width forms are left as typed:
+markdown reads neither. The outbox sends messages with `textFormat: markdown`, the format this is
+for (Teams' `plain` is not honoured by every client, and our own sentences use **bold**).
 """
 
 from __future__ import annotations
@@ -38,9 +39,13 @@ _HIDDEN = re.compile(
     "\ufeff\ufff9-\ufffb\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]"
 )
 _MARKDOWN = str.maketrans({char: f"\\{char}" for char in "\\`*_~[]()#|&!<>{}"})
-# Every ASCII punctuation but the sentence marks that neither markdown, HTML nor a link reads.
-_PUNCTUATION = str.maketrans(
-    {char: f"\\{char}" for char in string.punctuation if char not in "'\",;?%"}
+# Every ASCII punctuation but the sentence marks that neither markdown, HTML nor a link reads;
+# the marks that make a link get word joiners (invisible; no auto-linker reads across them).
+_MESSAGE_ESCAPES = str.maketrans(
+    {
+        **{char: f"\\{char}" for char in string.punctuation if char not in "'\",;?%"},
+        **{char: f"\u2060\\{char}\u2060" for char in ".:/@"},
+    }
 )
 _RAW_PER_BYTE = 4  # raw characters read per byte shown: plenty for text, drops hostile padding
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
@@ -132,7 +137,7 @@ def _escape(text: str) -> str:
 
 
 def _escape_all(text: str) -> str:
-    return text.translate(_PUNCTUATION)
+    return text.translate(_MESSAGE_ESCAPES)
 
 
 def _escape_marker(match: re.Match[str]) -> str:

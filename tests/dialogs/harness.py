@@ -50,8 +50,9 @@ class Replies:
 
     @property
     def shown(self) -> list[str]:
-        """The texts as Teams shows them: without the escapes that keep others' words inert."""
-        return [unescape(text) for text in self.texts]
+        """The texts as Teams shows them: without the escapes and the invisible word joiners
+        that keep others' words inert."""
+        return [unescape(text).replace("\u2060", "") for text in self.texts]
 
     @property
     def cards(self) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from bot.domain.errors import (
 )
 from dialogs import replies
 from tests.dialogs.harness import ALEX_USER, MEGAN_USER, DialogHarness, card_text
-from tests.support.cards import unescape
+from tests.support.teams_markdown import shown_text
 
 
 @pytest.mark.parametrize(
@@ -139,7 +139,7 @@ async def test_service_calls_act_as_the_seller_who_wrote() -> None:
 def test_error_sentences_explain_roles_and_when_to_retry(
     error: ServiceError, expected: str
 ) -> None:
-    assert expected in unescape(replies.service_error(error))
+    assert expected in shown_text(replies.service_error(error))
 
 
 async def test_a_domain_error_from_a_service_is_explained_too() -> None:

@@ -1,15 +1,19 @@
 """An honest oracle for "this message text is inert": render it the way a Teams client may.
 
 markdown-it-py (CommonMark) with raw HTML on, GFM tables and strikethrough, and linkify-it's
-auto-linker (URLs, `www.`, bare domains, protocol-relative `//`, e-mail addresses): more than
-Teams is known to render, so text that stays inert here stays inert there. A well-kept renderer
-rather than hand-written regexes, so the test does not share the escaper's blind spots.
+auto-linker (URLs, `www.`, bare domains, protocol-relative `//`, e-mail addresses) run twice: on
+the markdown, and on the rendered text, as Teams (the Agents Playground) auto-links what reads
+as a link once markdown is rendered, escapes or not. More than Teams is known to link, so text
+that stays inert here stays inert there. Well-kept libraries rather than hand-written regexes,
+so the test does not share the escaper's blind spots.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
+from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -29,21 +33,29 @@ def live_markup(text: str) -> list[str]:
     found = [entry for entry in found if entry.split(" ", 1)[0] in _LIVE]
     html = renderer.render(text)
     found.extend(tag for tag in ("<a ", "<a>", "<img", "<script") if tag in html)
+    rendered = _rendered(renderer, text, code=False)  # code spans are never auto-linked
+    found.extend(f"autolink {match.url}" for match in LinkifyIt().match(rendered) or ())
     return found
 
 
 def shown_text(text: str) -> str:
-    """What a reader sees: the rendered text with markup and escapes gone, lines joined by \\n."""
+    """What a reader sees: the rendered text without markup, escapes or invisible characters."""
+    rendered = _rendered(_renderer(), text, code=True)
+    return "".join(char for char in rendered if unicodedata.category(char) != "Cf")
+
+
+def _rendered(renderer: MarkdownIt, text: str, *, code: bool) -> str:
+    """The text of every paragraph, heading and cell, lines joined by \\n."""
     lines: list[str] = []
-    for token in _renderer().parse(text):
+    for token in renderer.parse(text):
         if token.type == "inline":
-            lines.append("".join(_inline_text(token.children or [])))
+            lines.append("".join(_inline_text(token.children or [], code=code)))
     return "\n".join(lines)
 
 
-def _inline_text(children: list[Token]) -> Iterator[str]:
+def _inline_text(children: list[Token], *, code: bool) -> Iterator[str]:
     for child in children:
-        if child.type in ("text", "text_special", "code_inline"):
+        if child.type in ("text", "text_special") or (code and child.type == "code_inline"):
             yield child.content
         elif child.type in ("softbreak", "hardbreak"):
             yield "\n"
