@@ -13,7 +13,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 
-from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -34,7 +33,8 @@ def live_markup(text: str) -> list[str]:
     html = renderer.render(text)
     found.extend(tag for tag in ("<a ", "<a>", "<img", "<script") if tag in html)
     rendered = _rendered(renderer, text, code=False)  # code spans are never auto-linked
-    found.extend(f"autolink {match.url}" for match in LinkifyIt().match(rendered) or ())
+    assert renderer.linkify is not None, "pip install markdown-it-py[linkify]"
+    found.extend(f"autolink {match.url}" for match in renderer.linkify.match(rendered) or ())
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import given, settings
@@ -27,9 +28,11 @@ def test_hostile_text_renders_no_link_image_or_html(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), _VISIBLE), max_size=6).map(" ".join))
 def test_the_reader_sees_exactly_what_was_written(text: str) -> None:
-    """Escaping loses nothing: the rendering shows the text, angle brackets as ‹ ›."""
+    """Escaping loses nothing: the rendering shows the text, angle brackets as ‹ › and `{{` as
+    `{ {` (shared with the cards, where `{{` starts a template function)."""
     text = text.replace("\n", " ")
     expected = " ".join(text.split()).replace("<", "‹").replace(">", "›")
+    expected = re.sub(r"([{}])(?=[{}])", r"\1 ", expected)
     expected = "".join(char for char in expected if unicodedata.category(char) != "Cf")
 
     assert shown_text(inert_message(text, limit=100_000)) == expected
