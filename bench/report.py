@@ -83,7 +83,9 @@ def grammar_row(figures: Mapping[str, float], floor_cpu_ms: float, repeats: int)
         f"{key.removesuffix('_us')} {value:.0f} µs" for key, value in figures.items()
     )
     worst = list(figures.values())[-1] if figures else float("nan")
-    share = f"{100 * worst / 1000 / floor_cpu_ms:.1f} % of a floor turn's CPU (c=8)"
+    share = "–"  # a run too short for the 10 ms CPU tick (--quick) may read 0 ms for the floor
+    if floor_cpu_ms > 0:
+        share = f"{100 * worst / 1000 / floor_cpu_ms:.1f} % of a floor turn's CPU (c=8)"
     label = f"grammar: parse_command ({len(COMMANDS)} commands × {repeats}, per parse)"
     return f"| {label} | – | {shown or '–'} | {share} | – |"
 

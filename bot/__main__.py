@@ -48,7 +48,11 @@ async def serve(settings: Settings) -> None:
 
 def main() -> None:
     settings = _settings_or_exit()
-    configure_logging(settings.log_level)
+    configure_logging(
+        settings.log_level,
+        library_level=settings.log.library_level,
+        show_storage_ids=settings.log.show_storage_ids,
+    )
     asyncio.run(serve(settings))
 
 

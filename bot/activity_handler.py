@@ -3,7 +3,9 @@
 Thin on purpose: understanding lives in `dialogs/`, card actions in `bot/card_actions.py`.
 Dialog state is kept in PrivateConversationState (keyed by conversation *and* user), so two
 sellers in one channel never continue each other's dialogs. State is saved in `finally`, also
-when the turn fails (on_turn_error then resets the stack).
+when the turn fails (on_turn_error then resets the stack). Turns of one seller in one
+conversation run one at a time (bot.turn_locks), and a save that loses a race with another
+instance is merged or dropped (bot.state.saves), never reported as the turn failing.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from bot.dedupe import ActivityDedupe
 from bot.identity.sign_in_invokes import SignInInvokes
 from bot.logging import safe_field
 from bot.policy import TenantPolicy
+from bot.state.saves import save_turn_state
 from bot.turn_errors import error_invoke_body
+from bot.turn_locks import KeyedLocks
 
 logger = logging.getLogger(__name__)
 CARD_ACTION = "adaptiveCard/action"
@@ -110,8 +114,30 @@ class ReferralBot(SignInInvokes, TeamsActivityHandler):  # type: ignore[misc]  #
         self._dialog = dialog
         self._quick = dialog if isinstance(dialog, QuickTurns) else None
         self._card_actions = card_actions
+        self._turn_locks = KeyedLocks()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        """One turn at a time per seller and conversation: each reads what the last one saved."""
+        key = self._state_key(turn_context)
+        if key is None:
+            await self._deduped(turn_context)
+            return
+        async with self._turn_locks.hold(key):
+            await self._deduped(turn_context)
+
+    def _state_key(self, turn_context: TurnContext) -> str | None:
+        """The dialog state's own key (channel, conversation, sender). None: the turn does not
+        use that state (a card click, answered within seconds: it must not queue behind a
+        slow message) or the activity lacks the ids."""
+        activity = turn_context.activity
+        if activity.type == ActivityTypes.invoke and activity.name == CARD_ACTION:
+            return None
+        try:
+            return str(self._state.get_storage_key(turn_context))
+        except Exception:  # missing conversation or sender id: nothing to share state with
+            return None
+
+    async def _deduped(self, turn_context: TurnContext) -> None:
         """A redelivered activity (bot.dedupe) is answered without running the turn again."""
         if self._dedupe is None:
             await self._turn(turn_context)
@@ -127,7 +153,7 @@ class ReferralBot(SignInInvokes, TeamsActivityHandler):  # type: ignore[misc]  #
         try:
             await super().on_turn(turn_context)
         finally:
-            await self._state.save_changes(turn_context)
+            await save_turn_state(self._state, turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         refusal = self._refusal(turn_context)

@@ -163,8 +163,16 @@ def _services(
         assertions=make_assertions(session, settings),
         portal_url=settings.partner_center.portal_url,
         pending_ttl=timedelta(minutes=settings.pending_ttl_minutes),
+        claim_lease=claim_lease(settings),
         sign_in_connection=settings.bot.oauth_connection_name,
     )
+
+
+def claim_lease(settings: Settings) -> timedelta:
+    """Long enough for a claim's work: the PATCH and maybe a re-read, each within the deadline."""
+    if settings.pending_claim_lease_seconds is not None:
+        return timedelta(seconds=settings.pending_claim_lease_seconds)
+    return timedelta(seconds=2 * settings.partner_center.deadline_seconds + 30)
 
 
 def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrides) -> None:

@@ -37,6 +37,7 @@ NOT_ANSWERED_CHANGED = (
     "Partner Center didn't confirm your change, and the referral has changed since you saw it. "
     "Here is what your change would do now: please confirm again."
 )
+TOO_LATE_TO_CANCEL = "Too late to cancel: this change was already saved."
 IN_PROGRESS = "Your change is being saved right now. Give it a moment, then look at the referral."
 CONFIRM_AGAIN_SAFELY = "Please click Confirm again: I'll check first, and it is never saved twice."
 NOT_APPLIED = (
@@ -56,6 +57,7 @@ SAVING = (
     "was saved as soon as it answers."
 )
 NOT_SAVED_YET = "Not saved yet"
+CHECK_AGAIN = "Check again"
 
 
 def card(value: dict[str, Any]) -> dict[str, Any]:
@@ -118,9 +120,7 @@ def already_cancelled() -> dict[str, Any]:
 
 
 def too_late_to_cancel() -> dict[str, Any]:
-    return notice(
-        "Already saved", "Too late to cancel: this change was already saved.", style="good"
-    )
+    return notice("Already saved", TOO_LATE_TO_CANCEL, style="good")
 
 
 def already_saved() -> dict[str, Any]:
@@ -139,9 +139,18 @@ def changed_meanwhile(explanation: str) -> str:
     return f"Someone else changed this referral a moment ago, so nothing was saved. {explanation}"
 
 
-def saving() -> dict[str, Any]:
-    """The answer when a click's work outlives Teams' invoke timeout: no buttons, no claim."""
-    return notice(SAVING_TITLE, SAVING)
+def saving(pending_id: str | None = None) -> dict[str, Any]:
+    """The answer when a click's work outlives Teams' invoke timeout: nothing claimed as saved.
+
+    For a Confirm, one button asks again: while the save runs it answers "being saved", and if
+    this process died before updating the card, a click after the claim's lease settles the
+    change (`bot.confirm_flow`): the card is never left saying "Saving…" with nothing to do."""
+    actions = (
+        []
+        if pending_id is None
+        else [execute(CHECK_AGAIN, CONFIRM_VERB, {"pendingId": pending_id})]
+    )
+    return card(render_notice_card(SAVING_TITLE, SAVING, actions=actions))
 
 
 def card_for_update(body: Mapping[str, Any], *, pending_id: str | None) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from botbuilder.core import TurnContext
 from bot import card_action_replies as replies
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
 from bot.cards.referral import render_referral_card
-from bot.confirm_flow import Answer, ConfirmFlow
+from bot.confirm_flow import Answer, Click, ConfirmFlow
 from bot.domain.errors import ServiceError
 from bot.logging import safe_field
 from dialogs.ports import ClaimOutcome, DialogServices, PendingChange, PendingState
@@ -87,11 +87,11 @@ class CardActions:
             return _answer(
                 replies.not_yours(stored.proposer_name, "confirm"), "not_proposer", stored
             )
-        outcome, pending = await self._services.pending.claim(
-            pending_id, user_id=clicker.user_id, now=self._services.clock.now()
-        )
+        outcome, pending = await self._claim(pending_id, clicker.user_id)
         if outcome is ClaimOutcome.CLAIMED and pending is not None:
             return await self._confirm.run(turn_context, pending)
+        if outcome is ClaimOutcome.RECLAIMED and pending is not None:
+            return await self._confirm.resume(turn_context, pending, Click.CONFIRM)
         if outcome is ClaimOutcome.ALREADY_APPLIED and pending is not None:
             return await self._already_applied(turn_context, pending)
         return _refusal(outcome, pending, "confirm")
@@ -104,6 +104,15 @@ class CardActions:
             return _answer(
                 replies.not_yours(stored.proposer_name, "cancel"), "not_proposer", stored
             )
+        now = self._services.clock.now()
+        if (
+            stored is not None
+            and stored.proposer_id == clicker.user_id
+            and stored.lease_expired(now)
+        ):
+            taken_over = await self._cancel_vanished_claim(turn_context, pending_id, stored)
+            if taken_over is not None:
+                return taken_over
         outcome = await self._services.pending.cancel(pending_id, user_id=clicker.user_id)
         if outcome is ClaimOutcome.CANCELLED and stored is not None:
             if stored.state is PendingState.CANCELLED:
@@ -112,6 +121,33 @@ class CardActions:
         if outcome is ClaimOutcome.ALREADY_APPLIED:
             return _answer(replies.too_late_to_cancel(), "already_applied", stored)
         return _refusal(outcome, stored, "cancel")
+
+    async def _claim(
+        self, pending_id: str, user_id: str
+    ) -> tuple[ClaimOutcome, PendingChange | None]:
+        return await self._services.pending.claim(
+            pending_id,
+            user_id=user_id,
+            now=self._services.clock.now(),
+            lease=self._services.claim_lease,
+        )
+
+    async def _cancel_vanished_claim(
+        self, turn_context: TurnContext, pending_id: str, stored: PendingChange
+    ) -> Answer | None:
+        """A Cancel on a claim whose holder is gone: take it over and find out whether the
+        change landed first (then it is saved, not cancelled). None: cancel as usual."""
+        outcome, pending = await self._claim(pending_id, stored.proposer_id)
+        if pending is None:
+            return None
+        if outcome is ClaimOutcome.RECLAIMED:
+            return await self._confirm.resume(turn_context, pending, Click.CANCEL)
+        if outcome is ClaimOutcome.CLAIMED:  # back to PENDING meanwhile: ours to cancel now
+            await self._services.pending.finish(
+                pending.id, PendingState.CANCELLED, owner=pending.claim_owner
+            )
+            return _answer(replies.cancelled(), "cancelled", pending)
+        return None
 
     async def _already_applied(self, turn_context: TurnContext, pending: PendingChange) -> Answer:
         """Idempotent: a repeated click shows the referral as it is now, when it can be read."""

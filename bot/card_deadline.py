@@ -2,12 +2,15 @@
 
 The click's work (`CardActions.dispatch`, for Confirm the Partner Center PATCH) runs as a task,
 and the invoke waits for it at most `answer_within` seconds. Done in time: the answer as always.
-Not done: a "Saving…" card now (no buttons, nothing claimed as saved), and when the work ends the
-card its answer would have shown replaces the clicked card (`bot.card_updates`).
+Not done: a "Saving…" card now (nothing claimed as saved; for a Confirm a "Check again" button),
+and when the work ends the card its answer would have shown replaces the clicked card
+(`bot.card_updates`).
 
 The work never runs twice: a redelivered invoke gets the first answer (the "Saving…" card) from
 `bot.dedupe`, and a new click on the same change finds it claimed in the pending-change store (a
-compare-and-set), which answers "being saved" without a second PATCH.
+compare-and-set), which answers "being saved" without a second PATCH. If this process dies
+before the card is updated, the claim's lease runs out and the seller's next click settles it
+(`bot.confirm_flow`).
 """
 
 from __future__ import annotations
@@ -87,7 +90,7 @@ class AnswerInTime:
             self._update_when_done(invoke, work, pending_id, correlation_id),
             name=f"card_action.finish correlation_id={correlation_id}",
         )
-        return replies.saving()
+        return replies.saving(pending_id)
 
     async def _update_when_done(
         self,

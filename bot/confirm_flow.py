@@ -18,8 +18,11 @@ change. Every path ends the claim, and the rule for how is "did the write happen
                                                                 so if the first one landed it gets
                                                                 a 412 and the re-read shows the
                                                                 change already there: never twice
-An unexpected exception after the PATCH was sent leaves the claim in place (later clicks hear
-"being saved") until the change expires: safer than guessing.
+An unexpected exception after the PATCH was sent (or a crash) leaves the claim in place: later
+clicks hear "being saved" until its lease runs out. Then the proposer's next click takes the claim
+over (RECLAIMED) and `resume` reconciles as above: the change is there -> APPLIED, the result
+card; nothing was written -> a Confirm applies it now with the same If-Match (a PATCH that did
+land would make it a 412: never twice), a Cancel cancels it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -62,11 +66,37 @@ class Answer:
     referral_id: str | None = None
 
 
+class Click(Enum):
+    """What a click that took over a claim from a vanished holder asks for."""
+
+    CONFIRM = "confirm"
+    CANCEL = "cancel"
+
+
 class ConfirmFlow:
     def __init__(self, services: DialogServices) -> None:
         self._services = services
 
     async def run(self, turn_context: TurnContext, pending: PendingChange) -> Answer:
+        user = await self._user(turn_context, pending)
+        if user is None:
+            return self._answer(replies.message(replies.SIGN_IN), "sign_in", pending)
+        return await self._apply(turn_context, pending, user)
+
+    async def resume(
+        self, turn_context: TurnContext, pending: PendingChange, click: Click
+    ) -> Answer:
+        """The claim was taken over from a holder that is gone (its lease ran out): whether its
+        PATCH landed is unknown, so re-read before doing what this click asks."""
+        user = await self._user(turn_context, pending)
+        if user is None:
+            return self._answer(replies.message(replies.SIGN_IN), "sign_in", pending)
+        return await self._reconcile(turn_context, pending, user, click=click)
+
+    async def _user(
+        self, turn_context: TurnContext, pending: PendingChange
+    ) -> UserAssertion | None:
+        """The seller's assertion; without one the claim goes back to PENDING."""
         try:
             user = await self._services.assertions.assertion(turn_context)
         except ServiceError:
@@ -76,8 +106,7 @@ class ConfirmFlow:
             raise
         if user is None:
             await self._finish(pending, PendingState.PENDING)
-            return self._answer(replies.message(replies.SIGN_IN), "sign_in", pending)
-        return await self._apply(turn_context, pending, user)
+        return user
 
     async def _apply(
         self, turn_context: TurnContext, pending: PendingChange, user: UserAssertion
@@ -117,27 +146,57 @@ class ConfirmFlow:
         )
 
     async def _reconcile(
-        self, turn_context: TurnContext, pending: PendingChange, user: UserAssertion
+        self,
+        turn_context: TurnContext,
+        pending: PendingChange,
+        user: UserAssertion,
+        *,
+        click: Click | None = None,
     ) -> Answer:
-        """The outcome is unknown: decide from a fresh read, or let the If-Match decide later."""
+        """The outcome is unknown: decide from a fresh read, or let the If-Match decide later.
+
+        `click` is None when our own PATCH went unanswered; else a click took over the claim of a
+        holder that vanished, and what nobody wrote is confirmed now or cancelled."""
         try:
             current = await self._services.referrals.get(pending.referral_id, user=user)
         except ServiceError:
             await self._finish(pending, PendingState.PENDING)
             return self._answer(replies.message(replies.OUTCOME_UNKNOWN), "unknown", pending)
         if current.etag == pending.etag:  # nobody wrote: ours did not land
-            await self._finish(pending, PendingState.PENDING)
-            return self._answer(replies.message(replies.NOT_APPLIED), "not_applied", pending)
+            return await self._not_landed(turn_context, pending, user, click)
         try:
             plan_change(current.value, pending.intent, now=self._now(turn_context))
         except NothingToChangeError:  # the referral shows the change: ours landed
             await self._finish(pending, PendingState.APPLIED)
-            return self._answer(self._result_card(current.value), "applied", pending)
+            notice = replies.TOO_LATE_TO_CANCEL if click is Click.CANCEL else None
+            return self._answer(self._result_card(current.value, notice=notice), "applied", pending)
         except DomainError:
             pass  # _propose_again explains it
+        if click is Click.CANCEL:  # someone else changed it, ours is not there: cancel ours
+            await self._finish(pending, PendingState.CANCELLED)
+            return self._answer(replies.cancelled(), "cancelled", pending)
         return await self._propose_again(
             turn_context, pending, current, replies.NOT_ANSWERED_CHANGED, "changed_meanwhile"
         )
+
+    async def _not_landed(
+        self,
+        turn_context: TurnContext,
+        pending: PendingChange,
+        user: UserAssertion,
+        click: Click | None,
+    ) -> Answer:
+        """The referral is the version the seller saw: no write of this change landed."""
+        if click is Click.CANCEL:
+            await self._finish(pending, PendingState.CANCELLED)
+            return self._answer(replies.cancelled(), "cancelled", pending)
+        if click is Click.CONFIRM:
+            if self._services.clock.now() < pending.expires_at:
+                return await self._apply(turn_context, pending, user)  # same If-Match
+            await self._finish(pending, PendingState.PENDING)  # and expired: stays so
+            return self._answer(replies.expired(), "expired", pending)
+        await self._finish(pending, PendingState.PENDING)
+        return self._answer(replies.message(replies.NOT_APPLIED), "not_applied", pending)
 
     async def _propose_again(
         self,
@@ -204,7 +263,7 @@ class ConfirmFlow:
         )
 
     async def _finish(self, pending: PendingChange, state: PendingState) -> None:
-        await self._services.pending.finish(pending.id, state)
+        await self._services.pending.finish(pending.id, state, owner=pending.claim_owner)
 
     def _now(self, turn_context: TurnContext) -> datetime:
         return seller_now(turn_context.activity, self._services.clock)

@@ -12,7 +12,7 @@ import ipaddress
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, SecretStr, model_validator
 from pydantic.fields import FieldInfo
@@ -127,6 +127,24 @@ class StateSettings(BaseModel):
         return "memory (lost when the bot stops)"
 
 
+LogLevel = Annotated[
+    Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+    BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value),
+]
+
+
+class LogSettings(BaseModel):
+    """REFERRAL_BOT_LOG__*: what third-party libraries log (bot.logging). The root level is
+    REFERRAL_BOT_LOG_LEVEL; libraries stay at `library_level` whatever it is."""
+
+    # azure, msal, urllib3, aiohttp, botbuilder, botframework, msrest: at INFO the Azure SDK
+    # logs every storage call over a dozen lines.
+    library_level: LogLevel = "WARNING"
+    # Debugging switch, never in production: storage log lines keep the store keys and Teams
+    # ids they name (users, conversations); off, they are replaced by [redacted].
+    show_storage_ids: StrictFlag = False
+
+
 AZURE_BOT_NAMES = {
     "MicrosoftAppId": "app_id",
     "MicrosoftAppPassword": "app_password",
@@ -168,7 +186,11 @@ class Settings(BaseSettings):
     # Accept activities without a Bot Framework token: demo mode on a loopback host only.
     dangerously_allow_unauthenticated: StrictFlag = False
     pending_ttl_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # How long a Confirm's claim is held before a click may take it over and reconcile (its
+    # holder crashed). None: twice partner_center.deadline_seconds + 30 s (a PATCH and a re-read).
+    pending_claim_lease_seconds: float | None = Field(default=None, gt=0, le=24 * 3600)
     log_level: str = "INFO"
+    log: LogSettings = LogSettings()
     bot: BotSettings = BotSettings()
     partner_center: PartnerCenterSettings = PartnerCenterSettings()
     identity: IdentitySettings = IdentitySettings()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, TextFormatTypes
 
 
 def card_activity(card: dict[str, Any], *, text: str | None = None) -> Activity:
@@ -14,7 +14,9 @@ def card_activity(card: dict[str, Any], *, text: str | None = None) -> Activity:
 
 
 def text_activity(text: str) -> Activity:
+    """`text` is markdown (dialogs.replies makes what others wrote in it inert): say so."""
     activity: Activity = MessageFactory.text(text)
+    activity.text_format = TextFormatTypes.markdown
     return activity
 
 

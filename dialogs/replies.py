@@ -1,12 +1,17 @@
 """Every sentence the dialogs say to a seller, in one place, so wording is reviewed together.
 
 Errors are answered from `bot.domain.errors` `user_message`s, never from exception text.
+Messages are markdown (our own **bold**); everything else in them is plain text that may carry
+what a seller typed or what Partner Center holds (deal, customer and member names): the seller's
+words, names, and the grammar's and the domain's sentences go through `inert_message`, so they
+show literally and nothing in them becomes a link, a tag or formatting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.cards.text import inert_message
 from bot.domain.errors import AccessDeniedError, ReferralBotError, TooManyRequestsError
 from dialogs.grammar.commands import ListKind, ParseFailure
 
@@ -37,7 +42,7 @@ PICK_GAVE_UP = (
 NO_LIST_YET = "There's no list to continue. Try **my open referrals** or **new leads**."
 END_OF_LIST = "That's all of them — there are no more referrals in that list."
 EMAIL_RETRY = (
-    "That doesn't look like an e-mail address. Please send one like jane.doe@contoso.com "
+    "That doesn't look like an e-mail address. Please send one like `jane.doe@contoso.com` "
     "(or **cancel**)."
 )
 NAME_RETRY = "Please send both a first and a last name, like **Jane Doe** (or **cancel**)."
@@ -92,19 +97,34 @@ HELP_EXAMPLES: tuple[tuple[str, str], ...] = (
 )
 
 
+# JSON bytes (as `inert_message` counts them): a name or the seller's words; a whole sentence
+# from the grammar or the domain, with the names in it (a team of 500 must not flood the chat).
+_ECHO_BYTES = 400
+_SENTENCE_BYTES = 2_000
+
+
+def _echo(text: str) -> str:
+    return inert_message(text, limit=_ECHO_BYTES)
+
+
+def _sentence(text: str) -> str:
+    return inert_message(text, limit=_SENTENCE_BYTES)
+
+
 def parse_failure(failure: ParseFailure) -> str:
     if failure.suggestion:
-        return f"{failure.message} Did you mean **{failure.suggestion}**?"
-    return failure.message
+        return f"{_sentence(failure.message)} Did you mean **{_echo(failure.suggestion)}**?"
+    return _sentence(failure.message)
 
 
 def service_error(error: ReferralBotError) -> str:
     """The sentence for a failed call; throttling also says when to try again."""
+    said = _sentence(error.user_message)
     if isinstance(error, TooManyRequestsError):
-        return f"{error.user_message} Please try again {_retry_hint(error.retry_after)}."
+        return f"{said} Please try again {_retry_hint(error.retry_after)}."
     if isinstance(error, AccessDeniedError) and "Referral Admin" not in error.user_message:
-        return f"{error.user_message} {ROLES}"
-    return error.user_message
+        return f"{said} {ROLES}"
+    return said
 
 
 def _retry_hint(retry_after: float | None) -> str:
@@ -121,33 +141,33 @@ def _count(number: int, unit: str) -> str:
 
 def not_found_id(referral_id: str) -> str:
     return (
-        f"I can't find referral {referral_id}, or you can't see it in Partner Center. "
+        f"I can't find referral {_echo(referral_id)}, or you can't see it in Partner Center. "
         "Check the id, or say **my open referrals** to see yours."
     )
 
 
 def not_found_text(text: str, suggestions: Sequence[str] = ()) -> str:
-    found = f"I couldn't find a referral matching “{text}”."
+    found = f"I couldn't find a referral matching “{_echo(text)}”."
     if suggestions:
-        names = ", ".join(f"**{name}**" for name in suggestions)
+        names = ", ".join(f"**{_echo(name)}**" for name in suggestions)
         return f"{found} Did you mean {names}?"
     return f"{found} Try its id, or say **my open referrals** to see yours."
 
 
 def change_refused(user_message: str) -> str:
-    return f"{user_message} Nothing was changed."
+    return f"{_sentence(user_message)} Nothing was changed."
 
 
 def ask_email(who: str) -> str:
-    return f"What's {who}'s e-mail address?"
+    return f"What's {_echo(who)}'s e-mail address?"
 
 
 def ask_full_name(email: str) -> str:
-    return f"What's the first and last name of {email}?"
+    return f"What's the first and last name of {_echo(email)}?"
 
 
 def ask_last_name(first_name: str) -> str:
-    return f"What's {first_name}'s last name?"
+    return f"What's {_echo(first_name)}'s last name?"
 
 
 def pick_prompt(count: int) -> str:

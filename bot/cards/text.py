@@ -1,4 +1,4 @@
-"""Make untrusted text inert before it goes on a card.
+"""Make untrusted text inert before it goes on a card or into a message.
 
 Deal names, customers, notes, member names and reasons come from Partner Center and from other
 people. In a TextBlock (and a FactSet) Teams renders a markdown subset, `{{DATE()}}` functions and
@@ -7,6 +7,19 @@ people. In a TextBlock (and a FactSet) Teams renders a markdown subset, `{{DATE(
 (button titles). Both strip control and bidi-override characters, replace angle brackets, break
 `{{` and `scheme://`, and cap the text by its size in the card's JSON, so one long note can
 never push a card over Teams' 28 KB limit.
+
+`inert_message()` is for a message's `text`, which Teams renders as markdown with some HTML, and
+then auto-links what *looks* like a link in the rendered text (`https://…`, `www.…`, e-mail
+addresses; some clients bare domains): a backslash escape stops `[x](…)` but not that, as the
+Agents Playground (Teams' renderer) shows. So it cleans like `inert()` (angle brackets become
+‹ ›: no tag, no `<https://…>` autolink), puts an invisible word joiner (U+2060) on both sides of
+every `.`, `:`, `/` and `@` (no auto-linker reads `www.evil.com`, `https://` or `a@b` as a
+link with joiners inside, yet the reader sees the text unchanged), and backslash-escapes every
+ASCII punctuation character but `' " , ; ? %` (CommonMark shows an escaped one literally; those
+six mean nothing there), so nothing is a link, an image, an entity, a list or a heading,
+whatever the text's encoding. Entities are never decoded and full-width forms are left as typed:
+markdown reads neither. The outbox sends messages with `textFormat: markdown`, the format this is
+for (Teams' `plain` is not honoured by every client, and our own sentences use **bold**).
 """
 
 from __future__ import annotations
@@ -14,6 +27,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import string
 from collections.abc import Callable
 
 ELLIPSIS = "…"
@@ -25,6 +39,14 @@ _HIDDEN = re.compile(
     "\ufeff\ufff9-\ufffb\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]"
 )
 _MARKDOWN = str.maketrans({char: f"\\{char}" for char in "\\`*_~[]()#|&!<>{}"})
+# Every ASCII punctuation but the sentence marks that neither markdown, HTML nor a link reads;
+# the marks that make a link get word joiners (invisible; no auto-linker reads across them).
+_MESSAGE_ESCAPES = str.maketrans(
+    {
+        **{char: f"\\{char}" for char in string.punctuation if char not in "'\",;?%"},
+        **{char: f"\u2060\\{char}\u2060" for char in ".:/@"},
+    }
+)
 _RAW_PER_BYTE = 4  # raw characters read per byte shown: plenty for text, drops hostile padding
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
@@ -45,6 +67,14 @@ def plain(text: str | None, *, limit: int) -> str:
     if len(text) <= _MEMO_MAX_CHARS:
         return _plain_memo(text, limit)
     return _plain(text, limit)
+
+
+def inert_message(text: str | None, *, limit: int) -> str:
+    """Untrusted text for a markdown message (one line): shown literally, never a link or tag."""
+    text = text or ""
+    if len(text) <= _MEMO_MAX_CHARS:
+        return _message_memo(text, limit)
+    return _message(text, limit)
 
 
 def shorten(text: str | None, *, limit: int, multiline: bool = False) -> tuple[str, bool]:
@@ -72,8 +102,15 @@ def _shorten(text: str, limit: int, multiline: bool) -> tuple[str, bool]:
     return _fit(cleaned, limit, _escape, cut=len(window) < len(text))
 
 
+def _message(text: str, limit: int) -> str:
+    window = text[: limit * _RAW_PER_BYTE]
+    cleaned = _clean(window, multiline=False)
+    return _fit(cleaned, limit, _escape_all, cut=len(window) < len(text))[0]
+
+
 _plain_memo = functools.lru_cache(maxsize=4096)(_plain)
 _shorten_memo = functools.lru_cache(maxsize=4096)(_shorten)
+_message_memo = functools.lru_cache(maxsize=4096)(_message)
 
 
 def json_size(value: object) -> int:
@@ -97,6 +134,10 @@ def _escape(text: str) -> str:
     escaped = escaped.replace("://", "\\://")
     escaped = _WWW.sub(r"\1\\.", escaped)
     return _LIST_MARKER.sub(_escape_marker, escaped)
+
+
+def _escape_all(text: str) -> str:
+    return text.translate(_MESSAGE_ESCAPES)
 
 
 def _escape_marker(match: re.Match[str]) -> str:

@@ -2,30 +2,32 @@
 
 Each pending change is one blob. A claim (and every other state change) is a compare-and-set
 on the blob's ETag: read, decide, write with `If-Match`; whoever loses the race re-reads and
-decides again, so of many Confirm clicks on many instances exactly one gets CLAIMED.
+decides again, so of many Confirm clicks on many instances exactly one gets CLAIMED (or takes
+over a claim whose lease ran out: RECLAIMED), and `finish` ends only its owner's claim.
 
 A proposal (`put`) is one write, whatever the container holds. Expired, unclaimed changes are
 deleted by `bot.state.blob_sweeper` in the background (each instance runs one, bounded per
 round, every delete under `If-Match`), which `sweepable` tells what to delete from the blobs'
-metadata alone (`state`, `expires_at`). An Azure Storage lifecycle management rule can
-replace or complement it: a rule "delete base blobs 1 day after last modification" with the
-prefix filter `<container>/pending%2F` (blob names are percent-encoded, `blob_name`) removes
-whatever the sweepers missed. Lifecycle rules see only the modification time, not the state:
-keep its age well above the longest pending TTL plus the longest Confirm, so a change being
-applied is never removed under it, and keep the sweeper for expiry to the minute.
+metadata alone (`state`, `expires_at`); a CLAIMED change is never swept, its lease run out or
+not. An Azure Storage lifecycle management rule can replace or complement it: a rule "delete
+base blobs 1 day after last modification" with the prefix filter `<container>/pending%2F`
+(blob names are percent-encoded, `blob_name`) removes whatever the sweepers missed. Lifecycle
+rules see only the modification time, not the state: keep its age well above the longest
+pending TTL plus the longest Confirm, so a change being applied is never removed under it,
+and keep the sweeper for expiry to the minute.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from bot.state.blob_storage import AzureBlobStorage, StorageConflictError
-from bot.state.pending_changes import refusal
+from bot.state.pending_changes import decide_claim, holds_claim, refusal
 from bot.state.pending_codec import decode_pending, encode_pending
-from dialogs.ports import ClaimOutcome, PendingChange, PendingState
+from dialogs.ports import DEFAULT_CLAIM_LEASE, ClaimOutcome, PendingChange, PendingState
 
 R = TypeVar("R")
 PREFIX = "pending/"
@@ -49,30 +51,28 @@ class BlobPendingChanges:
         return (await self._read(change_id))[0]
 
     async def claim(
-        self, change_id: str, *, user_id: str, now: datetime
+        self,
+        change_id: str,
+        *,
+        user_id: str,
+        now: datetime,
+        lease: timedelta = DEFAULT_CLAIM_LEASE,
     ) -> tuple[ClaimOutcome, PendingChange | None]:
         def decide(
             change: PendingChange | None,
         ) -> Decision[tuple[ClaimOutcome, PendingChange | None]]:
-            if change is None:
-                return (ClaimOutcome.NOT_FOUND, None), None
-            refused = refusal(change, user_id)
-            if refused is not None:
-                return (refused, change), None
-            if now >= change.expires_at:
-                return (ClaimOutcome.EXPIRED, change), None
-            claimed = replace(change, state=PendingState.CLAIMED)
-            return (ClaimOutcome.CLAIMED, claimed), claimed
+            outcome, answer, write = decide_claim(change, user_id=user_id, now=now, lease=lease)
+            return (outcome, answer), (answer if write else None)
 
         return await self._update(change_id, decide)
 
-    async def finish(self, change_id: str, state: PendingState) -> None:
-        """Ends a claim; a change that is not CLAIMED (any more) is left as it is."""
+    async def finish(self, change_id: str, state: PendingState, *, owner: str) -> None:
+        """Ends `owner`'s claim; a change not CLAIMED by `owner` (any more) is left as it is."""
         if state is PendingState.CLAIMED:
             raise ValueError(f"a claim cannot finish as {state}")
 
         def decide(change: PendingChange | None) -> Decision[None]:
-            if change is None or change.state is not PendingState.CLAIMED:
+            if change is None or not holds_claim(change, owner):
                 return None, None
             return None, replace(change, state=state)
 

@@ -87,6 +87,7 @@ class AzureBlobStorage(Storage):  # type: ignore[misc]  # botbuilder is untyped
             connection_timeout=bounds.connect_seconds,
             read_timeout=bounds.read_seconds,
             retry_total=0,
+            logging_enable=False,  # never log bodies (state, token caches); see bot.logging
         )
         return cls(client, timeouts=bounds)
 

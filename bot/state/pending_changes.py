@@ -4,7 +4,9 @@ A pending change is single use: `claim` is a compare-and-set PENDING -> CLAIMED 
 asyncio.Lock, so however many Confirm clicks, devices or redelivered invokes race, exactly one
 caller gets CLAIMED and applies it. Only the proposer may claim or cancel. Whoever holds the
 claim ends it with `finish` (APPLIED, back to PENDING when the write surely did not happen,
-CANCELLED, or SUPERSEDED by a fresh proposal).
+CANCELLED, or SUPERSEDED by a fresh proposal). A claim is a lease (`claim_owner`, `lease_until`):
+once it runs out, the proposer's next click takes it over (RECLAIMED) and reconciles, and a late
+`finish` from the holder it replaced changes nothing.
 
 Memory is bounded: expired entries are dropped on every write, and past `max_entries` the
 entries closest to expiry go first (claimed ones last). Expiries wait in a heap, so a write
@@ -17,10 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import secrets
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from dialogs.ports import ClaimOutcome, PendingChange, PendingState
+from dialogs.ports import DEFAULT_CLAIM_LEASE, ClaimOutcome, PendingChange, PendingState
 
 _SETTLED = {
     PendingState.APPLIED: ClaimOutcome.ALREADY_APPLIED,
@@ -45,6 +48,44 @@ def refusal(change: PendingChange, user_id: str) -> ClaimOutcome | None:
     return _SETTLED.get(change.state)
 
 
+def decide_claim(
+    change: PendingChange | None, *, user_id: str, now: datetime, lease: timedelta
+) -> tuple[ClaimOutcome, PendingChange | None, bool]:
+    """The claim's answer, the change as it answers it, and whether that must be written.
+
+    A claim with a lease run out is taken over by its proposer even past the change's expiry:
+    whether its write landed is unknown until someone re-reads, and only a new claim may."""
+    if change is None:
+        return ClaimOutcome.NOT_FOUND, None, False
+    takeover = change.proposer_id == user_id and change.lease_expired(now)
+    if not takeover:
+        refused = refusal(change, user_id)
+        if refused is not None:
+            return refused, change, False
+        if now >= change.expires_at:
+            return ClaimOutcome.EXPIRED, change, False
+    claimed = replace(
+        change,
+        state=PendingState.CLAIMED,
+        claim_owner=new_claim_owner(),
+        lease_until=now + lease,
+    )
+    return (ClaimOutcome.RECLAIMED if takeover else ClaimOutcome.CLAIMED), claimed, True
+
+
+def new_claim_owner() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def holds_claim(change: PendingChange | None, owner: str) -> bool:
+    """`finish` ends a claim only for the owner still holding it."""
+    return (
+        change is not None
+        and change.state is PendingState.CLAIMED
+        and (change.claim_owner == owner)
+    )
+
+
 class MemoryPendingChanges:
     """Implements `dialogs.ports.PendingChanges` in memory (single process, lost on restart)."""
 
@@ -66,28 +107,28 @@ class MemoryPendingChanges:
         return self._changes.get(change_id)
 
     async def claim(
-        self, change_id: str, *, user_id: str, now: datetime
+        self,
+        change_id: str,
+        *,
+        user_id: str,
+        now: datetime,
+        lease: timedelta = DEFAULT_CLAIM_LEASE,
     ) -> tuple[ClaimOutcome, PendingChange | None]:
         async with self._lock:
-            change = self._changes.get(change_id)
-            if change is None:
-                return ClaimOutcome.NOT_FOUND, None
-            refused = refusal(change, user_id)
-            if refused is not None:
-                return refused, change
-            if now >= change.expires_at:
-                return ClaimOutcome.EXPIRED, change
-            claimed = replace(change, state=PendingState.CLAIMED)
-            self._changes[change_id] = claimed
-            return ClaimOutcome.CLAIMED, claimed
+            outcome, change, write = decide_claim(
+                self._changes.get(change_id), user_id=user_id, now=now, lease=lease
+            )
+            if write and change is not None:
+                self._changes[change_id] = change
+            return outcome, change
 
-    async def finish(self, change_id: str, state: PendingState) -> None:
-        """Ends a claim; a change that is not CLAIMED (any more) is left as it is."""
+    async def finish(self, change_id: str, state: PendingState, *, owner: str) -> None:
+        """Ends `owner`'s claim; a change not CLAIMED by `owner` (any more) is left as it is."""
         if state not in _FINISHED:
             raise ValueError(f"a claim cannot finish as {state}")
         async with self._lock:
             change = self._changes.get(change_id)
-            if change is not None and change.state is PendingState.CLAIMED:
+            if change is not None and holds_claim(change, owner):
                 self._changes[change_id] = replace(change, state=state)
                 self._expire_later(change)  # a claim kept it past its expiry
 

@@ -45,7 +45,9 @@ CREATE TABLE IF NOT EXISTS pending_changes (
     proposer_id TEXT NOT NULL,
     state TEXT NOT NULL,
     expires_at_us INTEGER NOT NULL,
-    body TEXT NOT NULL
+    body TEXT NOT NULL,
+    claim_owner TEXT NOT NULL DEFAULT '',
+    lease_until_us INTEGER
 );
 CREATE INDEX IF NOT EXISTS pending_changes_expiry ON pending_changes (expires_at_us);
 CREATE TABLE IF NOT EXISTS seen_activities (
@@ -56,6 +58,13 @@ CREATE TABLE IF NOT EXISTS seen_activities (
 );
 CREATE INDEX IF NOT EXISTS seen_activities_age ON seen_activities (seen_at);
 """
+# Columns added after a table was first created: (table, column, definition). A file made by an
+# older version gets them on open; their defaults are what old rows mean (no claim lease: a
+# claim left by the old version reads as long expired, so a click can reconcile it).
+_ADDED_COLUMNS = (
+    ("pending_changes", "claim_owner", "TEXT NOT NULL DEFAULT ''"),
+    ("pending_changes", "lease_until_us", "INTEGER"),
+)
 
 
 @dataclass(frozen=True)
@@ -208,6 +217,7 @@ class SqliteDatabase:
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
             connection.executescript(_SCHEMA)
+            _add_missing_columns(connection)
             self._connection = connection
         return self._connection
 
@@ -215,6 +225,30 @@ class SqliteDatabase:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+def _add_missing_columns(connection: sqlite3.Connection) -> None:
+    """Checked again under the write lock (BEGIN IMMEDIATE), so two processes opening an old
+    file at once do not both add a column."""
+    if not _missing_columns(connection):
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for table, column, definition in _missing_columns(connection):
+            connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _missing_columns(connection: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    present = {
+        (table, row[1])
+        for table in {added[0] for added in _ADDED_COLUMNS}
+        for row in connection.execute(f"PRAGMA table_info({table})")
+    }
+    return [added for added in _ADDED_COLUMNS if added[:2] not in present]
 
 
 def _yield_to_the_loop() -> None:

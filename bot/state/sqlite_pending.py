@@ -2,27 +2,34 @@
 
 The claim is a compare-and-set in SQL (`UPDATE ... WHERE state = 'pending' AND proposer_id = ?
 AND expires_at_us > ?`, then the row count): however many clicks, processes or redelivered
-invokes race, exactly one UPDATE changes the row. The `state` column is the truth; the body
-(the PendingChange as JSON, `bot.state.pending_codec`) is read back with that state.
+invokes race, exactly one UPDATE changes the row. The same kind of UPDATE takes over a claim
+whose lease (`lease_until_us`) has run out, and `finish` matches the holder (`claim_owner`).
+The `state`, `claim_owner` and `lease_until_us` columns are the truth; the body (the
+PendingChange as JSON, `bot.state.pending_codec`) is read back with them.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from bot.state.pending_changes import refusal
+from bot.state.pending_changes import new_claim_owner, refusal
 from bot.state.pending_codec import decode_pending, encode_pending
 from bot.state.sqlite_db import SqliteDatabase
-from dialogs.ports import ClaimOutcome, PendingChange, PendingState
+from dialogs.ports import DEFAULT_CLAIM_LEASE, ClaimOutcome, PendingChange, PendingState
 
 _FINISHED = frozenset(
     {PendingState.APPLIED, PendingState.PENDING, PendingState.CANCELLED, PendingState.SUPERSEDED}
 )
 _CLAIM = (
-    "UPDATE pending_changes SET state = 'claimed' "
-    "WHERE id = ? AND state = 'pending' AND proposer_id = ? AND expires_at_us > ?"
+    "UPDATE pending_changes SET state = 'claimed', claim_owner = :owner, lease_until_us = :lease "
+    "WHERE id = :id AND state = 'pending' AND proposer_id = :user AND expires_at_us > :now"
+)
+_TAKE_OVER = (  # a claim whose holder is gone: its lease ran out (NULL: claimed before leases)
+    "UPDATE pending_changes SET claim_owner = :owner, lease_until_us = :lease "
+    "WHERE id = :id AND state = 'claimed' AND proposer_id = :user "
+    "AND (lease_until_us IS NULL OR lease_until_us <= :now)"
 )
 
 # A put deletes at most PRUNE_PER_PUT expired, unclaimed rows (oldest first, on the expiry
@@ -66,12 +73,23 @@ class SqlitePendingChanges:
         )
 
     async def claim(
-        self, change_id: str, *, user_id: str, now: datetime
+        self,
+        change_id: str,
+        *,
+        user_id: str,
+        now: datetime,
+        lease: timedelta = DEFAULT_CLAIM_LEASE,
     ) -> tuple[ClaimOutcome, PendingChange | None]:
-        args = (change_id, user_id, _micros(now))
+        args: dict[str, str | int] = {
+            "id": change_id,
+            "user": user_id,
+            "now": _micros(now),
+            "owner": new_claim_owner(),
+            "lease": _micros(now + lease),
+        }
         won, change = await self._database.run(lambda connection: _claim(connection, args))
-        if won:
-            return ClaimOutcome.CLAIMED, change
+        if won is not None:
+            return won, change
         if change is None:
             return ClaimOutcome.NOT_FOUND, None
         if (refused := refusal(change, user_id)) is not None:
@@ -80,13 +98,17 @@ class SqlitePendingChanges:
             return ClaimOutcome.EXPIRED, change
         return ClaimOutcome.IN_PROGRESS, change  # changed under us by another process
 
-    async def finish(self, change_id: str, state: PendingState) -> None:
-        """Ends a claim; a change that is not CLAIMED (any more) is left as it is."""
+    async def finish(self, change_id: str, state: PendingState, *, owner: str) -> None:
+        """Ends `owner`'s claim; a change not CLAIMED by `owner` (any more) is left as it is."""
         if state not in _FINISHED:
             raise ValueError(f"a claim cannot finish as {state}")
-        sql = "UPDATE pending_changes SET state = ? WHERE id = ? AND state = 'claimed'"
+        sql = (
+            "UPDATE pending_changes SET state = ? "
+            "WHERE id = ? AND state = 'claimed' AND claim_owner = ?"
+        )
         await self._database.run(
-            lambda connection: connection.execute(sql, (state, change_id)), transaction=False
+            lambda connection: connection.execute(sql, (state, change_id, owner)),
+            transaction=False,
         )
 
     async def cancel(self, change_id: str, *, user_id: str) -> ClaimOutcome:
@@ -119,15 +141,31 @@ def _put(connection: sqlite3.Connection, row: tuple[str, str, str, int, str], no
 
 def _get(connection: sqlite3.Connection, change_id: str) -> PendingChange | None:
     found = connection.execute(
-        "SELECT state, body FROM pending_changes WHERE id = ?", (change_id,)
+        "SELECT state, body, claim_owner, lease_until_us FROM pending_changes WHERE id = ?",
+        (change_id,),
     ).fetchone()
     if found is None:
         return None
-    return replace(decode_pending(found[1]), state=PendingState(found[0]))
+    state, body, owner, lease_until = found
+    return replace(
+        decode_pending(body),
+        state=PendingState(state),
+        claim_owner=owner,
+        lease_until=None if lease_until is None else _instant(lease_until),
+    )
+
+
+def _instant(micros: int) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
 
 
 def _claim(
-    connection: sqlite3.Connection, args: tuple[str, str, int]
-) -> tuple[bool, PendingChange | None]:
-    won = connection.execute(_CLAIM, args).rowcount == 1
-    return won, _get(connection, args[0])
+    connection: sqlite3.Connection, args: dict[str, str | int]
+) -> tuple[ClaimOutcome | None, PendingChange | None]:
+    """CLAIMED or RECLAIMED when this call won (a takeover first), else None."""
+    won: ClaimOutcome | None = None
+    if connection.execute(_TAKE_OVER, args).rowcount == 1:
+        won = ClaimOutcome.RECLAIMED
+    elif connection.execute(_CLAIM, args).rowcount == 1:
+        won = ClaimOutcome.CLAIMED
+    return won, _get(connection, str(args["id"]))

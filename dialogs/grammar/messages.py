@@ -1,4 +1,8 @@
-"""Every sentence the grammar says to a seller, in one place (dialogs add "Did you mean …")."""
+"""Every sentence the grammar says to a seller, in one place (dialogs add "Did you mean …").
+
+Sentences are plain text with the seller's words in them; the dialogs make them inert before
+they go into a markdown message (dialogs.replies).
+"""
 
 from __future__ import annotations
 
@@ -29,6 +33,8 @@ CONFLICTING_FIELDS = tuple(_FIELD_LABELS)
 
 
 def not_understood(text: str) -> str:
+    """`text` as the seller typed it, not normalised: the normaliser decodes entities and
+    full-width forms, which would echo `&#91;x&#93;(…)` back as a real `[x](…)`."""
     return f"Sorry, I didn't understand “{shorten(text)}”. Say help to see what I can do."
 
 

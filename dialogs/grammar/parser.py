@@ -66,9 +66,9 @@ def parse_command(
         return command
     suggestion = suggest_correction(cleaned, words, _Understood(today))
     if command is not None:
-        return command if suggestion is None else ParseFailure(not_understood(cleaned), suggestion)
+        return command if suggestion is None else ParseFailure(not_understood(text), suggestion)
     specific = [problem for problem in problems if problem.specific]
-    return ParseFailure(specific[0].reason if specific else not_understood(cleaned), suggestion)
+    return ParseFailure(specific[0].reason if specific else not_understood(text), suggestion)
 
 
 class _Understood:

@@ -74,6 +74,11 @@ def test_the_grammar_row_puts_the_last_figure_against_a_floor_turn() -> None:
     assert row.startswith("| grammar: parse_command (")
 
 
+def test_the_grammar_row_survives_a_floor_that_read_no_cpu() -> None:
+    row = grammar_row({"median_us": 40.0, "p95_us": 250.0}, floor_cpu_ms=0.0, repeats=3)
+    assert "| median 40 µs · p95 250 µs | – |" in row
+
+
 def test_the_footnote_names_what_the_figures_rest_on() -> None:
     text = footnote(PAIRS, PLAN, 600.4)
     for fact in (

@@ -26,7 +26,7 @@ from dialogs.ports import DialogServices, PendingChange
 from tests.dialogs.seed import seed_documents
 from tests.fakes import FakeAssertions, FakeClock, FakeReferralsService
 from tests.support.activities import TeamsConversation, TeamsUser, make_message
-from tests.support.cards import assert_valid_card
+from tests.support.cards import assert_valid_card, unescape
 
 MEGAN_USER = TeamsUser(aad_object_id="0000aaaa-0000-4000-8000-00000000000a", name="Megan Bowen")
 ALEX_USER = TeamsUser(aad_object_id="0000bbbb-0000-4000-8000-00000000000b", name="Alex Wilber")
@@ -47,6 +47,12 @@ class Replies:
     @property
     def text(self) -> str:
         return "\n".join(self.texts)
+
+    @property
+    def shown(self) -> list[str]:
+        """The texts as Teams shows them: without the escapes and the invisible word joiners
+        that keep others' words inert."""
+        return [unescape(text).replace("\u2060", "") for text in self.texts]
 
     @property
     def cards(self) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from bot.domain.errors import (
 )
 from dialogs import replies
 from tests.dialogs.harness import ALEX_USER, MEGAN_USER, DialogHarness, card_text
+from tests.support.teams_markdown import shown_text
 
 
 @pytest.mark.parametrize(
@@ -85,7 +86,7 @@ async def test_a_service_error_mid_dialog_clears_the_dialog() -> None:
     bot.referrals.recover()
     after = await bot.say("show 123")
 
-    assert failed.texts == [ServiceUnavailableError.default_message]
+    assert failed.shown == [ServiceUnavailableError.default_message]
     assert "Contoso Azure migration" in card_text(after.card)
 
 
@@ -95,7 +96,7 @@ async def test_a_seller_who_is_not_signed_in_is_asked_to_sign_in_and_nothing_is_
 
     answer = await bot.say("mark 123 won")
 
-    assert answer.texts == [replies.SIGN_IN]
+    assert answer.shown == [replies.SIGN_IN]
     assert bot.referrals.calls == []
     assert len(bot.pending) == 0
 
@@ -138,7 +139,7 @@ async def test_service_calls_act_as_the_seller_who_wrote() -> None:
 def test_error_sentences_explain_roles_and_when_to_retry(
     error: ServiceError, expected: str
 ) -> None:
-    assert expected in replies.service_error(error)
+    assert expected in shown_text(replies.service_error(error))
 
 
 async def test_a_domain_error_from_a_service_is_explained_too() -> None:
@@ -147,4 +148,4 @@ async def test_a_domain_error_from_a_service_is_explained_too() -> None:
 
     answer = await bot.say("show Contoso")
 
-    assert answer.texts == ["That search isn't possible."]
+    assert answer.shown == ["That search isn't possible."]

@@ -10,7 +10,7 @@ import asyncio
 
 import aiohttp
 
-from bot.card_action_replies import NOT_SAVED_YET, SAVING_TITLE
+from bot.card_action_replies import CHECK_AGAIN, NOT_SAVED_YET, SAVING_TITLE
 from bot.cards.confirm_change import CONFIRM_VERB
 from tests.integration.conftest import REFERRAL_ID, PartnerCenterView
 from tests.integration.e2e import pending_id, propose, text_of
@@ -34,7 +34,13 @@ def assert_saving(card: dict[str, object]) -> None:
     assert SAVING_TITLE in text
     assert "haven't heard back from Partner Center" in text
     assert "saved." not in text.casefold()  # "Saved." / "already saved." would claim too much
-    assert "actions" not in card  # nothing to click while saving
+    # one button, which asks again about the same change (never a second save: see below)
+    actions = card["actions"]
+    assert isinstance(actions, list)
+    [check_again] = actions
+    assert check_again["title"] == CHECK_AGAIN
+    assert check_again["verb"] == CONFIRM_VERB
+    assert set(check_again["data"]) == {"pendingId"}
 
 
 async def test_a_fast_partner_center_answers_the_result_card_and_updates_nothing(
@@ -90,6 +96,7 @@ async def test_clicks_repeated_while_saving_never_send_a_second_patch(
     other = await send(bot, session, Click.of(CONFIRM_VERB, {"pendingId": change}))
 
     assert_saving(first.card)
+    assert first.card["actions"][0]["data"] == {"pendingId": change}
     assert repeated.body == first.body == again.body  # bot.dedupe: the first answer
     assert other.body["type"] == "application/vnd.microsoft.activity.message"
     assert "being saved right now" in other.body["value"]

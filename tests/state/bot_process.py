@@ -6,6 +6,7 @@ Its replies go to a `FakeConnector` in the test; its log goes to a file (no pipe
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import re
 import signal
@@ -19,7 +20,8 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 
 from bench.fixtures import bot_environment
-from bot.cards.confirm_change import CONFIRM_VERB
+from bot.card_action_replies import SAVING_TITLE
+from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
 from bot.emulator.server import RunningEmulators
 from tests.integration.conftest import REFERRAL_ID, PartnerCenterView
 from tests.integration.e2e import propose, text_of
@@ -102,3 +104,72 @@ async def killed_proposal_is_confirmed_once(
     assert len(await partner_center.patches()) == 1
     now = await partner_center.referral(REFERRAL_ID)
     assert (now["status"], now["substatus"]) == ("Closed", "Won")
+
+
+# A Confirm killed mid-PATCH (issue 13, D2): the click's claim must not strand the change.
+LEASE_SECONDS = 2.0  # < the 4 s after which the click is answered "Saving…": run out by the kill
+SAVE_FAULTS = {  # the PATCH is still in flight when "Saving…" comes back and the bot is killed
+    "hang": {"seconds": 600},  # never answered, never applied
+    "latency": {"seconds": 8},  # applied late: when the emulator sees the client gone
+}
+_LANDS_WITHIN = 10.0  # seconds for the emulator to apply a `latency` PATCH whose client went away
+
+
+async def killed_mid_save_is_settled_by_the_next_click(
+    state: Mapping[str, str],
+    emulators: RunningEmulators,
+    partner_center: PartnerCenterView,
+    session: aiohttp.ClientSession,
+    log: Path,
+    *,
+    fault: str,
+    verb: str,
+) -> None:
+    """ "mark 123 won", Confirm; the PATCH hangs (or is slow), "Saving…" comes back and the
+    process is SIGKILLed. A fresh process on the same state answers the next `verb` click with
+    what happened, never "being saved": the change applied exactly once (Confirm, or it had
+    landed) or cancelled with nothing written (Cancel, and it had not)."""
+    env = {
+        **process_env(emulators, state),
+        "REFERRAL_BOT_PENDING_CLAIM_LEASE_SECONDS": str(LEASE_SECONDS),
+    }
+    data = {"pendingId": ""}
+    async with bot_process(env, log, session) as first:
+        _, data["pendingId"] = await propose(first.bot, "mark 123 won")
+        await partner_center.add_fault(fault, method="PATCH", times=1, **SAVE_FAULTS[fault])
+        saving = await first.bot.click(CONFIRM_VERB, data)
+        assert SAVING_TITLE in text_of(saving.card)
+        assert [p["status"] for p in await partner_center.patches()] == [None]  # in flight
+        assert await first.kill() == -9
+    landed = fault == "latency"
+    if landed:
+        await _until_answered(partner_center)
+
+    async with bot_process(env, log, session) as second:
+        answer = await second.bot.click(verb, data)
+        again = await second.bot.click(verb, data)
+
+    seen, seen_again = text_of(answer.card), text_of(again.card)
+    now = await partner_center.referral(REFERRAL_ID)
+    statuses = [p["status"] for p in await partner_center.patches()]
+    assert "being saved" not in (seen + seen_again).casefold()
+    if verb == CANCEL_VERB and not landed:
+        assert "Cancelled — nothing was changed" in seen
+        assert "cancelled" in seen_again.casefold()
+        assert statuses == [None]
+        assert now["status"] != "Closed"
+        return
+    assert "Won" in seen
+    assert ("Too late to cancel" if verb == CANCEL_VERB else "Saved") in seen
+    assert "already saved" in seen_again.casefold()
+    assert statuses == ([200] if landed else [None, 200])  # applied exactly once
+    assert (now["status"], now["substatus"]) == ("Closed", "Won")
+
+
+async def _until_answered(partner_center: PartnerCenterView) -> None:
+    """Polls the emulator's record (another process's work: nothing here to wait on)."""
+    async with asyncio.timeout(_LANDS_WITHIN):
+        for _ in itertools.count():
+            if [p["status"] for p in await partner_center.patches()] != [None]:
+                return
+            await asyncio.sleep(0.05)

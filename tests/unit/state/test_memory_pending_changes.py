@@ -51,10 +51,11 @@ def test_a_store_needs_room_for_one_change() -> None:
 async def test_a_claimed_change_is_dropped_at_the_first_write_after_it_is_finished() -> None:
     store = MemoryPendingChanges()
     await store.put(make_pending("claimed"))
-    await store.claim("claimed", user_id=ALICE, now=NOW)
+    _, claimed = await store.claim("claimed", user_id=ALICE, now=NOW)
+    assert claimed is not None
     later = NOW + timedelta(hours=2)
     await store.put(make_pending("a", created_at=later, expires_at=later + timedelta(hours=1)))
-    await store.finish("claimed", PendingState.APPLIED)
+    await store.finish("claimed", PendingState.APPLIED, owner=claimed.claim_owner)
     assert await store.get("claimed") is not None  # nothing written since
     await store.put(make_pending("b", created_at=later, expires_at=later + timedelta(hours=1)))
     assert await store.get("claimed") is None

@@ -25,6 +25,7 @@ from tests.support.azurite import Azurite, azurite, fresh_blob_storage
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 TTL = timedelta(minutes=30)
+LEASE = timedelta(seconds=80)
 ALICE = "aad-alice"
 BOB = "aad-bob"
 
@@ -81,6 +82,14 @@ def make_pending(
         "expires_at": NOW + TTL,
     }
     return PendingChange(**(values | fields))  # type: ignore[arg-type]
+
+
+async def claimed_by(store: PendingChanges, change_id: str = "p-1") -> str:
+    """Claims `change_id` as ALICE at NOW; the new claim's owner, which `finish` needs."""
+    outcome, claimed = await store.claim(change_id, user_id=ALICE, now=NOW, lease=LEASE)
+    assert outcome is ClaimOutcome.CLAIMED
+    assert claimed is not None
+    return claimed.claim_owner
 
 
 async def test_a_stored_change_reads_back_unchanged(store: PendingChanges) -> None:
@@ -155,8 +164,8 @@ async def test_expiry_compares_instants_across_time_zones(store: PendingChanges)
 
 async def test_an_applied_change_answers_already_applied(store: PendingChanges) -> None:
     await store.put(make_pending())
-    await store.claim("p-1", user_id=ALICE, now=NOW)
-    await store.finish("p-1", PendingState.APPLIED)
+    owner = await claimed_by(store)
+    await store.finish("p-1", PendingState.APPLIED, owner=owner)
     outcome, change = await store.claim("p-1", user_id=ALICE, now=NOW)
     assert outcome is ClaimOutcome.ALREADY_APPLIED
     assert change is not None
@@ -165,15 +174,15 @@ async def test_an_applied_change_answers_already_applied(store: PendingChanges) 
 
 async def test_finishing_as_pending_releases_the_claim(store: PendingChanges) -> None:
     await store.put(make_pending())
-    await store.claim("p-1", user_id=ALICE, now=NOW)
-    await store.finish("p-1", PendingState.PENDING)
+    owner = await claimed_by(store)
+    await store.finish("p-1", PendingState.PENDING, owner=owner)
     assert (await store.claim("p-1", user_id=ALICE, now=NOW))[0] is ClaimOutcome.CLAIMED
 
 
 async def test_a_superseded_change_cannot_be_claimed_and_says_so(store: PendingChanges) -> None:
     await store.put(make_pending())
-    await store.claim("p-1", user_id=ALICE, now=NOW)
-    await store.finish("p-1", PendingState.SUPERSEDED)
+    owner = await claimed_by(store)
+    await store.finish("p-1", PendingState.SUPERSEDED, owner=owner)
     outcome, change = await store.claim("p-1", user_id=ALICE, now=NOW)
     assert outcome is ClaimOutcome.EXPIRED
     assert change is not None
@@ -182,22 +191,22 @@ async def test_a_superseded_change_cannot_be_claimed_and_says_so(store: PendingC
 
 async def test_finish_leaves_a_change_that_is_not_claimed_alone(store: PendingChanges) -> None:
     await store.put(make_pending())
-    await store.finish("p-1", PendingState.APPLIED)
+    await store.finish("p-1", PendingState.APPLIED, owner="")
     stored = await store.get("p-1")
     assert stored is not None
     assert stored.state is PendingState.PENDING
 
 
 async def test_finish_of_an_unknown_change_is_harmless(store: PendingChanges) -> None:
-    await store.finish("nope", PendingState.APPLIED)
+    await store.finish("nope", PendingState.APPLIED, owner="someone")
     assert await store.get("nope") is None
 
 
 async def test_a_claim_cannot_finish_as_claimed(store: PendingChanges) -> None:
     await store.put(make_pending())
-    await store.claim("p-1", user_id=ALICE, now=NOW)
+    owner = await claimed_by(store)
     with pytest.raises(ValueError, match="cannot finish"):
-        await store.finish("p-1", PendingState.CLAIMED)
+        await store.finish("p-1", PendingState.CLAIMED, owner=owner)
 
 
 async def test_the_proposer_cancels_and_then_nobody_can_claim(store: PendingChanges) -> None:
@@ -226,9 +235,9 @@ async def test_cancel_does_not_undo_a_change_being_or_already_applied(
     store: PendingChanges, state: PendingState, expected: ClaimOutcome
 ) -> None:
     await store.put(make_pending())
-    await store.claim("p-1", user_id=ALICE, now=NOW)
+    owner = await claimed_by(store)
     if state is PendingState.APPLIED:
-        await store.finish("p-1", PendingState.APPLIED)
+        await store.finish("p-1", PendingState.APPLIED, owner=owner)
     assert await store.cancel("p-1", user_id=ALICE) is expected
     stored = await store.get("p-1")
     assert stored is not None
@@ -267,3 +276,87 @@ async def test_a_change_put_again_replaces_the_stored_one(store: PendingChanges)
     stored = await store.get("p-1")
     assert stored is not None
     assert stored.etag == '"etag-2"'
+
+
+# The claim is a lease: a holder that crashed mid-PATCH must not strand the change (issue 13, D2).
+
+
+async def test_a_claim_holds_a_lease_with_an_owner(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    _, claimed = await store.claim("p-1", user_id=ALICE, now=NOW, lease=LEASE)
+    stored = await store.get("p-1")
+    assert claimed is not None
+    assert stored is not None
+    assert claimed.claim_owner
+    assert stored.claim_owner == claimed.claim_owner
+    assert stored.lease_until == claimed.lease_until == NOW + LEASE
+
+
+async def test_within_its_lease_a_claim_is_in_progress(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    await claimed_by(store)
+    just_before = NOW + LEASE - timedelta(seconds=1)
+    outcome, _ = await store.claim("p-1", user_id=ALICE, now=just_before, lease=LEASE)
+    assert outcome is ClaimOutcome.IN_PROGRESS
+
+
+@pytest.mark.parametrize("after", [LEASE, TTL + timedelta(days=1)])
+async def test_the_proposer_takes_over_a_claim_whose_lease_ran_out(
+    store: PendingChanges, after: timedelta
+) -> None:
+    """Even past the change's own expiry: the seller must learn whether it was saved."""
+    await store.put(make_pending())
+    first = await claimed_by(store)
+    outcome, taken = await store.claim("p-1", user_id=ALICE, now=NOW + after, lease=LEASE)
+    assert outcome is ClaimOutcome.RECLAIMED
+    assert taken is not None
+    assert taken.state is PendingState.CLAIMED
+    assert taken.claim_owner not in ("", first)
+    assert taken.lease_until == NOW + after + LEASE
+    again, _ = await store.claim("p-1", user_id=ALICE, now=NOW + after, lease=LEASE)
+    assert again is ClaimOutcome.IN_PROGRESS  # the new holder's lease runs now
+
+
+async def test_only_the_proposer_takes_over_an_ended_lease(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    await claimed_by(store)
+    outcome, _ = await store.claim("p-1", user_id=BOB, now=NOW + LEASE, lease=LEASE)
+    assert outcome is ClaimOutcome.NOT_PROPOSER
+
+
+async def test_a_late_finish_from_a_taken_over_holder_changes_nothing(
+    store: PendingChanges,
+) -> None:
+    await store.put(make_pending())
+    first = await claimed_by(store)
+    _, taken = await store.claim("p-1", user_id=ALICE, now=NOW + LEASE, lease=LEASE)
+    assert taken is not None
+    await store.finish("p-1", PendingState.PENDING, owner=first)
+    stored = await store.get("p-1")
+    assert stored is not None
+    assert (stored.state, stored.claim_owner) == (PendingState.CLAIMED, taken.claim_owner)
+    await store.finish("p-1", PendingState.APPLIED, owner=taken.claim_owner)
+    stored = await store.get("p-1")
+    assert stored is not None
+    assert stored.state is PendingState.APPLIED
+
+
+async def test_fifty_concurrent_takeovers_let_exactly_one_win(store: PendingChanges) -> None:
+    await store.put(make_pending())
+    await claimed_by(store)
+    later = NOW + LEASE
+    results = await asyncio.gather(
+        *(store.claim("p-1", user_id=ALICE, now=later, lease=LEASE) for _ in range(50))
+    )
+    outcomes = [outcome for outcome, _ in results]
+    assert outcomes.count(ClaimOutcome.RECLAIMED) == 1
+    assert outcomes.count(ClaimOutcome.IN_PROGRESS) == 49
+
+
+async def test_a_claim_stored_without_a_lease_can_be_taken_over(store: PendingChanges) -> None:
+    """A change claimed by a version without leases (no owner, no lease) is not stuck."""
+    await store.put(make_pending(state=PendingState.CLAIMED))
+    outcome, taken = await store.claim("p-1", user_id=ALICE, now=NOW, lease=LEASE)
+    assert outcome is ClaimOutcome.RECLAIMED
+    assert taken is not None
+    assert taken.lease_until == NOW + LEASE
