@@ -46,7 +46,7 @@ from msrest.serialization import Model
 
 from bot.connector_clients import ConnectorClients, KeptUserTokenClients
 from bot.inbound_auth import ChannelTokenValidator, Unauthorized, VerifiedToken
-from bot.inbound_body import decode_activity, read_body
+from bot.inbound_body import Unreadable, decode_activity, read_body
 from bot.outbound import OutboundSender
 from bot.sdk_speedups import apply_sdk_speedups
 from bot.serving import connection_authenticated
@@ -86,13 +86,26 @@ async def read_activity(request: web.Request, inbound: InboundSettings) -> Activ
     return decode_activity(body)
 
 
+async def checked_activity(
+    request: web.Request, inbound: InboundSettings
+) -> Activity | web.Response:
+    """The activity, or the answer already sent for a body that cannot be read (then closed)."""
+    try:
+        return await read_activity(request, inbound)
+    except Unreadable as error:
+        logger.info("adapter.unreadable_body status=%d", error.answer.status)
+        return await answered_and_closed(request, error.answer)
+
+
 async def answered_and_closed(request: web.Request, answer: web.HTTPException) -> web.Response:
     """`answer` sent now, then the connection closed: a body not yet read is dropped unread.
 
     aiohttp would otherwise drain what is left of the body for up to 10 s (lingering) before
     closing; for a caller without a valid token that is time and bytes spent for nothing.
     """
-    response = web.Response(status=answer.status, text=answer.text, content_type="text/plain")
+    response = web.Response(
+        status=answer.status, text=answer.text, content_type=answer.content_type
+    )
     response.force_close()
     await response.prepare(request)
     await response.write_eof()
@@ -186,7 +199,9 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
             raise web.HTTPMethodNotAllowed(request.method, ["POST"])
         header = request.headers.get("Authorization")
         if self.validator is None:  # auth off (demo), or the SDK's own check, which needs the body
-            activity = await read_activity(request, self.inbound)
+            activity = await checked_activity(request, self.inbound)
+            if isinstance(activity, web.Response):
+                return activity
             authenticated = await self._sdk_authenticated(activity, header)
         else:
             try:
@@ -195,7 +210,9 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
                 logger.info("adapter.unauthorized %s", error)
                 return await answered_and_closed(request, web.HTTPUnauthorized())
             connection_authenticated(request)
-            activity = await read_activity(request, self.inbound)
+            activity = await checked_activity(request, self.inbound)
+            if isinstance(activity, web.Response):
+                return activity
             authenticated = self._checked(verified, activity, self.validator)
         authenticated.connector_factory = self.connector_clients.factory(
             authenticated.connector_factory, _bot_app_id(authenticated.claims_identity)

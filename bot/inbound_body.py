@@ -49,6 +49,14 @@ def too_large(limit: int) -> web.HTTPRequestEntityTooLarge:
     return web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=limit + 1)
 
 
+class Unreadable(Exception):
+    """The body did not arrive whole and as declared: answer `answer`, then close unread."""
+
+    def __init__(self, answer: web.HTTPException) -> None:
+        super().__init__(answer.status)
+        self.answer = answer
+
+
 async def read_body(request: web.Request, *, limit: int, within: float) -> bytes:
     """At most `limit` bytes (after any Content-Encoding), within `within` seconds."""
     declared = request.content_length
@@ -64,9 +72,9 @@ async def read_body(request: web.Request, *, limit: int, within: float) -> bytes
                     raise too_large(limit)
                 chunks.append(chunk)
     except TimeoutError:
-        raise web.HTTPRequestTimeout(headers={"Connection": "close"}) from None
-    except BadHttpMessage:  # e.g. `Content-Encoding: gzip` on a body that is not gzip (D5)
-        raise bad_request("the body cannot be decoded as its headers say") from None
+        raise Unreadable(web.HTTPRequestTimeout()) from None
+    except (web.RequestPayloadError, BadHttpMessage):  # e.g. gzip declared, not sent (D5)
+        raise Unreadable(bad_request("the body is not in its declared encoding")) from None
     return b"".join(chunks)
 
 
