@@ -8,22 +8,18 @@ seen quickly; no test asserts how long anything took.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from bot.emulator.config import DEMO_BOT_APP_ID
 from bot.emulator.server import RunningEmulators
-from bot.settings import InboundSettings
-from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
-from tests.inbound.conftest import authed_settings
+from tests.inbound.channel_keys import ChannelKeyServer
 from tests.inbound.raw_http import raw_connection
-from tests.support.activities import message_payload
-from tests.support.bot import BotUnderTest, running_bot
+from tests.inbound.served import JSON, hello, valid_token
+from tests.inbound.served import served_bot as _served_bot
+from tests.support.bot import BotUnderTest
 
 MiB = 1024 * 1024
-JSON = {"Content-Type": "application/json"}
 STALL = 0.3  # seconds: the header and body timeouts of these tests
 
 
@@ -32,21 +28,8 @@ async def served_bot(
     fresh: RunningEmulators, keys: ChannelKeyServer, **inbound: Any
 ) -> AsyncIterator[BotUnderTest]:
     limits = {"header_timeout_seconds": STALL, "body_read_timeout_seconds": STALL} | inbound
-    settings = authed_settings(fresh, keys).model_copy(
-        update={"inbound": InboundSettings(**limits)}
-    )
-    factory = FixedCredentialsFactory(DEMO_BOT_APP_ID)
-    async with running_bot(settings, served=True, credentials_factory=factory) as bot:
+    async with _served_bot(fresh, keys, **limits) as bot:
         yield bot
-
-
-def valid_token(bot: BotUnderTest, keys: ChannelKeyServer) -> dict[str, str]:
-    token = TokenMinter(keys.published[0], DEMO_BOT_APP_ID).token(bot._connector_url)
-    return {"Authorization": f"Bearer {token}"}
-
-
-def hello(bot: BotUnderTest) -> bytes:
-    return json.dumps(message_payload("hello") | {"serviceUrl": bot._connector_url}).encode()
 
 
 async def test_without_a_token_a_1_mib_body_is_refused_before_any_of_it_is_sent(
