@@ -34,6 +34,7 @@ from bot.emulator.config import DEMO_BOT_APP_ID
 from tests.inbound.channel_keys import ChannelKeyServer, TokenMinter, serving
 
 MiB = 1024 * 1024
+FLOOD_CONVERSATION = "flood"
 
 
 @dataclass
@@ -47,9 +48,13 @@ class Phase:
 
 
 def flood_body(service_url: str) -> bytes:
+    """A Teams-looking message whose `value` is half a million zeros: 1 MiB, and no token."""
     head = (
-        b'{"type":"message","channelId":"msteams","from":{"id":"29:x"},'
-        b'"conversation":{"id":"flood"},"serviceUrl":"' + service_url.encode() + b'","value":['
+        b'{"type":"message","channelId":"msteams","from":{"id":"29:x"},"conversation":{"id":"'
+        + FLOOD_CONVERSATION.encode()
+        + b'"},"serviceUrl":"'
+        + service_url.encode()
+        + b'","value":['
     )
     zeros = (MiB - len(head) - 2) // 2
     return head + b"0," * (zeros - 1) + b"0]}"

@@ -18,6 +18,7 @@ import logging
 import aiohttp
 import pytest
 
+from bench.flood import FLOOD_CONVERSATION, flood_body
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.emulator.server import RunningEmulators
 from tests.inbound.channel_keys import ChannelKeyServer
@@ -28,19 +29,6 @@ from tests.integration.e2e import propose, text_of
 from tests.support.bot import BotUnderTest
 
 FLOODERS = 4
-MiB = 1024 * 1024
-FLOOD_CONVERSATION = "flood-conversation"
-
-
-def flood_body(service_url: str) -> bytes:
-    """A Teams-looking message whose `value` is half a million zeros: 1 MiB."""
-    head = (
-        b'{"type":"message","channelId":"msteams","from":{"id":"29:x"},'
-        b'"conversation":{"id":"' + FLOOD_CONVERSATION.encode() + b'"},'
-        b'"serviceUrl":"' + service_url.encode() + b'","value":['
-    )
-    zeros = (MiB - len(head) - 2) // 2
-    return head + b"0," * (zeros - 1) + b"0]}"
 
 
 async def flood(

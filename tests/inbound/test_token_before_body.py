@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.emulator.server import RunningEmulators
 from tests.inbound.channel_keys import ChannelKeyServer
-from tests.inbound.raw_http import raw_connection
+from tests.inbound.raw_http import RawConnection, raw_connection
 from tests.inbound.served import JSON, hello, valid_token
 from tests.inbound.served import served_bot as _served_bot
 from tests.support.bot import BotUnderTest
@@ -30,6 +30,16 @@ async def served_bot(
     limits = {"header_timeout_seconds": STALL, "body_read_timeout_seconds": STALL} | inbound
     async with _served_bot(fresh, keys, **limits) as bot:
         yield bot
+
+
+def send_hello(
+    connection: RawConnection, bot: BotUnderTest, keys: ChannelKeyServer, upto: int | None = None
+) -> None:
+    """An authenticated message; only its first `upto` bytes of body when given."""
+    body = hello(bot)
+    headers = JSON | valid_token(bot, keys) | {"Content-Length": str(len(body))}
+    connection.send_head("/api/messages", headers)
+    connection.send(body[:upto])
 
 
 async def test_without_a_token_a_1_mib_body_is_refused_before_any_of_it_is_sent(
@@ -60,10 +70,7 @@ async def test_a_valid_token_still_gets_its_turn_on_the_same_server(
     fresh: RunningEmulators, keys: ChannelKeyServer
 ) -> None:
     async with served_bot(fresh, keys) as bot, raw_connection(bot.base_url) as connection:
-        body = hello(bot)
-        headers = JSON | valid_token(bot, keys) | {"Content-Length": str(len(body))}
-        connection.send_head("/api/messages", headers)
-        connection.send(body)
+        send_hello(connection, bot, keys)
 
         assert await connection.status() == 201
         assert len(bot.connector.sent) == 1
@@ -89,10 +96,7 @@ async def test_an_authenticated_body_that_stalls_is_answered_408_and_closed(
     fresh: RunningEmulators, keys: ChannelKeyServer
 ) -> None:
     async with served_bot(fresh, keys) as bot, raw_connection(bot.base_url) as connection:
-        body = hello(bot)
-        headers = JSON | valid_token(bot, keys) | {"Content-Length": str(len(body))}
-        connection.send_head("/api/messages", headers)
-        connection.send(body[:20])  # and then nothing
+        send_hello(connection, bot, keys, upto=20)  # and then nothing
 
         assert await connection.status() == 408
         assert await connection.closed_by_server()
@@ -117,11 +121,7 @@ async def test_connections_without_a_token_beyond_the_cap_are_closed_on_accept(
             third.send_head("/healthz", {}, method="GET")
             assert await third.closed_by_server()
 
-        body = hello(bot)  # a valid token on `first`: it no longer counts against the cap
-        first.send_head(
-            "/api/messages", JSON | valid_token(bot, keys) | {"Content-Length": str(len(body))}
-        )
-        first.send(body)
+        send_hello(first, bot, keys)  # a valid token on `first`: it no longer counts
         assert await first.status() == 201
 
         async with raw_connection(bot.base_url) as fourth:
