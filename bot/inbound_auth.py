@@ -10,7 +10,7 @@ the `serviceurl` claim must equal the activity's serviceUrl. Every failure is `U
 Two steps (issue 13, D1): `verify` checks the token from the `Authorization` header alone
 (signature, audience, issuer, lifetime, kid), so a request without a valid token is refused
 before its body is read; `check_activity` then ties the verified token to the decoded activity
-(endorsed channel, serviceurl). `validate` does both, for callers that already have an activity.
+(endorsed channel, serviceurl).
 """
 
 from __future__ import annotations
@@ -134,15 +134,12 @@ class VerifiedToken:
 
 @dataclass(frozen=True)
 class ChannelTokenValidator:
-    """Checks `Authorization: Bearer <jwt>` for one activity; returns the token's claims."""
+    """Checks `Authorization: Bearer <jwt>` (`verify`), then that it is for the activity."""
 
     keys: ChannelKeys
     app_id: str
     issuer: str = BOT_FRAMEWORK_ISSUER
     leeway_seconds: float = 60.0  # clock skew between Microsoft and us; small on purpose
-
-    async def validate(self, header: str | None, activity: Activity) -> ClaimsIdentity:
-        return self.check_activity(await self.verify(header), activity)
 
     async def verify(self, header: str | None) -> VerifiedToken:
         """The header alone: no work that depends on the request body."""
