@@ -1,6 +1,7 @@
 """`python -m bot`: read Settings from the environment, serve the bot, print where it listens.
 
 Port 0 picks a free port; the printed URL is the real one. Ctrl-C (or SIGTERM) stops it cleanly.
+Served through `bot.serving`: a header deadline and a cap on unauthenticated connections.
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ import asyncio
 import signal
 import sys
 
-from aiohttp import web
 from pydantic import ValidationError
 
 from bot.app import create_app
 from bot.logging import configure_logging
+from bot.serving import start_serving
 from bot.settings import ENV_PREFIX, Settings
 
 
@@ -30,15 +31,15 @@ def _settings_or_exit() -> Settings:
 
 
 async def serve(settings: Settings) -> None:
-    runner = web.AppRunner(create_app(settings), access_log=None, handle_signals=False)
-    await runner.setup()
+    app = create_app(settings)
+    runner = await start_serving(
+        app, settings.host, settings.port, settings.inbound, access_log=None, handle_signals=False
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        site = web.TCPSite(runner, settings.host, settings.port)
-        await site.start()
         host, port = runner.addresses[0][:2]
         print(f"Referral Bot listening on http://{host}:{port}/api/messages", flush=True)
         await stop.wait()

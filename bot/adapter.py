@@ -5,8 +5,12 @@
    `adaptiveCard/action` answers HTTP 500 (`'dict' object has no attribute 'is_xml_model'`).
    Here a body is serialised once: msrest models are serialised, dicts and lists pass as they are.
 2. The HTTP edge (TOOLCHAIN §3): the stock path answers 500 for a missing Content-Type, bad JSON
-   and many bad tokens. Here a request is checked before the SDK sees it (415, 400, 413 from
-   aiohttp's size limit) and any failure to authenticate it is a 401, never a 500.
+   and many bad tokens. Here a request is checked before the SDK sees it (415, 400, 413, 408)
+   and any failure to authenticate it is a 401, never a 500.
+3. Order (issue 13, D1): the channel token is verified from the `Authorization` header before
+   a byte of the body is read; a request without a valid one is answered 401 and its connection
+   closed without reading or draining the body. Only then is the body read and decoded, with
+   bounded size, time and cost (bot.inbound_body), and the token tied to the activity.
 
 Also (TOOLCHAIN §7), the SDK's own per-turn CPU: the adapter keeps one connector client per
 (bot, serviceUrl, audience) across turns (`bot.connector_clients`) instead of building one per
@@ -20,7 +24,6 @@ answers are the HTTP response, not a connector call, so they are never paced or 
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -42,10 +45,12 @@ from botframework.connector.auth import (
 from msrest.serialization import Model
 
 from bot.connector_clients import ConnectorClients, KeptUserTokenClients
-from bot.inbound_auth import ChannelTokenValidator, Unauthorized
+from bot.inbound_auth import ChannelTokenValidator, Unauthorized, VerifiedToken
+from bot.inbound_body import Unreadable, decode_activity, read_body
 from bot.outbound import OutboundSender
 from bot.sdk_speedups import apply_sdk_speedups
-from bot.settings import BotSettings
+from bot.serving import connection_authenticated
+from bot.settings import BotSettings, InboundSettings
 
 logger = logging.getLogger(__name__)
 
@@ -71,29 +76,41 @@ class BotFrameworkConfig:
         )
 
 
-def _bad_request(reason: str) -> web.HTTPBadRequest:
-    return web.HTTPBadRequest(text=json.dumps({"error": reason}), content_type="application/json")
-
-
-async def read_activity(request: web.Request) -> Activity:
+async def read_activity(request: web.Request, inbound: InboundSettings) -> Activity:
     """The posted activity, or an HTTP 4xx saying what is wrong with the request."""
     if request.content_type != "application/json":
         raise web.HTTPUnsupportedMediaType(text="send application/json")
+    body = await read_body(
+        request, limit=inbound.body_limit_bytes, within=inbound.body_read_timeout_seconds
+    )
+    return decode_activity(body)
+
+
+async def checked_activity(
+    request: web.Request, inbound: InboundSettings
+) -> Activity | web.Response:
+    """The activity, or the answer already sent for a body that cannot be read (then closed)."""
     try:
-        body = json.loads(await request.read())
-    except (ValueError, UnicodeDecodeError):
-        raise _bad_request("the body is not JSON") from None
-    except RecursionError:  # ~1,000 nested brackets exhaust the C decoder's recursion
-        raise _bad_request("the body is nested too deeply") from None
-    if not isinstance(body, dict):
-        raise _bad_request("the body is not an activity")
-    try:
-        activity = Activity().deserialize(body)
-    except Exception:  # msrest raises several types for malformed fields
-        raise _bad_request("the activity is malformed") from None
-    if not activity.type or not activity.service_url or not activity.conversation:
-        raise _bad_request("the activity needs type, serviceUrl and conversation")
-    return activity
+        return await read_activity(request, inbound)
+    except Unreadable as error:
+        logger.info("adapter.unreadable_body status=%d", error.answer.status)
+        return await answered_and_closed(request, error.answer)
+
+
+async def answered_and_closed(request: web.Request, answer: web.HTTPException) -> web.Response:
+    """`answer` sent now, then the connection closed: a body not yet read is dropped unread.
+
+    aiohttp would otherwise drain what is left of the body for up to 10 s (lingering) before
+    closing; for a caller without a valid token that is time and bytes spent for nothing.
+    """
+    response = web.Response(
+        status=answer.status, text=answer.text, content_type=answer.content_type
+    )
+    response.force_close()
+    await response.prepare(request)
+    await response.write_eof()
+    request.protocol.force_close()
+    return response
 
 
 def serialised_once(body: Any) -> Any:
@@ -116,6 +133,7 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
     """CloudAdapter with a checked HTTP edge, invoke bodies serialised once, paced replies."""
 
     validator: ChannelTokenValidator | None = None
+    inbound: InboundSettings = InboundSettings()
     connector_clients: ConnectorClients
     _authentication: KeptUserTokenClients
 
@@ -142,6 +160,7 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
         validator: ChannelTokenValidator | None = None,
         credentials_factory: ServiceClientCredentialsFactory | None = None,
         outbound: OutboundSender | None = None,
+        inbound: InboundSettings | None = None,
     ) -> ReferralAdapter:
         """With a validator, tokens are checked by it (bot.inbound_auth), not by botbuilder."""
         apply_sdk_speedups()
@@ -150,6 +169,7 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
             ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials_factory)
         )
         adapter.validator = validator if authenticate else None
+        adapter.inbound = inbound or InboundSettings()
         adapter.connector_clients = ConnectorClients()
         adapter.outbound = outbound or OutboundSender()
         return adapter
@@ -177,19 +197,32 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
     ) -> web.Response:
         if request.method != "POST":
             raise web.HTTPMethodNotAllowed(request.method, ["POST"])
-        activity = await read_activity(request)
-        authenticated = await self._authenticate(activity, request.headers.get("Authorization"))
+        header = request.headers.get("Authorization")
+        if self.validator is None:  # auth off (demo), or the SDK's own check, which needs the body
+            activity = await checked_activity(request, self.inbound)
+            if isinstance(activity, web.Response):
+                return activity
+            authenticated = await self._sdk_authenticated(activity, header)
+        else:
+            try:
+                verified = await self.validator.verify(header)
+            except Unauthorized as error:
+                logger.info("adapter.unauthorized %s", error)
+                return await answered_and_closed(request, web.HTTPUnauthorized())
+            connection_authenticated(request)
+            activity = await checked_activity(request, self.inbound)
+            if isinstance(activity, web.Response):
+                return activity
+            authenticated = self._checked(verified, activity, self.validator)
         authenticated.connector_factory = self.connector_clients.factory(
             authenticated.connector_factory, _bot_app_id(authenticated.claims_identity)
         )
         invoke = await self.process_activity(authenticated, activity, bot.on_turn)
         return invoke_http_response(invoke)
 
-    async def _authenticate(
+    async def _sdk_authenticated(
         self, activity: Activity, header: str | None
     ) -> AuthenticateRequestResult:
-        if self.validator is not None:
-            return await self._validated(activity, header, self.validator)
         try:
             return await self.bot_framework_authentication.authenticate_request(
                 activity, header or ""
@@ -198,12 +231,12 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
             logger.info("adapter.unauthorized %s", type(error).__name__)
             raise web.HTTPUnauthorized() from None
 
-    async def _validated(
-        self, activity: Activity, header: str | None, validator: ChannelTokenValidator
+    def _checked(
+        self, verified: VerifiedToken, activity: Activity, validator: ChannelTokenValidator
     ) -> AuthenticateRequestResult:
-        """Our own validation, then the SDK's outbound side (connector factory) for replies."""
+        """The verified token tied to the activity, then the SDK's outbound side for replies."""
         try:
-            identity = await validator.validate(header, activity)
+            identity = validator.check_activity(verified, activity)
         except Unauthorized as error:
             logger.info("adapter.unauthorized %s", error)
             raise web.HTTPUnauthorized() from None

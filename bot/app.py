@@ -189,6 +189,7 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
         authenticate=authenticate,
         validator=_validator(settings, app[HTTP_SESSION]),
         credentials_factory=overrides.credentials_factory,
+        inbound=settings.inbound,
     )
     adapter.on_turn_error = make_on_turn_error(state, dialog_state)
     use_token_service(

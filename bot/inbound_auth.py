@@ -6,6 +6,11 @@ unknown `kid`. Here the metadata and JWKS come over aiohttp, are cached, and are
 on an unknown `kid` (at most once per `refresh_interval`, so forged kids cannot hammer the
 endpoint). Only RS256 is accepted; the key must be endorsed for the activity's channel, and
 the `serviceurl` claim must equal the activity's serviceUrl. Every failure is `Unauthorized`.
+
+Two steps (issue 13, D1): `verify` checks the token from the `Authorization` header alone
+(signature, audience, issuer, lifetime, kid), so a request without a valid token is refused
+before its body is read; `check_activity` then ties the verified token to the decoded activity
+(endorsed channel, serviceurl).
 """
 
 from __future__ import annotations
@@ -120,23 +125,36 @@ def bearer_token(header: str | None) -> str:
 
 
 @dataclass(frozen=True)
+class VerifiedToken:
+    """A channel token whose signature, audience, issuer and lifetime are checked."""
+
+    claims: dict[str, Any]
+    endorsements: frozenset[str]  # the channels its signing key is endorsed for
+
+
+@dataclass(frozen=True)
 class ChannelTokenValidator:
-    """Checks `Authorization: Bearer <jwt>` for one activity; returns the token's claims."""
+    """Checks `Authorization: Bearer <jwt>` (`verify`), then that it is for the activity."""
 
     keys: ChannelKeys
     app_id: str
     issuer: str = BOT_FRAMEWORK_ISSUER
     leeway_seconds: float = 60.0  # clock skew between Microsoft and us; small on purpose
 
-    async def validate(self, header: str | None, activity: Activity) -> ClaimsIdentity:
+    async def verify(self, header: str | None) -> VerifiedToken:
+        """The header alone: no work that depends on the request body."""
         token = bearer_token(header)
         published = await self.keys.key(_kid(token))
-        claims = self._decode(token, published.key)
-        if not activity.channel_id or activity.channel_id not in published.endorsements:
+        return VerifiedToken(self._decode(token, published.key), published.endorsements)
+
+    @staticmethod
+    def check_activity(verified: VerifiedToken, activity: Activity) -> ClaimsIdentity:
+        """The verified token was issued for this activity's channel and serviceUrl."""
+        if not activity.channel_id or activity.channel_id not in verified.endorsements:
             raise Unauthorized("key not endorsed for the channel")
-        if claims.get("serviceurl") != activity.service_url:
+        if verified.claims.get("serviceurl") != activity.service_url:
             raise Unauthorized("serviceurl mismatch")
-        return ClaimsIdentity(claims, True, "Bearer")
+        return ClaimsIdentity(verified.claims, True, "Bearer")
 
     def _decode(self, token: str, key: Any) -> dict[str, Any]:
         try:

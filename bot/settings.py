@@ -99,6 +99,25 @@ class BotSettings(BaseModel):
     allow_guests: StrictFlag = False  # guests/anonymous users may neither read nor write
 
 
+class InboundSettings(BaseModel):
+    """Limits on what /api/messages accepts before and after a token is checked (issue 13).
+
+    A reverse proxy in front should enforce the same or tighter: a request body limit
+    (`client_max_body_size 256k` in nginx), a header and body read timeout (10-15 s), per-IP
+    connection limits, and an idle timeout to this bot below `header_timeout_seconds`.
+    """
+
+    # Teams sends at most ~28 KB of message/card payload; 256 KiB is ~9x that (bot.inbound_body).
+    body_limit_bytes: int = Field(default=256 * 1024, ge=16 * 1024, le=4 * 1024 * 1024)
+    # The body of an authenticated request must arrive within this time, else 408 and close.
+    body_read_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # A connection must send complete request headers within this time after it opens or after
+    # its previous answer (aiohttp's keep-alive timer); also how long an idle connection stays.
+    header_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    # Connections that have not yet sent a valid channel token; more are closed on accept.
+    max_unauthenticated_connections: int = Field(default=256, ge=1, le=100_000)
+
+
 class StateBackend(StrEnum):
     MEMORY = "memory"  # one process, lost on restart
     SQLITE = "sqlite"  # one file: survives restarts (bot.state.sqlite_*)
@@ -195,6 +214,7 @@ class Settings(BaseSettings):
     partner_center: PartnerCenterSettings = PartnerCenterSettings()
     identity: IdentitySettings = IdentitySettings()
     state: StateSettings = StateSettings()
+    inbound: InboundSettings = InboundSettings()
 
     @classmethod
     def settings_customise_sources(

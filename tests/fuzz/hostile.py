@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import zlib
 from typing import Any
 
 from tests.support.activities import card_invoke_payload, message_payload
@@ -130,6 +132,26 @@ def _sizes_and_shapes() -> list[Case]:
 def hostile_cases() -> list[Case]:
     cases = [*_sizes_and_shapes(), *_wrong_types(), *_invokes()]
     return [(name, body, kind) for name, body, kind in cases]
+
+
+def encoding_cases() -> list[Case]:
+    """(name, body, Content-Encoding): bodies that are not what their encoding header says.
+
+    Issue 13, D5: `Content-Encoding: gzip` on a plain body was a 500 with a 45-line traceback.
+    """
+    message = _dump(message_payload("show 123"))
+    return [
+        ("gzip header, plain body", message, "gzip"),
+        ("deflate header, plain body", message, "deflate"),
+        ("gzip header, truncated gzip", gzip.compress(message)[:-12], "gzip"),
+        ("gzip header, deflate body", zlib.compress(message), "gzip"),
+        ("gzip header, gzip of junk then junk", gzip.compress(b"x") + b"junk", "gzip"),
+    ]
+
+
+def gzipped_message(service_url: str) -> bytes:
+    """A valid gzip body: still accepted (the control for `encoding_cases`)."""
+    return gzip.compress(_dump({**message_payload("show 123"), "serviceUrl": service_url}))
 
 
 def rss_bytes() -> int:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.emulator.server import RunningEmulators
-from tests.fuzz.hostile import JSON, hostile_cases, rss_bytes
+from tests.fuzz.hostile import JSON, encoding_cases, gzipped_message, hostile_cases, rss_bytes
 from tests.fuzz.live import healthy, post_raw
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
 
 CASES = hostile_cases()
+ENCODINGS = encoding_cases()
 MAX_RSS_GROWTH = 64 * 1024 * 1024
 
 
@@ -41,3 +43,21 @@ async def test_the_whole_table_three_times_keeps_memory_bounded(bot: BotUnderTes
     assert max(statuses) < 500
     assert growth < MAX_RSS_GROWTH
     assert await healthy(bot)
+
+
+@pytest.mark.parametrize(("name", "body", "encoding"), ENCODINGS, ids=[c[0] for c in ENCODINGS])
+async def test_a_body_not_in_its_declared_encoding_is_400_without_a_traceback(
+    bot: BotUnderTest, caplog: pytest.LogCaptureFixture, name: str, body: bytes, encoding: str
+) -> None:
+    status = await post_raw(bot, body, **{"Content-Encoding": encoding})
+
+    assert status == 400, name
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert all(r.exc_info is None for r in caplog.records)
+    assert await healthy(bot)
+
+
+async def test_a_body_in_its_declared_encoding_is_accepted(bot: BotUnderTest) -> None:
+    body = gzipped_message(bot._connector_url)
+
+    assert await post_raw(bot, body, **{"Content-Encoding": "gzip"}) == 201

@@ -8,13 +8,14 @@ import pytest
 
 from bot.emulator.config import DEMO_BOT_APP_ID
 from bot.emulator.server import RunningEmulators
-from tests.fuzz.hostile import hostile_cases
+from tests.fuzz.hostile import encoding_cases, hostile_cases
 from tests.fuzz.live import healthy, post_raw
 from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from tests.inbound.conftest import authed_settings, keys  # noqa: F401  # keys: a fixture
 from tests.support.bot import BotUnderTest, running_bot
 
 CASES = hostile_cases()
+ENCODINGS = encoding_cases()
 
 
 @pytest.fixture
@@ -47,3 +48,24 @@ async def test_with_a_valid_token_no_hostile_body_gets_a_5xx(
 
     assert all(status < 500 for status in statuses.values()), statuses
     assert await healthy(bot)
+
+
+async def test_a_body_not_in_its_declared_encoding_is_401_without_and_400_with_a_token(
+    bot: BotUnderTest,
+    keys: ChannelKeyServer,  # noqa: F811
+) -> None:
+    token = TokenMinter(keys.published[0], DEMO_BOT_APP_ID).token(bot._connector_url)
+    auth = {"Authorization": f"Bearer {token}"}
+
+    without = {
+        name: await post_raw(bot, body, **{"Content-Encoding": enc})
+        for name, body, enc in ENCODINGS
+    }
+    with_token = {
+        name: await post_raw(bot, body, **{"Content-Encoding": enc}, **auth)
+        for name, body, enc in ENCODINGS
+    }
+
+    assert set(without.values()) == {401}, without
+    assert set(with_token.values()) == {400}, with_token
+    assert bot.connector.sent == []

@@ -21,6 +21,7 @@ from bot.app import create_app
 from bot.demo.settings import demo_settings as _demo_settings
 from bot.emulator.fixtures import FixtureUser
 from bot.emulator.server import RunningEmulators
+from bot.serving import start_serving
 from bot.settings import Settings, StateBackend, StateSettings
 from tests.support.activities import (
     TeamsConversation,
@@ -106,12 +107,13 @@ class BotUnderTest:
         self.base_url = bot_url
         self._connector_url = connector_url
         self.connector: FakeConnector = connector
+        self.headers: dict[str, str] = {}  # sent with say/click/post, e.g. an Authorization
 
     async def post(self, payload: Mapping[str, Any]) -> aiohttp.ClientResponse:
         body = {**payload, "serviceUrl": self._connector_url}
-        async with self._session.post(self.messages_url, json=body) as response:
-            await response.read()
-            return response
+        async with self._session.post(self.messages_url, json=body, headers=self.headers) as answer:
+            await answer.read()
+            return answer
 
     async def say(
         self,
@@ -139,32 +141,49 @@ class BotUnderTest:
         """Click an `Action.Execute` button; returns the invoke response."""
         payload = card_invoke_payload(verb, data, user=user, conversation=conversation)
         body = {**payload, "serviceUrl": self._connector_url}
-        async with self._session.post(self.messages_url, json=body) as response:
+        async with self._session.post(
+            self.messages_url, json=body, headers=self.headers
+        ) as response:
             answer = await response.json(content_type=None) if await response.read() else {}
             return InvokeAnswer(response.status, answer)
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, **overrides: Any) -> AsyncIterator[BotUnderTest]:
-    """The real app (create_app + overrides) and a fake connector, both on 127.0.0.1:0."""
+async def running_bot(
+    settings: Settings, *, served: bool = False, **overrides: Any
+) -> AsyncIterator[BotUnderTest]:
+    """The real app (create_app + overrides) and a fake connector, both on 127.0.0.1:0.
+
+    `served`: through `bot.serving` as `python -m bot` serves it (header deadline, cap on
+    unauthenticated connections, settings.inbound) instead of aiohttp's TestServer.
+    """
     connector = FakeConnector()
     connector_server = TestServer(connector.app(), host="127.0.0.1", port=0)
-    bot_server = TestServer(create_app(settings, **overrides), host="127.0.0.1", port=0)
     await connector_server.start_server()
     try:
-        await bot_server.start_server()
-        try:
-            async with aiohttp.ClientSession() as session:
-                yield BotUnderTest(
-                    session,
-                    str(bot_server.make_url("")).rstrip("/"),
-                    str(connector_server.make_url("")).rstrip("/") + "/",
-                    connector,
-                )
-        finally:
-            await bot_server.close()
+        app = create_app(settings, **overrides)
+        async with _bot_server(app, settings, served) as url, aiohttp.ClientSession() as session:
+            connector_url = str(connector_server.make_url("")).rstrip("/") + "/"
+            yield BotUnderTest(session, url, connector_url, connector)
     finally:
         await connector_server.close()
+
+
+@asynccontextmanager
+async def _bot_server(app: web.Application, settings: Settings, served: bool) -> AsyncIterator[str]:
+    if served:
+        runner = await start_serving(app, "127.0.0.1", 0, settings.inbound)
+        try:
+            yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+        finally:
+            await runner.cleanup()
+        return
+    bot_server = TestServer(app, host="127.0.0.1", port=0)
+    await bot_server.start_server()
+    try:
+        yield str(bot_server.make_url("")).rstrip("/")
+    finally:
+        await bot_server.close()
 
 
 def only_card(sent: list[SentActivity]) -> dict[str, Any]:
