@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.log import server_logger
 
 from bot.settings import InboundSettings
 
@@ -132,8 +134,30 @@ class GuardedSite(web.TCPSite):
 
 
 def runner_options(inbound: InboundSettings) -> dict[str, Any]:
-    """`web.AppRunner` keyword arguments that bound a connection's header phase."""
-    return {"keepalive_timeout": inbound.header_timeout_seconds}
+    """`web.AppRunner` keyword arguments that bound a connection's header phase, and aiohttp's
+    server logger with client errors told apart from faults (`ClientErrorsQuiet`)."""
+    return {
+        "keepalive_timeout": inbound.header_timeout_seconds,
+        "logger": ClientErrorsQuiet(server_logger),
+    }
+
+
+class ClientErrorsQuiet(logging.LoggerAdapter):  # type: ignore[type-arg]  # generic in typeshed only
+    """aiohttp's server logger, but a request its HTTP parser refused (a malformed request line
+    or header, an encoding it cannot decode such as `br` without Brotli: the client's fault,
+    answered 4xx before any handler or token check) is one INFO line without a traceback.
+
+    aiohttp logs those at ERROR with a 40-line traceback, so anyone who can reach the port
+    could fill the log with tracebacks (issue 13, D5). Everything else passes unchanged."""
+
+    def exception(self, msg: object, *args: object, exc_info: Any = True, **kwargs: Any) -> None:
+        error = exc_info if isinstance(exc_info, BaseException) else None
+        if isinstance(error, HttpProcessingError) and 400 <= error.code < 500:
+            self.info(
+                "http.refused status=%d reason=%s", error.code, type(error).__name__, **kwargs
+            )
+            return
+        super().exception(msg, *args, exc_info=exc_info, **kwargs)
 
 
 async def start_serving(

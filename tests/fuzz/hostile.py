@@ -146,6 +146,7 @@ def encoding_cases() -> list[Case]:
         ("gzip header, truncated gzip", gzip.compress(message)[:-12], "gzip"),
         ("gzip header, deflate body", zlib.compress(message), "gzip"),
         ("gzip header, gzip of junk then junk", gzip.compress(b"x") + b"junk", "gzip"),
+        ("br header, plain body (no brotli decoder installed)", message, "br"),
     ]
 
 

@@ -19,7 +19,7 @@ MAX_RSS_GROWTH = 64 * 1024 * 1024
 
 @pytest.fixture
 async def bot(fresh: RunningEmulators) -> AsyncIterator[BotUnderTest]:
-    async with running_bot(demo_settings(fresh)) as running:
+    async with running_bot(demo_settings(fresh), served=True) as running:  # as python -m bot
         yield running
 
 

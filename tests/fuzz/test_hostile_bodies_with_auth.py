@@ -22,6 +22,7 @@ ENCODINGS = encoding_cases()
 async def bot(fresh: RunningEmulators, keys: ChannelKeyServer) -> AsyncIterator[BotUnderTest]:  # noqa: F811
     async with running_bot(
         authed_settings(fresh, keys),
+        served=True,  # as python -m bot serves it
         credentials_factory=FixedCredentialsFactory(DEMO_BOT_APP_ID),
     ) as running:
         yield running
@@ -66,6 +67,13 @@ async def test_a_body_not_in_its_declared_encoding_is_401_without_and_400_with_a
         for name, body, enc in ENCODINGS
     }
 
-    assert set(without.values()) == {401}, without
+    # aiohttp's HTTP parser refuses an encoding it cannot decode (br, no Brotli) from the
+    # headers, before any handler: 400 with or without a token; the rest is 401 without one
+    refused_by_parser = {name for name, _, enc in ENCODINGS if enc == "br"}
+    assert refused_by_parser
+    assert {n: s for n, s in without.items() if n not in refused_by_parser} == {
+        n: 401 for n in without if n not in refused_by_parser
+    }
+    assert {without[n] for n in refused_by_parser} == {400}
     assert set(with_token.values()) == {400}, with_token
     assert bot.connector.sent == []
