@@ -1,7 +1,7 @@
 """`python -m bench`: measure the floor and Referral Bot in alternating pairs, print one table.
 
-Defaults follow TOOLCHAIN §7 within about 10 minutes on 2 cores; `--quick` is the smoke test's
-tiny run (one pair), whose figures mean nothing.
+Defaults follow the method in docs/performance.md within about 10 minutes on 2 cores; `--quick`
+is the smoke test's tiny run (one pair), whose figures mean nothing.
 """
 
 from __future__ import annotations

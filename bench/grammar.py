@@ -1,7 +1,7 @@
 """Micro-benchmark of `parse_command`: CPU per parse over what sellers typically type.
 
 Issue 6 budgets a whole bot turn at 1.5x an echo turn (about 5 ms here); the grammar must be a
-small part of that. The commands come from the README's "what sellers can say" and the grammar
+small part of that. The commands come from README.md's "What sellers can say" and the grammar
 test tables; one mistyped command exercises the "did you mean" path.
 """
 

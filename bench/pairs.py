@@ -1,6 +1,6 @@
 """The pairs: the floor, then the bot, in fresh processes each time; one `Results` per pair.
 
-Floor and bot alternate (TOOLCHAIN §7) so that drift on a shared machine hits both sides of a
+Floor and bot alternate (docs/performance.md) so that drift on a shared machine hits both sides of a
 pair alike; the report takes ratios within a pair first, then the median over pairs.
 """
 

@@ -1,18 +1,18 @@
 """The Bot Framework adapter, with the two seams botbuilder 4.17.1 gets wrong fixed.
 
-1. Invoke answers (TOOLCHAIN §4): `ActivityHandler` already turns an invoke body into a dict,
-   and the stock `CloudAdapter.process` serialises it a second time, so every
-   `adaptiveCard/action` answers HTTP 500 (`'dict' object has no attribute 'is_xml_model'`).
+1. Invoke answers (docs/architecture.md, "SDK seams"): `ActivityHandler` already turns an
+   invoke body into a dict, and the stock `CloudAdapter.process` serialises it a second time, so
+   every `adaptiveCard/action` answers HTTP 500 (`'dict' object has no attribute 'is_xml_model'`).
    Here a body is serialised once: msrest models are serialised, dicts and lists pass as they are.
-2. The HTTP edge (TOOLCHAIN §3): the stock path answers 500 for a missing Content-Type, bad JSON
-   and many bad tokens. Here a request is checked before the SDK sees it (415, 400, 413, 408)
-   and any failure to authenticate it is a 401, never a 500.
+2. The HTTP edge (docs/architecture.md, "SDK seams"): the stock path answers 500 for a missing
+   Content-Type, bad JSON and many bad tokens. Here a request is checked before the SDK sees it
+   (415, 400, 413, 408) and any failure to authenticate it is a 401, never a 500.
 3. Order (issue 13, D1): the channel token is verified from the `Authorization` header before
    a byte of the body is read; a request without a valid one is answered 401 and its connection
    closed without reading or draining the body. Only then is the body read and decoded, with
    bounded size, time and cost (bot.inbound_body), and the token tied to the activity.
 
-Also (TOOLCHAIN §7), the SDK's own per-turn CPU: the adapter keeps one connector client per
+Also (docs/performance.md), the SDK's own per-turn CPU: the adapter keeps one connector client per
 (bot, serviceUrl, audience) across turns (`bot.connector_clients`) instead of building one per
 activity, and `bot.sdk_speedups` removes msrest's and TurnContext's avoidable work; both are set
 up when an adapter is built.

@@ -3,7 +3,7 @@
 botbuilder 4.17.1 builds a new `ConnectorClient` for every incoming activity: a msrest
 configuration (a config parser, two `requests` sessions, a retry policy), a serializer over all
 connector models, credentials, and a fresh TCP (and TLS) connection for the reply. That is most
-of the CPU a bare echo turn costs (TOOLCHAIN §7). The client holds nothing turn-specific (the
+of the CPU a bare echo turn costs (docs/performance.md). The client holds nothing turn-specific (the
 credentials fetch and cache the bot's own token; the reply's URL comes from each call), so the
 adapter keeps one per key in a small LRU and closes them when the app stops. The same holds for
 the user-token client (`TokenApiClient`, one more msrest configuration) the SDK builds for every

@@ -3,7 +3,7 @@
 msrest 0.7.1's async `ConnectorClient` sends every reply, update and delete with `requests` through
 `run_in_executor`: about 0.8 ms of CPU per reply here, 45 % of a bare echo turn (the worker
 threads' GIL hand-offs, urllib3, and the main thread preempted while it holds the GIL; measured
-with `python -m bench.compare`, see README "Performance"). Only that last hop changes: msrest's
+with `python -m bench.compare`, see docs/performance.md). Only that last hop changes: msrest's
 pipeline above it (user agent, the bot's credentials, (de)serialisation, `HttpOperationError`
 for a refused reply) is untouched, and what `requests` did at that hop is done here too:
 

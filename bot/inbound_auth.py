@@ -1,11 +1,12 @@
 """Bot Framework channel tokens validated here, async, before botbuilder sees a request.
 
-Why not the SDK (TOOLCHAIN §3): botbuilder 4.17.1 fetches OpenID metadata with blocking
-`requests` on the event loop, answers 500 for many bad tokens and never refreshes keys on an
-unknown `kid`. Here the metadata and JWKS come over aiohttp, are cached, and are refetched once
-on an unknown `kid` (at most once per `refresh_interval`, so forged kids cannot hammer the
-endpoint). Only RS256 is accepted; the key must be endorsed for the activity's channel, and
-the `serviceurl` claim must equal the activity's serviceUrl. Every failure is `Unauthorized`.
+Why not the SDK (docs/architecture.md, "SDK seams"): botbuilder 4.17.1 fetches OpenID metadata
+with blocking `requests` on the event loop, answers 500 for many bad tokens and never refreshes
+keys on an unknown `kid`. Here the metadata and JWKS come over aiohttp, are cached, and are
+refetched once on an unknown `kid` (at most once per `refresh_interval`, so forged kids cannot
+hammer the endpoint). Only RS256 is accepted; the key must be endorsed for the activity's
+channel, and the `serviceurl` claim must equal the activity's serviceUrl. Every failure is
+`Unauthorized`.
 
 Two steps (issue 13, D1): `verify` checks the token from the `Authorization` header alone
 (signature, audience, issuer, lifetime, kid), so a request without a valid token is refused

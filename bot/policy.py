@@ -1,7 +1,7 @@
 """Who may use the bot at all: tenants allowed, and guests/anonymous users kept out.
 
 Checked by `ReferralBot` before any dialog or card action runs, so a refused activity makes
-zero Partner Center calls. Decisions (README "Tenants and guests"):
+zero Partner Center calls. Decisions (docs/configuration.md, "Tenants and guests"):
 - Tenant = `channelData.tenant.id` (Teams' tenant of the conversation), else
   `conversation.tenantId`. Allowed = `allowed_tenants` plus the bot's own `app_tenant_id`.
   Nothing configured: production refuses every tenant (and warns at startup); demo allows any.

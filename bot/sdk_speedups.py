@@ -1,7 +1,8 @@
 """Per-turn CPU the Bot Framework SDK spends outside our code, removed at the SDK's own seams.
 
-Measured with `python -m bench --profile` (TOOLCHAIN §7); each patch keeps the SDK's answer and
-only changes how it is computed, and each is idempotent (applied when an adapter is built):
+Measured with `python -m bench --profile` (docs/performance.md); each patch keeps the SDK's
+answer and only changes how it is computed, and each is idempotent (applied when an adapter is
+built):
 
 1. msrest 0.7.1 `ClientRetryPolicy.safe_codes` is a 501-item list tested for 999 codes whenever a
    connector client is configured (≈ 3.6 ms); a frozenset gives the same answers.

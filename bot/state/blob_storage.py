@@ -1,7 +1,7 @@
 """AzureBlobStorage: a botbuilder `Storage` shared by several bot instances, one blob per key.
 
 Written on the current async SDK (`azure.storage.blob.aio`) because the stock botbuilder-azure
-BlobStorage has measured faults (TOOLCHAIN §5): it returns a silent `{}` on 403, hangs ~87 s
+BlobStorage has measured faults (docs/libraries.md): it returns a silent `{}` on 403, hangs ~87 s
 when the account is down and reports a conflict as a generic error. Here:
 
 - every write is a compare-and-set on the blob's ETag: an item without `e_tag` is created only

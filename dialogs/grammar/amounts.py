@@ -1,6 +1,6 @@
 """Deal values as sellers type them: 150000, 150k, $1.2M, 30 000, 95,000, €140.000, CHF 80'000.
 
-Decisions (documented for sellers in the README):
+Decisions (documented for sellers in docs/sellers.md):
 - "," and "." followed by exactly three digits group thousands ("95,000", "€140.000", "1.234.567");
   with both, the last one is the decimal mark ("1.234,56", "1,234.56").
 - A single "," followed by one or two digits is a decimal comma ("1,5M" = 1,500,000).

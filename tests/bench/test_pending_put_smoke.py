@@ -1,7 +1,8 @@
 """`python -m bench.pending_put --quick` runs end to end (Azurite, SQLite, a sweep round).
 
 Its figures mean nothing at this size; what it shows is that the benchmark behind the D3 row of
-the README still runs, and that a proposal on Blob is one PUT however many changes are stored.
+docs/reliability.md still runs, and that a proposal on Blob is one PUT however many changes
+are stored.
 """
 
 from __future__ import annotations

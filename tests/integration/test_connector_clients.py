@@ -1,4 +1,7 @@
-"""Connector clients are kept across turns: one client, one kept-alive connection (TOOLCHAIN §7)."""
+"""Connector clients are kept across turns: one client, one kept-alive connection.
+
+Why: docs/performance.md, "The stock SDK's costs".
+"""
 
 from __future__ import annotations
 

@@ -64,7 +64,7 @@ def figure_book(request: pytest.FixtureRequest) -> Iterator[FigureBook]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """`make test` shows the table the README's Reliability section quotes."""
+    """`make test` shows the table docs/reliability.md quotes."""
     book = terminalreporter.config.stash.get(FIGURES, None)
     if book is None or not book.rows:
         return

@@ -1,4 +1,4 @@
-"""The figures one fault case produced, and the markdown table the README's Reliability section
+"""The figures one fault case produced, and the markdown table docs/reliability.md
 shows: counted at the emulator, seen by the seller, timed at the click."""
 
 from __future__ import annotations

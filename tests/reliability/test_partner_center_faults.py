@@ -31,7 +31,7 @@ from tests.support.cards import assert_valid_card, visible_text
 from tests.support.emulator_controls import REFERRALS_PATH, clear_faults, recorded_requests
 
 ITEM_PATH = f"{REFERRALS_PATH}/{REFERRAL_ID}"
-TEAMS_INVOKE_BUDGET_SECONDS = 5.0  # Teams redelivers an unanswered invoke (TOOLCHAIN §4)
+TEAMS_INVOKE_BUDGET_SECONDS = 5.0  # Teams redelivers an unanswered invoke (docs/architecture.md)
 WRITTEN = (200, 204)
 
 
