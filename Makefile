@@ -8,11 +8,12 @@ DEMO_ARGS ?=
 EMULATOR_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help venv test lint typecheck contracts pytest fmt demo emulators lock clean package bench bench-compare
+.PHONY: help venv test test-fast lint typecheck contracts pytest fmt demo emulators lock clean package bench bench-compare
 
 help:
 	@echo "make demo       emulators + seeded referrals + the bot + the Agents Playground (a Teams-like chat)"
 	@echo "make test       set everything up and run lint, types, import contracts and all tests"
+	@echo "make test-fast  the inner loop: ruff and every test not marked slow (under a minute; no Azurite, browser or benchmarks)"
 	@echo "make emulators  only the Partner Center and identity emulators"
 	@echo "make package    build build/referral-bot.zip (the Teams app) from MicrosoftAppId + REFERRAL_BOT_MANIFEST__*"
 	@echo "make bench      performance: echo-bot floor vs Referral Bot, 3 alternating pairs, one table (4–12 min; BENCH_ARGS=\"--quick\", \"--pairs N\", \"--state memory\")"
@@ -60,6 +61,14 @@ pytest: $(STAMP) $(MANIFEST_NODE) $(NODE_STAMP) $(CHROMIUM)
 	$(BIN)/pytest
 
 test: lint typecheck contracts pytest
+
+# The inner loop: ruff (under a second) and the tests not marked `slow` (docs/testing.md), with
+# no Azurite, Playground, Chromium or benchmark (only the manifest schemas are needed). Strict
+# mypy and the import contracts stay in `make test`, run before a change is handed over.
+test-fast: $(STAMP) $(MANIFEST_NODE)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -m "not slow"
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .

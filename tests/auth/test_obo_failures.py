@@ -139,6 +139,7 @@ async def test_a_throttling_identity_provider_is_unavailable(
         await make_provider().get_token(assertion)
 
 
+@pytest.mark.slow  # waits out a real 0.5 s timeout
 async def test_a_silent_identity_provider_times_out_as_unavailable(
     identity: IdentityClient, make_provider: MakeProvider
 ) -> None:

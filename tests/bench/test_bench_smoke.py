@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs the benchmark end to end in subprocesses
+
 ROWS = [
     *(f"| {turn}, c={c} |" for turn in ("show 123", "mark 123 won", "Confirm") for c in (1, 8, 64)),
     "| import time",

@@ -142,6 +142,7 @@ def test_failed_turns_are_reported() -> None:
     assert "3 turns failed" in report(rounds, Options())
 
 
+@pytest.mark.slow  # python -m bench.compare --quick, both sides end to end
 def test_quick_run_end_to_end() -> None:
     worktrees_before = _git("worktree", "list")
     done = subprocess.run(

@@ -9,6 +9,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # runs the benchmark end to end in subprocesses
+
 
 def test_the_flood_benchmark_prints_a_quiet_and_a_flooded_row() -> None:
     done = subprocess.run(

@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bench.connector import running_connector
 from bench.scenarios import seller_payloads
 from bench.server import URL_LINE
+
+pytestmark = pytest.mark.slow  # runs the benchmark's server in a subprocess
 
 REPO = Path(__file__).resolve().parents[2]
 

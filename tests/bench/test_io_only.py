@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bench.connector import running_connector
 from bench.fixtures import (
     SHOWN_ID,
@@ -25,6 +27,8 @@ from bench.load import run_load
 from bench.scenarios import Emulators, seller_payloads
 from bench.server import Server, server_process
 from bot.settings import StateBackend
+
+pytestmark = pytest.mark.slow  # runs the I/O-only benchmark end to end
 
 
 async def _one_turn(server: Server, payload: dict[str, Any]) -> None:

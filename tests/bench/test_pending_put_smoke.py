@@ -11,6 +11,10 @@ import re
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # runs the benchmark end to end in subprocesses
+
 
 def test_the_pending_put_benchmark_prints_every_backend_and_size() -> None:
     done = subprocess.run(

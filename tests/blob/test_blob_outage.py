@@ -12,6 +12,8 @@ from bot.state.blob_storage import StorageUnavailableError, opened_blob_storage
 from tests.blob.conftest import FAST
 from tests.support.azurite import running_azurite
 
+pytestmark = pytest.mark.slow  # Azurite, and waits out real connect/read timeouts
+
 
 async def _elapsed_until_failure(connection_string: str) -> float:
     async with opened_blob_storage(connection_string, "state", timeouts=FAST) as store:

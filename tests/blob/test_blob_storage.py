@@ -18,6 +18,8 @@ from bot.state.blob_storage import (
 from tests.blob.conftest import FAST
 from tests.support.azurite import Azurite
 
+pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
+
 
 async def test_reading_missing_keys_gives_an_empty_dict(blob_storage: AzureBlobStorage) -> None:
     assert await blob_storage.read(["nope", "also/nope"]) == {}

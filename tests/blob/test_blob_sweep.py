@@ -33,6 +33,8 @@ from tests.support.pending_blobs import (
     store_pending_blobs,
 )
 
+pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
+
 EXPIRED = NOW - timedelta(hours=1)
 STORED = 10_000
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.emulator.server import RunningEmulators
 from bot.state.blob_storage import AzureBlobStorage
@@ -17,6 +18,8 @@ from tests.integration.conftest import (
 )
 from tests.state.bot_process import killed_proposal_is_confirmed_once
 from tests.support.azurite import Azurite
+
+pytestmark = pytest.mark.slow  # kills bot processes on Azurite
 
 __all__ = ["fresh", "identity", "partner_center", "running"]  # fixtures used here
 

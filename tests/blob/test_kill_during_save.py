@@ -21,6 +21,8 @@ from tests.integration.conftest import (
 from tests.state.bot_process import SAVE_FAULTS, killed_mid_save_is_settled_by_the_next_click
 from tests.support.azurite import Azurite
 
+pytestmark = pytest.mark.slow  # kills bot processes on Azurite
+
 __all__ = ["fresh", "identity", "partner_center", "running"]  # fixtures used here
 
 

@@ -17,6 +17,8 @@ from bot.state.sqlite_seen import SqliteSeenActivities
 from bot.state.sqlite_storage import SqliteStorage
 from tests.support.azurite import Azurite
 
+pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
+
 
 def blob(azurite: Azurite, container: str) -> StateSettings:
     return StateSettings(

@@ -24,6 +24,8 @@ from tests.integration.e2e import propose, text_of
 from tests.support.azurite import Azurite, fresh_blob_storage
 from tests.support.bot import ADAPTIVE_CARD, BotUnderTest, demo_settings, running_bot
 
+pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
+
 __all__ = ["fresh", "identity", "partner_center", "running"]  # fixtures used here
 
 

@@ -24,6 +24,8 @@ from tests.support.activities import card_invoke_payload, message_payload
 from tests.support.azurite import Azurite
 from tests.support.bot import BotUnderTest, demo_settings, only_card, running_bot
 
+pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
+
 __all__ = ["fresh", "identity", "partner_center", "running"]  # fixtures used here
 
 

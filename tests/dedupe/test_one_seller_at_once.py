@@ -58,6 +58,7 @@ async def _eight_at_once_then_one(bot: BotUnderTest, caplog: pytest.LogCaptureFi
     assert "sorry" not in " ".join(sent.text for sent in await bot.say("show 123")).casefold()
 
 
+@pytest.mark.slow  # 17 replies to one chat, paced in real time (7 a second)
 async def test_eight_messages_at_once_on_sqlite_are_all_answered_without_an_apology(
     fresh: RunningEmulators, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -66,6 +67,7 @@ async def test_eight_messages_at_once_on_sqlite_are_all_answered_without_an_apol
         await _eight_at_once_then_one(bot, caplog)
 
 
+@pytest.mark.slow  # Azurite; 17 replies paced in real time (7 a second)
 async def test_eight_messages_at_once_on_blob_are_all_answered_without_an_apology(
     fresh: RunningEmulators, azurite: Azurite, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -38,7 +38,7 @@ def big_card() -> dict[str, Any]:
     return {"type": "AdaptiveCard", "version": "1.5", "body": rows}
 
 
-@pytest.fixture(params=["memory", "sqlite", "blob"])
+@pytest.fixture(params=["memory", "sqlite", pytest.param("blob", marks=pytest.mark.slow)])
 async def make(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Make]:
     async with AsyncExitStack() as stack:
         if request.param == "memory":

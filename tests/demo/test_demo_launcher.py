@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 
+pytestmark = pytest.mark.slow  # python -m bot.demo and the Playground in subprocesses, then Ctrl-C
+
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 START_SECONDS = 40.0
 

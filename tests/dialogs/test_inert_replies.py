@@ -64,6 +64,7 @@ async def _conversation(bot: DialogHarness, *messages: str) -> list[Activity]:
     return said
 
 
+@pytest.mark.slow  # Hypothesis through the dialogs (about 1.5 s)
 @SETTINGS
 @given(saying=st.sampled_from(SAYINGS), text=hostile_text())
 def test_a_sellers_words_never_come_back_live(saying: str, text: str) -> None:

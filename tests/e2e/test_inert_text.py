@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from tests.support.playground import WAIT_MS, PlaygroundPage
 
+pytestmark = pytest.mark.slow  # the Playground and headless Chromium
+
 HOSTILE = [
     pytest.param(
         "[Reset](https://evil.example/r) www.evil.org a@evil.com",

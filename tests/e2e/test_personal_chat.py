@@ -6,10 +6,13 @@ the card was REPLACED in place: same number of cards, the clicked one now reads 
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Emulator
 from tests.support.playground import WAIT_MS, PlaygroundPage
+
+pytestmark = pytest.mark.slow  # the Playground and headless Chromium
 
 CONFIRM_TITLE = "Please confirm this change"
 

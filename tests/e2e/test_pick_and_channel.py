@@ -7,11 +7,14 @@ sends the click as the same message.
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Emulator
 from tests.support.playground import WAIT_MS, PlaygroundPage
 from tests.support.playground_stack import BOT_NAME, CHANNEL_NAME
+
+pytestmark = pytest.mark.slow  # the Playground and headless Chromium
 
 PICK_TITLE = "Which one do you mean?"
 

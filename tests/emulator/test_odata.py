@@ -620,6 +620,7 @@ def test_arbitrary_filter_text_raises_nothing_but_odata_error(text: str) -> None
     _query_or_odata_error(REFERRALS, {"$filter": text})
 
 
+@pytest.mark.slow  # Hypothesis (about 0.5 s)
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=25).map(" ".join))
 def test_filter_shaped_text_raises_nothing_but_odata_error(text: str) -> None:
@@ -639,6 +640,7 @@ def test_arbitrary_query_options_raise_nothing_but_odata_error(params: dict[str,
     _query_or_odata_error(REFERRALS, params)
 
 
+@pytest.mark.slow  # Hypothesis (about 0.5 s)
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(REFERRAL_LIKE, max_size=6),

@@ -20,6 +20,8 @@ from tests.fuzz.live import LiveBot, bot_in_thread
 from tests.support.activities import TeamsConversation, card_invoke_payload, message_payload
 from tests.support.bot import demo_settings
 
+pytestmark = pytest.mark.slow  # fuzzing: Hypothesis and hostile tables against the served bot
+
 FIELDS = (
     "type", "id", "from", "conversation", "recipient", "entities", "value", "name", "text",
     "channelData", "attachments", "replyToId", "timestamp", "locale", "channelId", "serviceUrl",

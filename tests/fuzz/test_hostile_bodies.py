@@ -12,6 +12,8 @@ from tests.fuzz.hostile import JSON, encoding_cases, gzipped_message, hostile_ca
 from tests.fuzz.live import healthy, post_raw
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
 
+pytestmark = pytest.mark.slow  # fuzzing: Hypothesis and hostile tables against the served bot
+
 CASES = hostile_cases()
 ENCODINGS = encoding_cases()
 MAX_RSS_GROWTH = 64 * 1024 * 1024

@@ -14,6 +14,8 @@ from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory
 from tests.inbound.conftest import authed_settings, keys  # noqa: F401  # keys: a fixture
 from tests.support.bot import BotUnderTest, running_bot
 
+pytestmark = pytest.mark.slow  # fuzzing: Hypothesis and hostile tables against the served bot
+
 CASES = hostile_cases()
 ENCODINGS = encoding_cases()
 

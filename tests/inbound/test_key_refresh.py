@@ -84,6 +84,7 @@ async def test_unreachable_metadata_is_401_not_500(
         assert bot.connector.sent == []
 
 
+@pytest.mark.slow  # a key endpoint that really answers after 1 s
 async def test_a_slow_metadata_endpoint_does_not_block_the_bot(
     bot: BotUnderTest, keys: ChannelKeyServer, session: aiohttp.ClientSession
 ) -> None:

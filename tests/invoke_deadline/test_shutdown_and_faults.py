@@ -33,6 +33,8 @@ from tests.invoke_deadline.test_slow_partner_center import PATCH_123, assert_sav
 from tests.support.activities import message_payload
 from tests.support.bot import demo_settings, only_card, running_bot
 
+pytestmark = pytest.mark.slow  # a Partner Center slower than the real answer_within (0.5 s)
+
 
 async def test_shutdown_while_saving_finishes_the_save_and_leaves_nothing_running(
     fresh: RunningEmulators, partner_center: PartnerCenterView, session: aiohttp.ClientSession

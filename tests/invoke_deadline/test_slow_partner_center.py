@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+import pytest
 
 from bot.card_action_replies import CHECK_AGAIN, NOT_SAVED_YET, SAVING_TITLE
 from bot.cards.confirm_change import CONFIRM_VERB
@@ -24,6 +25,8 @@ from tests.invoke_deadline.conftest import (
 )
 from tests.support.bot import BotUnderTest, has_button
 from tests.support.emulator_controls import REFERRALS_PATH
+
+pytestmark = pytest.mark.slow  # a Partner Center slower than the real answer_within (0.5 s)
 
 PATCH_123 = {"method": "PATCH", "path": f"{REFERRALS_PATH}/{REFERRAL_ID}"}
 GET_123 = {"method": "GET", "path": f"{REFERRALS_PATH}/{REFERRAL_ID}"}

@@ -26,7 +26,7 @@ from tests.support.azurite import Azurite, azurite, fresh_blob_storage
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
 
 __all__ = ["azurite"]  # a session fixture used here
-BACKENDS = ("memory", "sqlite", "blob")
+BACKENDS = ("memory", "sqlite", pytest.param("blob", marks=pytest.mark.slow))  # slow: Azurite
 Flow = Callable[[], AbstractAsyncContextManager[BotUnderTest]]
 
 

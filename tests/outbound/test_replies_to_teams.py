@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.outbound.conftest import Fault, FaultyConnector
 from tests.support.bot import BotUnderTest
 
@@ -15,6 +17,7 @@ def most_within(times: list[float], seconds: float) -> int:
     return max(sum(1 for t in times if start <= t < start + seconds) for start in times)
 
 
+@pytest.mark.slow  # waits out a real Retry-After: 1
 async def test_a_429_with_retry_after_is_sent_again_after_it_and_delivered_once(
     bot: BotUnderTest, connector: FaultyConnector
 ) -> None:
@@ -29,6 +32,7 @@ async def test_a_429_with_retry_after_is_sent_again_after_it_and_delivered_once(
     assert second.at - first.at >= 1.0
 
 
+@pytest.mark.slow  # a real 0.5-1 s backoff
 async def test_a_429_without_retry_after_backs_off_and_is_delivered_once(
     bot: BotUnderTest, connector: FaultyConnector
 ) -> None:
@@ -41,6 +45,7 @@ async def test_a_429_without_retry_after_backs_off_and_is_delivered_once(
     assert 0.5 - SLACK <= second.at - first.at <= 1.5  # 0.5 s, plus up to 0.5 s of jitter
 
 
+@pytest.mark.slow  # real pacing windows (2 s)
 async def test_a_burst_of_ten_replies_keeps_within_seven_per_second_and_eight_per_two(
     bot: BotUnderTest, connector: FaultyConnector
 ) -> None:
@@ -65,6 +70,7 @@ async def test_a_403_is_not_sent_again(bot: BotUnderTest, connector: FaultyConne
     assert any("Sorry" in activity.text for activity in sent)  # the turn failed visibly
 
 
+@pytest.mark.slow  # a real 0.5-1 s backoff
 async def test_an_update_refused_with_429_is_put_again_and_applied_once(
     bot: BotUnderTest, connector: FaultyConnector
 ) -> None:
@@ -80,6 +86,7 @@ async def test_an_update_refused_with_429_is_put_again_and_applied_once(
     assert [activity.text for activity in sent] == ["version 1", "version 2"]
 
 
+@pytest.mark.slow  # real pacing windows (2 s)
 async def test_an_invoke_is_answered_at_once_while_the_conversation_is_being_paced(
     bot: BotUnderTest, connector: FaultyConnector
 ) -> None:

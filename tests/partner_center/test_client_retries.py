@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import time
-
 import aiohttp
 import pytest
 
 from bot.emulator.server import RunningEmulators
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.errors import PreconditionFailedError, UnavailableError
-from tests.partner_center.conftest import OPEN_ID, make_client
+from bot.partner_center.retry import RetryPolicy
+from tests.partner_center.conftest import OPEN_ID, make_client, make_settings
+from tests.partner_center.test_retry_policy import FakeTime
 from tests.support.emulators import ADMIN
-from tests.support.partner_center import EmulatorControl, assertion_for
+from tests.support.partner_center import EmulatorControl, FakeTokenProvider, assertion_for
 
 ITEM = f"/v1.0/engagements/referrals/{OPEN_ID}"
 JANE = {
@@ -29,14 +29,17 @@ def emails(referral_team: object) -> list[str | None]:
 
 
 async def test_a_429_with_retry_after_1_is_waited_out_then_succeeds(
-    client: ReferralsClient, control: EmulatorControl
+    session: aiohttp.ClientSession, running: RunningEmulators, control: EmulatorControl
 ) -> None:
+    time_ = FakeTime()  # the wait is recorded, not spent; the deadline stays on the real clock
+    settings = make_settings(running)
+    policy = RetryPolicy.from_settings(settings, sleep=time_.sleep)
+    client = ReferralsClient(session, settings, FakeTokenProvider(running), retry_policy=policy)
     await control.add_fault("throttle", method="GET", path=ITEM, retry_after=1)
-    started = time.monotonic()
 
     referral = await client.get(OPEN_ID, user=assertion_for(ADMIN))
 
-    assert time.monotonic() - started >= 1.0
+    assert time_.sleeps == [1.0]  # exactly Retry-After, once, before the second GET
     assert referral.value.id == OPEN_ID
     recorded = await control.requests()
     assert [(r["method"], r["fault"]) for r in recorded] == [("GET", "throttle"), ("GET", None)]

@@ -30,6 +30,8 @@ from tests.support.bot import BotUnderTest, SentActivity, has_button, only_card
 from tests.support.cards import assert_valid_card, visible_text
 from tests.support.emulator_controls import REFERRALS_PATH, clear_faults, recorded_requests
 
+pytestmark = pytest.mark.slow  # real Retry-After waits, hangs and deadlines, end to end
+
 ITEM_PATH = f"{REFERRALS_PATH}/{REFERRAL_ID}"
 TEAMS_INVOKE_BUDGET_SECONDS = 5.0  # Teams redelivers an unanswered invoke (docs/architecture.md)
 WRITTEN = (200, 204)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.emulator.server import RunningEmulators
 from tests.integration.conftest import PartnerCenterView
 from tests.state.bot_process import killed_proposal_is_confirmed_once
+
+pytestmark = pytest.mark.slow  # kills bot processes
 
 
 async def test_a_killed_process_leaves_a_proposal_a_fresh_one_confirms_once(

@@ -13,6 +13,8 @@ from bot.emulator.server import RunningEmulators
 from tests.integration.conftest import PartnerCenterView
 from tests.state.bot_process import SAVE_FAULTS, killed_mid_save_is_settled_by_the_next_click
 
+pytestmark = pytest.mark.slow  # kills bot processes
+
 
 @pytest.mark.parametrize("verb", [CONFIRM_VERB, CANCEL_VERB])
 @pytest.mark.parametrize("fault", sorted(SAVE_FAULTS))

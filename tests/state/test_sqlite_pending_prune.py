@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.state.sqlite_db import SqliteDatabase
 from bot.state.sqlite_pending import PRUNE_PER_PUT, SqlitePendingChanges
 from dialogs.ports import PendingState
@@ -26,6 +28,7 @@ def _expired(connection: sqlite3.Connection) -> int:
     return int(connection.execute(sql, (int(NOW.timestamp() * 1_000_000),)).fetchone()[0])
 
 
+@pytest.mark.slow  # fills 2,000 expired rows
 async def test_a_put_touches_a_bounded_number_of_rows_with_2000_expired(tmp_path: Path) -> None:
     database = await SqliteDatabase.open(tmp_path / "state.sqlite3")
     try:

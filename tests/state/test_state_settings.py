@@ -55,6 +55,7 @@ def test_blob_with_a_connection_string_starts_and_hides_it() -> None:
     assert "c2VjcmV0LWtleQ" not in repr(settings)
 
 
+@pytest.mark.slow  # starts python -m bot in a subprocess
 def test_python_m_bot_refuses_blob_without_a_connection_string() -> None:
     env = {**os.environ, **REQUIRED, "REFERRAL_BOT_STATE__BACKEND": "blob"}
 

@@ -26,6 +26,8 @@ from tests.statemachine.model import Said
 from tests.statemachine.world import BACKENDS
 from tests.support.azurite import azurite
 
+pytestmark = pytest.mark.slow  # Hypothesis state machine over every backend, Azurite included
+
 __all__ = ["azurite"]  # the session fixture, started only for the blob backend
 
 RUN = settings(

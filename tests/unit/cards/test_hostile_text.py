@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -109,6 +110,7 @@ def test_referral_card_stays_valid_and_inert(
     assert [action["url"] for action in actions(card)] == [link]
 
 
+@pytest.mark.slow  # Hypothesis with schema validation (about 0.8 s)
 @SETTINGS
 @given(change=changes(), proposer=st.none() | hostile, notice=st.none() | notes)
 def test_confirm_card_stays_valid_and_inert(
@@ -131,6 +133,7 @@ def test_pick_list_card_stays_valid_and_inert(candidates: list[Referral], prompt
         assert not any(char in BIDI or ord(char) < 32 for char in value)
 
 
+@pytest.mark.slow  # Hypothesis with schema validation (about 0.7 s)
 @SETTINGS
 @given(
     rows=st.lists(referrals(), max_size=20),

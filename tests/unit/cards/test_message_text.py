@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ _VISIBLE = st.text(
 )
 
 
+@pytest.mark.slow  # Hypothesis, 300 examples (about 0.6 s)
 @settings(max_examples=300, deadline=None)
 @given(hostile_text())
 def test_hostile_text_renders_no_link_image_or_html(text: str) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import jsonpatch
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -146,6 +147,7 @@ def intents(draw: st.DrawFn) -> ChangeIntent:
     return ChangeIntent(**{name: draw(_FIELDS[name]) for name in dict.fromkeys(names)})
 
 
+@pytest.mark.slow  # Hypothesis, 200 examples (about 0.5 s)
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=documents(), intent=intents())
 def test_the_planner_refuses_or_emits_a_patch_partner_center_accepts(

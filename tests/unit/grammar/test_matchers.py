@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -82,6 +83,7 @@ def _templates(depth: int = 2) -> st.SearchStrategy[str]:
     return st.lists(piece, min_size=1, max_size=4).map(" ".join)
 
 
+@pytest.mark.slow  # Hypothesis, 600 examples (about 2 s)
 @settings(max_examples=600, deadline=None)
 @given(_templates(), st.lists(st.sampled_from("abcd"), max_size=7).map(" ".join))
 def test_compiled_matching_reads_and_objects_as_plain_backtracking_does(

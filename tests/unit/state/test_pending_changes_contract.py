@@ -54,7 +54,7 @@ async def blob_store(started: Azurite) -> AsyncIterator[PendingChanges]:
         yield BlobPendingChanges(storage)
 
 
-@pytest.fixture(params=sorted([*STORE_FACTORIES, "blob"]))
+@pytest.fixture(params=[*sorted(STORE_FACTORIES), pytest.param("blob", marks=pytest.mark.slow)])
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[PendingChanges]:
     opening: AbstractAsyncContextManager[PendingChanges]
     if request.param == "blob":  # needs the session's Azurite (tests/support/azurite.py)
