@@ -52,7 +52,8 @@ def too_large(limit: int) -> web.HTTPRequestEntityTooLarge:
 
 
 class Unreadable(Exception):
-    """The body did not arrive whole and as declared: answer `answer`, then close unread."""
+    """The body cannot be taken (too large, too slow, not in its declared encoding): answer
+    `answer`, then close the connection unread (aiohttp would drain it for up to 10 s)."""
 
     def __init__(self, answer: web.HTTPException) -> None:
         super().__init__(answer.status)
@@ -63,7 +64,7 @@ async def read_body(request: web.Request, *, limit: int, within: float) -> bytes
     """At most `limit` bytes (after any Content-Encoding), within `within` seconds."""
     declared = request.content_length
     if declared is not None and declared > limit:
-        raise too_large(limit)
+        raise Unreadable(too_large(limit))
     chunks: list[bytes] = []
     size = 0
     try:
@@ -71,7 +72,7 @@ async def read_body(request: web.Request, *, limit: int, within: float) -> bytes
             while chunk := await request.content.readany():
                 size += len(chunk)
                 if size > limit:
-                    raise too_large(limit)
+                    raise Unreadable(too_large(limit))
                 chunks.append(chunk)
     except TimeoutError:
         raise Unreadable(web.HTTPRequestTimeout()) from None

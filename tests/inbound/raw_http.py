@@ -46,12 +46,15 @@ class RawConnection:
         await asyncio.wait_for(self.reader.readexactly(length), WAIT)
         return status
 
-    async def closed_by_server(self) -> bool:
-        """True once the server has closed the connection (EOF or reset) without more data."""
+    async def closed_by_server(self, within: float = WAIT) -> bool:
+        """True once the server has closed the connection (EOF or reset) without more data;
+        False if it is still open after `within` seconds."""
         try:
-            rest = await asyncio.wait_for(self.reader.read(), WAIT)
+            rest = await asyncio.wait_for(self.reader.read(), within)
         except ConnectionResetError:
             return True
+        except TimeoutError:
+            return False
         return rest == b""
 
 
