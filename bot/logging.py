@@ -40,14 +40,19 @@ _PATTERNS = (
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 _SLASH = r"(?:/|%2F|%252F)"  # a key's `/`, plain or percent-encoded once or twice (blob URLs)
 _SEGMENT = r"[^/%\s'\"]+(?:%(?!2F|252F)[0-9A-Fa-f]{2}[^/%\s'\"]*)*"  # up to the next `/`
-_STORE_KEYS = (
+_STORE_KEYS = (  # (the key's literal word, the pattern): most lines hold no word, and skip all
     # <channel>/conversations/<conversation id>/users/<user id>/ (bot state)
-    re.compile(rf"(?i)(conversations{_SLASH}){_SEGMENT}"),
-    re.compile(rf"(?i)(users{_SLASH}){_SEGMENT}"),
+    ("conversations", re.compile(rf"(?i)(conversations{_SLASH}){_SEGMENT}")),
+    ("users", re.compile(rf"(?i)(users{_SLASH}){_SEGMENT}")),
     # token-cache/msal-obo/<tenant>/<user object id>
-    re.compile(rf"(?i)(msal-obo{_SLASH}){_SEGMENT}(?:{_SLASH}{_SEGMENT})?"),
+    ("msal-obo", re.compile(rf"(?i)(msal-obo{_SLASH}){_SEGMENT}(?:{_SLASH}{_SEGMENT})?")),
     # Teams SSO dedupe: <channel>/<conversation id>/<exchange id>
-    re.compile(rf"(?i)(msteams{_SLASH})(?!conversations{_SLASH}){_SEGMENT}(?:{_SLASH}{_SEGMENT})?"),
+    (
+        "msteams",
+        re.compile(
+            rf"(?i)(msteams{_SLASH})(?!conversations{_SLASH}){_SEGMENT}(?:{_SLASH}{_SEGMENT})?"
+        ),
+    ),
 )
 # Teams ids: users 29:…, personal chats a:…, channels and group chats 19:…@thread…, 8:orgid:…
 _TEAMS_IDS = re.compile(r"(?i)((?<![\w%.])(?:29|a|19|8)(?::|%3A|%253A))[^\s'\"/;,)]+")
@@ -62,9 +67,14 @@ def redact(text: str) -> str:
 
 
 def redact_storage_ids(text: str, *, teams_ids: bool = True) -> str:
-    """Store keys keep their kind (`token-cache/msal-obo/[redacted]`) and lose their ids."""
-    for pattern in _STORE_KEYS:
-        text = pattern.sub(rf"\g<1>{REDACTED}", text)
+    """Store keys keep their kind (`token-cache/msal-obo/[redacted]`) and lose their ids.
+
+    A pattern runs only on a line holding its key's word (casefolded, as the patterns'
+    IGNORECASE matches): this filter sees every log line, and almost none holds a key."""
+    folded = text.casefold()
+    for word, pattern in _STORE_KEYS:
+        if word in folded:
+            text = pattern.sub(rf"\g<1>{REDACTED}", text)
     return _TEAMS_IDS.sub(rf"\g<1>{REDACTED}", text) if teams_ids else text
 
 
