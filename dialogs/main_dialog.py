@@ -22,7 +22,7 @@ from botbuilder.dialogs import (
 from botbuilder.schema import ActivityTypes
 
 from bot.cards.help import render_help_card
-from bot.domain.errors import ReferralBotError, SignInRequiredError
+from bot.domain.errors import NotSignedInError, ReferralBotError, SignInRequiredError
 from dialogs import replies
 from dialogs.grammar.commands import (
     Cancel,
@@ -131,7 +131,7 @@ class MainDialog(CancelAndHelpDialog):
         """Nothing changed; a stale token is signed out so the prompt really asks again."""
         assert self._sign_in is not None
         await inner_dc.cancel_all_dialogs()
-        if error.user_message != replies.SIGN_IN:  # Partner Center/Entra refused the token
+        if not isinstance(error, NotSignedInError):  # Partner Center/Entra refused the token
             await say(inner_dc.context, replies.service_error(error))
         await self._sign_in.sign_out(inner_dc)
         text = inner_dc.context.activity.text or ""

@@ -122,7 +122,7 @@ def service_error(error: ReferralBotError) -> str:
     said = _sentence(error.user_message)
     if isinstance(error, TooManyRequestsError):
         return f"{said} Please try again {_retry_hint(error.retry_after)}."
-    if isinstance(error, AccessDeniedError) and "Referral Admin" not in error.user_message:
+    if isinstance(error, AccessDeniedError) and not error.names_roles:
         return f"{said} {ROLES}"
     return said
 

@@ -15,7 +15,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from bot.auth.tokens import UserAssertion
-from bot.domain.errors import SignInRequiredError
+from bot.domain.errors import NotSignedInError
 from dialogs import replies
 from dialogs.ports import Clock, DialogServices
 
@@ -87,5 +87,5 @@ async def require_user(context: TurnContext, services: DialogServices) -> UserAs
     """The seller's assertion for this turn; never stored in state, asked for every turn."""
     user = await services.assertions.assertion(context)
     if user is None:
-        raise SignInRequiredError(replies.SIGN_IN)
+        raise NotSignedInError(replies.SIGN_IN)
     return user

@@ -56,6 +56,10 @@ class AccessDeniedError(ServiceError):
         "Referral User (on the referral's team) or Global Admin role."
     )
 
+    def __init__(self, user_message: str | None = None) -> None:
+        super().__init__(user_message)
+        self.names_roles = user_message is None  # the default sentence already lists the roles
+
 
 class ConcurrentUpdateError(ServiceError):
     default_message = "Someone else changed this referral a moment ago."
@@ -71,6 +75,10 @@ class TooManyRequestsError(ServiceError):
 
 class SignInRequiredError(ServiceError):
     default_message = "Please sign in again so I can act on your behalf."
+
+
+class NotSignedInError(SignInRequiredError):
+    """No token for this seller yet (as opposed to one Partner Center or Entra refused)."""
 
 
 class ServiceUnavailableError(ServiceError):

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
+from botbuilder.schema import Activity, ChannelAccount
 
 from bot.domain.errors import (
     AccessDeniedError,
     InvalidChangeError,
+    NotSignedInError,
     ServiceError,
     ServiceUnavailableError,
     SignInRequiredError,
     TooManyRequestsError,
 )
 from dialogs import replies
+from dialogs.turn_facts import require_user
 from tests.dialogs.harness import ALEX_USER, MEGAN_USER, DialogHarness, card_text
 from tests.support.teams_markdown import shown_text
 
@@ -149,3 +154,30 @@ async def test_a_domain_error_from_a_service_is_explained_too() -> None:
     answer = await bot.say("show Contoso")
 
     assert answer.shown == ["That search isn't possible."]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        AccessDeniedError(),  # the default sentence lists the roles: said once, not twice
+        AccessDeniedError("Your Partner Center account is disabled."),
+        # a custom sentence is explained whatever words it holds: the decision is the error's
+        # field (names_roles), never a search of its text
+        AccessDeniedError("Ask your Referral Admin why you can't change 123."),
+    ],
+)
+def test_the_roles_are_listed_exactly_once(error: AccessDeniedError) -> None:
+    shown = shown_text(replies.service_error(error))
+
+    assert shown.count("Global Admin") == 1, shown
+
+
+async def test_a_seller_not_yet_signed_in_is_told_so_by_type_not_by_sentence() -> None:
+    bot = DialogHarness()
+    bot.assertions.everyone_signed_out = True  # no token for this seller yet
+    activity = Activity(from_property=ChannelAccount(id="29:1", aad_object_id="oid-1"))
+
+    with pytest.raises(NotSignedInError) as raised:
+        await require_user(SimpleNamespace(activity=activity), bot.services)
+
+    assert isinstance(raised.value, SignInRequiredError)  # handled as any sign-in failure
