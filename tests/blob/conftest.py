@@ -18,3 +18,13 @@ FAST = BlobTimeouts(connect_seconds=1.0, read_seconds=2.0, deadline_seconds=3.0)
 async def blob_storage(azurite: Azurite) -> AsyncIterator[AzureBlobStorage]:
     async with fresh_blob_storage(azurite, FAST) as store:
         yield store
+
+
+@pytest.fixture
+def blob_state_env(azurite: Azurite, blob_storage: AzureBlobStorage) -> dict[str, str]:
+    """The environment that puts a `python -m bot` process's state in `blob_storage`."""
+    return {
+        "REFERRAL_BOT_STATE__BACKEND": "blob",
+        "REFERRAL_BOT_STATE__BLOB_CONNECTION_STRING": azurite.connection_string,
+        "REFERRAL_BOT_STATE__BLOB_CONTAINER": blob_storage.container_name,
+    }

@@ -8,7 +8,6 @@ import aiohttp
 import pytest
 
 from bot.emulator.server import RunningEmulators
-from bot.state.blob_storage import AzureBlobStorage
 from tests.integration.conftest import (
     PartnerCenterView,
     fresh,
@@ -17,7 +16,6 @@ from tests.integration.conftest import (
     running,
 )
 from tests.state.bot_process import killed_proposal_is_confirmed_once
-from tests.support.azurite import Azurite
 
 pytestmark = pytest.mark.slow  # kills bot processes on Azurite
 
@@ -28,15 +26,9 @@ async def test_a_killed_process_leaves_a_proposal_a_fresh_one_confirms_once(
     fresh: RunningEmulators,
     partner_center: PartnerCenterView,
     session: aiohttp.ClientSession,
-    azurite: Azurite,
-    blob_storage: AzureBlobStorage,
+    blob_state_env: dict[str, str],
     tmp_path: Path,
 ) -> None:
-    state = {
-        "REFERRAL_BOT_STATE__BACKEND": "blob",
-        "REFERRAL_BOT_STATE__BLOB_CONNECTION_STRING": azurite.connection_string,
-        "REFERRAL_BOT_STATE__BLOB_CONTAINER": blob_storage.container_name,
-    }
     await killed_proposal_is_confirmed_once(
-        state, fresh, partner_center, session, tmp_path / "bot.log"
+        blob_state_env, fresh, partner_center, session, tmp_path / "bot.log"
     )

@@ -10,7 +10,6 @@ import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.emulator.server import RunningEmulators
-from bot.state.blob_storage import AzureBlobStorage
 from tests.integration.conftest import (
     PartnerCenterView,
     fresh,
@@ -19,7 +18,6 @@ from tests.integration.conftest import (
     running,
 )
 from tests.state.bot_process import SAVE_FAULTS, killed_mid_save_is_settled_by_the_next_click
-from tests.support.azurite import Azurite
 
 pytestmark = pytest.mark.slow  # kills bot processes on Azurite
 
@@ -31,18 +29,12 @@ async def test_a_save_killed_mid_patch_is_settled_by_the_next_confirm(
     fresh: RunningEmulators,
     partner_center: PartnerCenterView,
     session: aiohttp.ClientSession,
-    azurite: Azurite,
-    blob_storage: AzureBlobStorage,
+    blob_state_env: dict[str, str],
     tmp_path: Path,
     fault: str,
 ) -> None:
-    state = {
-        "REFERRAL_BOT_STATE__BACKEND": "blob",
-        "REFERRAL_BOT_STATE__BLOB_CONNECTION_STRING": azurite.connection_string,
-        "REFERRAL_BOT_STATE__BLOB_CONTAINER": blob_storage.container_name,
-    }
     await killed_mid_save_is_settled_by_the_next_click(
-        state,
+        blob_state_env,
         fresh,
         partner_center,
         session,

@@ -11,7 +11,8 @@ from pathlib import Path
 from bot.state.pending_codec import encode_pending
 from bot.state.sqlite_state import open_sqlite_state
 from dialogs.ports import ClaimOutcome, PendingChange, PendingState
-from tests.unit.state.test_pending_changes_contract import ALICE, NOW, make_pending
+from tests.support.pending_blobs import NOW
+from tests.unit.state.test_pending_changes_contract import ALICE, make_pending
 
 _OLD_SCHEMA = """
 CREATE TABLE pending_changes (

@@ -8,7 +8,8 @@ import pytest
 
 from bot.state.pending_changes import MemoryPendingChanges
 from dialogs.ports import ClaimOutcome, PendingState
-from tests.unit.state.test_pending_changes_contract import ALICE, NOW, make_pending
+from tests.support.pending_blobs import NOW
+from tests.unit.state.test_pending_changes_contract import ALICE, make_pending
 
 
 async def test_past_the_limit_the_change_closest_to_expiry_is_dropped() -> None:

@@ -11,20 +11,19 @@ import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.domain.intent import ChangeIntent, Outcome
 from bot.state.blob_pending_changes import BlobPendingChanges
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.sqlite_state import open_sqlite_state
 from dialogs.ports import ClaimOutcome, PendingChange, PendingChanges, PendingState
 from tests.support.azurite import Azurite, azurite, fresh_blob_storage
+from tests.support.pending_blobs import NOW, TTL, pending_change
 
-NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
-TTL = timedelta(minutes=30)
 LEASE = timedelta(seconds=80)
 ALICE = "aad-alice"
 BOB = "aad-bob"
@@ -65,23 +64,9 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[PendingChanges]
         yield opened
 
 
-def make_pending(
-    change_id: str = "p-1", *, proposer: str = ALICE, **fields: object
-) -> PendingChange:
-    values: dict[str, object] = {
-        "id": change_id,
-        "proposer_id": proposer,
-        "proposer_name": "Alice Seller",
-        "tenant_id": "tenant-1",
-        "conversation_id": "a:conversation",
-        "referral_id": "123",
-        "etag": '"etag-1"',
-        "intent": ChangeIntent(outcome=Outcome.WON),
-        "operations": ({"op": "replace", "path": "/status", "value": "Closed"},),
-        "created_at": NOW,
-        "expires_at": NOW + TTL,
-    }
-    return PendingChange(**(values | fields))  # type: ignore[arg-type]
+def make_pending(change_id: str = "p-1", *, proposer: str = ALICE, **fields: Any) -> PendingChange:
+    """A pending change of ALICE's by default, created at NOW (tests/support/pending_blobs)."""
+    return pending_change(change_id, proposer_id=proposer, **fields)
 
 
 async def claimed_by(store: PendingChanges, change_id: str = "p-1") -> str:
