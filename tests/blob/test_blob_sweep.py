@@ -14,9 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
-from bot.settings import StateBackend, StateSettings
 from bot.state.backends import open_state
 from bot.state.blob_pending_changes import PREFIX, BlobPendingChanges, sweepable
 from bot.state.blob_seen import PREFIX as SEEN_PREFIX
@@ -24,7 +22,7 @@ from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import AzureBlobStorage, Listed, opened_blob_storage
 from bot.state.blob_sweeper import BlobSweeper, SweepLimits, sweeping
 from dialogs.ports import ClaimOutcome, PendingState
-from tests.support.azurite import Azurite, fresh_blob_storage
+from tests.support.azurite import Azurite, blob_state, fresh_blob_storage
 from tests.support.pending_blobs import (
     NOW,
     counting_blob_storage,
@@ -192,12 +190,7 @@ async def test_the_sweeper_waits_jittered_intervals_and_logs_failed_rounds(
 async def test_the_app_state_sweeps_while_open_and_stops_the_sweeper_on_exit(
     azurite: Azurite, blob_storage: AzureBlobStorage
 ) -> None:
-    settings = StateSettings(
-        backend=StateBackend.BLOB,
-        blob_connection_string=SecretStr(azurite.connection_string),
-        blob_container=blob_storage.container_name,
-        blob_sweep_interval_seconds=0.05,
-    )
+    settings = blob_state(azurite, blob_storage.container_name, blob_sweep_interval_seconds=0.05)
     long_ago = datetime(2020, 1, 1, tzinfo=UTC)
     await store_pending_blobs(
         blob_storage,

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from botbuilder.core import MemoryStorage
-from pydantic import SecretStr
 
 from bot.dedupe import MemorySeenActivities
 from bot.settings import StateBackend, StateSettings
@@ -15,17 +14,9 @@ from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import AzureBlobStorage, StorageUnavailableError
 from bot.state.sqlite_seen import SqliteSeenActivities
 from bot.state.sqlite_storage import SqliteStorage
-from tests.support.azurite import Azurite
+from tests.support.azurite import Azurite, blob_state
 
 pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
-
-
-def blob(azurite: Azurite, container: str) -> StateSettings:
-    return StateSettings(
-        backend=StateBackend.BLOB,
-        blob_connection_string=SecretStr(azurite.connection_string),
-        blob_container=container,
-    )
 
 
 async def test_each_backend_gives_its_own_parts(
@@ -39,7 +30,7 @@ async def test_each_backend_gives_its_own_parts(
         assert isinstance(parts.storage, SqliteStorage)
         assert isinstance(parts.seen, SqliteSeenActivities)
     assert (tmp_path / "s.sqlite3").exists()
-    async with open_state(blob(azurite, blob_storage.container_name)) as parts:
+    async with open_state(blob_state(azurite, blob_storage.container_name)) as parts:
         assert isinstance(parts.storage, AzureBlobStorage)
         assert isinstance(parts.seen, BlobSeenActivities)
         assert await parts.seen.claim("k") is True
@@ -48,5 +39,5 @@ async def test_each_backend_gives_its_own_parts(
 
 async def test_a_missing_container_fails_at_start_and_names_it(azurite: Azurite) -> None:
     with pytest.raises(StorageUnavailableError, match="no-such-container"):
-        async with open_state(blob(azurite, "no-such-container")):
+        async with open_state(blob_state(azurite, "no-such-container")):
             pytest.fail("opened a backend without its container")

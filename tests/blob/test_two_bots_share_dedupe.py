@@ -12,16 +12,15 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.emulator.server import RunningEmulators
-from bot.settings import Settings, StateBackend, StateSettings
+from bot.settings import Settings
 from bot.state.blob_storage import AzureBlobStorage
 from tests.integration.conftest import PartnerCenterView, fresh, identity, partner_center, running
 from tests.integration.e2e import propose
 from tests.support.activities import card_invoke_payload, message_payload
-from tests.support.azurite import Azurite
+from tests.support.azurite import Azurite, blob_state
 from tests.support.bot import BotUnderTest, demo_settings, only_card, running_bot
 
 pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
@@ -30,12 +29,7 @@ __all__ = ["fresh", "identity", "partner_center", "running"]  # fixtures used he
 
 
 def blob_settings(emulators: RunningEmulators, azurite: Azurite, container: str) -> Settings:
-    state = StateSettings(
-        backend=StateBackend.BLOB,
-        blob_connection_string=SecretStr(azurite.connection_string),
-        blob_container=container,
-    )
-    return demo_settings(emulators, state=state)
+    return demo_settings(emulators, state=blob_state(azurite, container))
 
 
 @pytest.fixture

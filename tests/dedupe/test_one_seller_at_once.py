@@ -16,13 +16,12 @@ from typing import Any
 
 import pytest
 from botbuilder.core import Storage
-from pydantic import SecretStr
 
 from bot.emulator.server import RunningEmulators
 from bot.settings import StateBackend, StateSettings
 from bot.state.sqlite_state import open_sqlite_state
 from tests.support.activities import message_payload
-from tests.support.azurite import Azurite, fresh_blob_storage
+from tests.support.azurite import Azurite, blob_state, fresh_blob_storage
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
 
 APOLOGY = "something went wrong"
@@ -72,11 +71,7 @@ async def test_eight_messages_at_once_on_blob_are_all_answered_without_an_apolog
     fresh: RunningEmulators, azurite: Azurite, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with fresh_blob_storage(azurite) as created:
-        state = StateSettings(
-            backend=StateBackend.BLOB,
-            blob_connection_string=SecretStr(azurite.connection_string),
-            blob_container=created.container_name,
-        )
+        state = blob_state(azurite, created.container_name)
         async with running_bot(demo_settings(fresh, state=state)) as bot:
             await _eight_at_once_then_one(bot, caplog)
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from pydantic import SecretStr
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.emulator.config import DEMO_BOT_APP_ID
@@ -22,7 +21,7 @@ from tests.integration.conftest import PartnerCenterView
 from tests.integration.e2e import propose
 from tests.logscan.scan import debug_logging, id_patterns, production_logging
 from tests.support.activities import channel_thread, message_payload
-from tests.support.azurite import Azurite, azurite, fresh_blob_storage
+from tests.support.azurite import Azurite, azurite, blob_state, fresh_blob_storage
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
 
 __all__ = ["azurite"]  # a session fixture used here
@@ -46,11 +45,7 @@ def flow(
             return
         emulator: Azurite = request.getfixturevalue("azurite")
         async with fresh_blob_storage(emulator) as created:
-            state = StateSettings(
-                backend=StateBackend.BLOB,
-                blob_connection_string=SecretStr(emulator.connection_string),
-                blob_container=created.container_name,
-            )
+            state = blob_state(emulator, created.container_name)
             async with running_bot(demo_settings(fresh, state=state)) as bot:
                 yield bot
 

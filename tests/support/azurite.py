@@ -12,9 +12,12 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
+from bot.settings import StateBackend, StateSettings
 from bot.state.blob_storage import AzureBlobStorage, BlobTimeouts, opened_blob_storage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,3 +100,13 @@ async def fresh_blob_storage(
     ) as store:
         await store.create_container()
         yield store
+
+
+def blob_state(azurite: Azurite, container: str, **more: Any) -> StateSettings:
+    """The bot's state settings for `container` of `azurite` (`more`: other StateSettings)."""
+    return StateSettings(
+        backend=StateBackend.BLOB,
+        blob_connection_string=SecretStr(azurite.connection_string),
+        blob_container=container,
+        **more,
+    )
