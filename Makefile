@@ -84,10 +84,10 @@ package: $(STAMP)
 	$(BIN)/python -m manifest.package
 
 demo: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m bot.demo $(DEMO_ARGS)
+	$(BIN)/python -m demo $(DEMO_ARGS)
 
 emulators: $(STAMP)
-	$(BIN)/python -m bot.emulator --demo $(EMULATOR_ARGS)
+	$(BIN)/python -m emulators --demo $(EMULATOR_ARGS)
 
 lock:
 	rm -rf .lock-venv && $(PY) -m venv .lock-venv

@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.emulator.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET, EmulatorConfig
-from bot.emulator.fixtures import Fixtures, FixtureUser
-from bot.emulator.server import RunningEmulators, emulators_in_thread
 from bot.settings import ENV_PREFIX, StateBackend, StateSettings
+from emulators.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET, EmulatorConfig
+from emulators.fixtures import Fixtures, FixtureUser
+from emulators.server import RunningEmulators, emulators_in_thread
 
 SELLER = FixtureUser.from_json(
     {"upn": "seller@contoso.example", "name": "Sam Seller", "roles": ["Referral User"]}
@@ -52,7 +52,7 @@ def bench_emulators(changes: int) -> Iterator[RunningEmulators]:
 
 
 def bot_environment(running: RunningEmulators) -> dict[str, str]:
-    """Demo settings (as bot.demo.settings) through the environment of `python -m bot`."""
+    """Demo settings (as demo.settings) through the environment of `python -m bot`."""
     return {
         "REFERRAL_BOT_MODE": "demo",
         "REFERRAL_BOT_HOST": "127.0.0.1",

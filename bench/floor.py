@@ -1,7 +1,8 @@
 """`python -m bench.floor [--stock]`: the floor, a bare echo bot on the same adapter as the bot.
 
 Same `ReferralAdapter` (with its SDK fixes: kept connector clients replying over aiohttp,
-`bot.sdk_speedups`), auth disabled as in demo mode; it replies with text. `--stock` runs the same
+`bot.inbound.sdk_speedups`), auth disabled as in demo mode; it replies with text. `--stock` runs
+the same
 echo bot on botbuilder's own `CloudAdapter` with none of those fixes: the "before" of the SDK
 fixes. It prints its URL the way `python -m bot` does, so the benchmark starts every server the
 same way.
@@ -18,7 +19,7 @@ from aiohttp import web
 from botbuilder.core import ActivityHandler, Bot, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
-from bot.adapter import BotFrameworkConfig, ReferralAdapter
+from bot.inbound.adapter import BotFrameworkConfig, ReferralAdapter
 from bot.settings import BotSettings
 
 

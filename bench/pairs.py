@@ -30,8 +30,8 @@ from bench.scenarios import (
     seller_payloads,
 )
 from bench.server import Server, import_seconds, server_process
-from bot.emulator.server import RunningEmulators
 from bot.settings import StateBackend
+from emulators.server import RunningEmulators
 
 
 async def measure_pairs(plan: Plan, cores: Sequence[int]) -> list[Results]:

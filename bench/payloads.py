@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.emulator.fixtures import FixtureUser
+from emulators.fixtures import FixtureUser
 
 BOT_ID = "28:b0770000-0000-4000-8000-00000000b077"
 

@@ -21,10 +21,10 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+from bot.domain.pending import PendingChange, PendingChanges
 from bot.state.blob_pending_changes import BlobPendingChanges
 from bot.state.blob_storage import AzureBlobStorage
 from bot.state.sqlite_state import open_sqlite_state
-from dialogs.ports import PendingChange, PendingChanges
 from tests.support.azurite import Azurite, running_azurite
 from tests.support.pending_blobs import (
     BULK,

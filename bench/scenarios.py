@@ -20,7 +20,7 @@ from bench.payloads import Payloads
 from bench.plan import Plan
 from bench.server import Server
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 
 ECHO, SHOW, MARK, CONFIRM = "echo", "show 123", "mark 123 won", "Confirm"
 STOCK_ECHO = "echo on the stock SDK"  # the floor's echo bot without the SDK fixes

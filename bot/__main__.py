@@ -1,7 +1,7 @@
 """`python -m bot`: read Settings from the environment, serve the bot, print where it listens.
 
 Port 0 picks a free port; the printed URL is the real one. Ctrl-C (or SIGTERM) stops it cleanly.
-Served through `bot.serving`: a header deadline and a cap on unauthenticated connections.
+Served through `bot.inbound.serving`: a header deadline and a cap on unauthenticated connections.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import sys
 from pydantic import ValidationError
 
 from bot.app import create_app
+from bot.inbound.serving import start_serving
 from bot.logging import configure_logging
-from bot.serving import start_serving
 from bot.settings import ENV_PREFIX, Settings
 
 

@@ -22,31 +22,32 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
-from bot.activity_handler import CardActionDispatcher, ReferralBot
-from bot.adapter import ReferralAdapter
 from bot.auth.obo import OboTokenProvider
-from bot.auth.sso import use_teams_sso, use_token_service
 from bot.auth.token_cache import EncryptedTokenCacheStore, TokenCacheStore
 from bot.background import BackgroundTasks
-from bot.card_actions import CardActions
-from bot.card_deadline import ANSWER_WITHIN, AnswerInTime
-from bot.dedupe import ActivityDedupe
-from bot.identity.dev_sso import DevSsoAssertions
-from bot.identity.no_sign_in import NoSignInAssertions
-from bot.identity.token_service import TokenServiceAssertions
-from bot.inbound_auth import ChannelKeys, ChannelTokenValidator
+from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime
+from bot.card_actions.verbs import CardActionDispatcher, CardActions
+from bot.domain.pending import PendingChanges
+from bot.inbound.activity_handler import ReferralBot
+from bot.inbound.adapter import ReferralAdapter
+from bot.inbound.channel_token import ChannelKeys, ChannelTokenValidator
+from bot.inbound.dedupe import ActivityDedupe
+from bot.inbound.policy import TenantPolicy
+from bot.inbound.sso import use_teams_sso, use_token_service
+from bot.inbound.turn_errors import make_on_turn_error
 from bot.partner_center.client import ReferralsClient
-from bot.policy import TenantPolicy
+from bot.referrals.service import PartnerCenterReferrals
 from bot.routes import ADAPTER, BOT, add_routes
-from bot.services.referrals import PartnerCenterReferrals
 from bot.settings import Mode, Settings
+from bot.sign_in.dev_sso import DevSsoAssertions
+from bot.sign_in.no_sign_in import NoSignInAssertions
+from bot.sign_in.token_service import TokenServiceAssertions
 from bot.state.backends import open_state
 from bot.state.parts import StateParts
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.token_caches import StorageTokenCacheStore
-from bot.turn_errors import make_on_turn_error
 from dialogs.main_dialog import MainDialog
-from dialogs.ports import Clock, DialogServices, PendingChanges, UserAssertions
+from dialogs.ports import Clock, DialogServices, UserAssertions
 
 logger = logging.getLogger(__name__)
 
@@ -218,7 +219,7 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
 
 
 def _validator(settings: Settings, session: aiohttp.ClientSession) -> ChannelTokenValidator:
-    """Inbound channel tokens are validated by bot.inbound_auth, not by botbuilder."""
+    """Inbound channel tokens are validated by bot.inbound.channel_token, not by botbuilder."""
     keys = ChannelKeys(session, settings.bot.openid_metadata_url)
     return ChannelTokenValidator(keys, settings.bot.app_id, settings.bot.token_issuer)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import uuid
 
 REDACTED = "[redacted]"
 _SECRET_FIELDS = (
@@ -132,3 +133,8 @@ def configure_logging(
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     quiet_libraries(library_level)
+
+
+def new_correlation_id() -> str:
+    """A short id a seller can quote and support can find in the log (never the activity id)."""
+    return uuid.uuid4().hex[:12]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.activity_handler import ReferralBot
-from bot.adapter import ReferralAdapter
+from bot.inbound.activity_handler import ReferralBot
+from bot.inbound.adapter import ReferralAdapter
 
 ADAPTER = web.AppKey("adapter", ReferralAdapter)
 BOT = web.AppKey("bot", ReferralBot)

@@ -89,12 +89,13 @@ class BotSettings(BaseModel):
     # The Azure Bot's OAuth connection (Teams SSO); empty = no sign-in through the token service.
     oauth_connection_name: str = ""
     # The Bot Framework token service; empty = the SDK's default (https://api.botframework.com).
-    # Tests and the demo point it at the local emulation (bot.emulator.token_service).
+    # Tests and the demo point it at the local emulation (emulators.token_service.app).
     token_service_url: str = ""
-    # Inbound auth (bot.inbound_auth): where the channel's signing keys are published.
+    # Inbound auth (bot.inbound.channel_token): where the channel's signing keys are published.
     openid_metadata_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
     token_issuer: str = "https://api.botframework.com"
-    # Tenant policy (bot.policy): these tenants plus app_tenant_id; none = production refuses all.
+    # Tenant policy (bot.inbound.policy): these tenants plus app_tenant_id; none = production
+    # refuses all.
     allowed_tenants: list[str] = []
     allow_guests: StrictFlag = False  # guests/anonymous users may neither read nor write
 
@@ -107,7 +108,7 @@ class InboundSettings(BaseModel):
     connection limits, and an idle timeout to this bot below `header_timeout_seconds`.
     """
 
-    # Teams sends at most ~28 KB of message/card payload; 256 KiB is ~9x that (bot.inbound_body).
+    # Teams sends at most ~28 KB of message/card payload; 256 KiB is ~9x that (bot.inbound.body).
     body_limit_bytes: int = Field(default=256 * 1024, ge=16 * 1024, le=4 * 1024 * 1024)
     # The body of an authenticated request must arrive within this time, else 408 and close.
     body_read_timeout_seconds: float = Field(default=10.0, gt=0, le=60)

@@ -14,10 +14,11 @@ from bot.cards.confirm_change import render_confirm_card
 from bot.domain.change import ReferralChange, plan_change
 from bot.domain.errors import DomainError
 from bot.domain.intent import ChangeIntent
+from bot.domain.pending import PendingChange
 from bot.domain.referral import Referral, Versioned
 from dialogs import replies
 from dialogs.outbox import say, show_card
-from dialogs.ports import DialogServices, PendingChange, proposal_of
+from dialogs.ports import DialogServices, proposal_of
 from dialogs.turn_facts import seller_now, seller_of
 
 

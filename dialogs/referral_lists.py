@@ -9,8 +9,8 @@ from __future__ import annotations
 from botbuilder.core import TurnContext
 
 from bot.cards.referral_list import render_referral_list_card
+from bot.domain.list_kinds import ListKind
 from dialogs import replies
-from dialogs.grammar.commands import ListKind
 from dialogs.outbox import say, show_card
 from dialogs.ports import DialogServices
 from dialogs.seller_memory import ListPosition, SellerMemory

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from bot.cards.text import inert_message
 from bot.domain.errors import AccessDeniedError, ReferralBotError, TooManyRequestsError
-from dialogs.grammar.commands import ListKind, ParseFailure
+from bot.domain.list_kinds import ListKind
+from dialogs.grammar.commands import ParseFailure
 
 CANCELLED = "OK, cancelled — nothing was changed."
 NOTHING_TO_CANCEL = "There's nothing in progress to cancel, so nothing was changed."

@@ -11,7 +11,7 @@ from typing import Any
 
 from botbuilder.core import StatePropertyAccessor, TurnContext
 
-from dialogs.grammar.commands import ListKind
+from bot.domain.list_kinds import ListKind
 
 _LAST_ID = "lastReferralId"
 _LAST_LIST = "lastList"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from bot.auth.tokens import UserAssertion
+from bot.domain.assertion import UserAssertion
 from dialogs.ports import ReferralsService
 
 

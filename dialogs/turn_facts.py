@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
-from bot.auth.tokens import UserAssertion
+from bot.domain.assertion import UserAssertion
 from bot.domain.errors import NotSignedInError
 from dialogs import replies
 from dialogs.ports import Clock, DialogServices

@@ -11,8 +11,9 @@ from dataclasses import replace
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from bot.domain.intent import MemberSpec
+from bot.domain.list_kinds import ListKind
 from bot.domain.referral import Referral, Versioned
-from dialogs.grammar.commands import ListKind, UpdateReferral
+from dialogs.grammar.commands import UpdateReferral
 from dialogs.interruptions import CancelAndHelpDialog
 from dialogs.member_details_dialog import MemberDetailsDialog
 from dialogs.members import fill_from_colleagues, first_incomplete

@@ -16,10 +16,10 @@ from typing import Any
 import jsonpatch
 from botbuilder.core import TurnContext
 
-from bot.auth.tokens import UserAssertion
+from bot.domain.assertion import UserAssertion
 from bot.domain.errors import ReferralBotError, ReferralNotFoundError
+from bot.domain.list_kinds import ListKind
 from bot.domain.referral import Referral, Versioned
-from dialogs.grammar.commands import ListKind
 from dialogs.turn_facts import tenant_of
 
 

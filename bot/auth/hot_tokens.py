@@ -15,7 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from bot.auth.tokens import UserAssertion
+from bot.domain.assertion import UserAssertion
 
 
 class HotTokens:

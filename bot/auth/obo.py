@@ -50,7 +50,7 @@ from bot.auth.errors import (
 )
 from bot.auth.hot_tokens import HotTokens
 from bot.auth.token_cache import TokenCacheStore
-from bot.auth.tokens import UserAssertion
+from bot.domain.assertion import UserAssertion
 from bot.settings import IdentitySettings
 
 logger = logging.getLogger(__name__)

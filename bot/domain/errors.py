@@ -12,6 +12,8 @@
         ├── TooManyRequestsError       429: retry_after seconds
         ├── SignInRequiredError        the seller must sign in again (consent, MFA, expired)
         └── ServiceUnavailableError    5xx, timeouts, outage, or an outcome that is unknown
+            ├── ChangeNotAppliedError      nothing was written: safe to click Confirm again
+            └── ChangeSavedUnreadableError the write landed; the updated referral could not be read
 Every error carries `user_message`: a sentence a seller can read, never exception or service text.
 """
 
@@ -83,3 +85,16 @@ class NotSignedInError(SignInRequiredError):
 
 class ServiceUnavailableError(ServiceError):
     default_message = "Partner Center isn't answering right now. Please try again in a minute."
+
+
+class ChangeNotAppliedError(ServiceUnavailableError):
+    default_message = (
+        "Partner Center didn't answer in time, and nothing was changed. Please try again."
+    )
+
+
+class ChangeSavedUnreadableError(ServiceUnavailableError):
+    default_message = (
+        "Your change was saved, but I couldn't load the updated referral. "
+        "Ask me to show it again in a moment."
+    )

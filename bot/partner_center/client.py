@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 import aiohttp
 from yarl import URL
 
-from bot.auth.tokens import AccessTokenProvider, UserAssertion
+from bot.domain.assertion import AccessTokenProvider, UserAssertion
 from bot.domain.referral import Referral, Versioned
 from bot.partner_center.errors import (
     InvalidRequestError,

@@ -26,12 +26,12 @@ from typing import TypeVar
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
-from bot.first_try import retry_after_first_failure
 from bot.partner_center.errors import (
     ThrottledError,
     UnavailableError,
     WriteNotAppliedError,
 )
+from bot.retry import retry_after_first_failure
 from bot.settings import PartnerCenterSettings
 
 logger = logging.getLogger(__name__)

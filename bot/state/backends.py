@@ -12,7 +12,6 @@ from contextlib import asynccontextmanager
 
 from botbuilder.core import MemoryStorage
 
-from bot.dedupe import MemorySeenActivities
 from bot.settings import StateBackend, StateSettings
 from bot.state.blob_pending_changes import PREFIX as PENDING_PREFIX
 from bot.state.blob_pending_changes import BlobPendingChanges, sweepable
@@ -22,6 +21,7 @@ from bot.state.blob_storage import opened_blob_storage
 from bot.state.blob_sweeper import BlobSweeper, SweepLimits, sweeping
 from bot.state.parts import StateParts
 from bot.state.pending_changes import MemoryPendingChanges
+from bot.state.seen import MemorySeenActivities
 from bot.state.sqlite_state import open_sqlite_state
 
 _PROBE_KEY = "startup-probe"

@@ -24,10 +24,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from bot.domain.pending import DEFAULT_CLAIM_LEASE, ClaimOutcome, PendingChange, PendingState
 from bot.state.blob_storage import AzureBlobStorage, StorageConflictError
 from bot.state.pending_changes import decide_claim, holds_claim, refusal
 from bot.state.pending_codec import decode_pending, encode_pending
-from dialogs.ports import DEFAULT_CLAIM_LEASE, ClaimOutcome, PendingChange, PendingState
 
 R = TypeVar("R")
 PREFIX = "pending/"
@@ -37,7 +37,7 @@ Decision = tuple[R, PendingChange | None]  # (answer, the change to write or Non
 
 
 class BlobPendingChanges:
-    """Implements `dialogs.ports.PendingChanges` over AzureBlobStorage (ETag CAS claims)."""
+    """Implements `bot.domain.pending.PendingChanges` over AzureBlobStorage (ETag CAS claims)."""
 
     def __init__(self, storage: AzureBlobStorage) -> None:
         self._storage = storage

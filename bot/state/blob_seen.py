@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.dedupe import Answer
 from bot.state.blob_storage import AzureBlobStorage, StorageConflictError
+from bot.state.seen import Answer
 
 PREFIX = "seen/"
 _ATTEMPTS = 3
@@ -27,7 +27,7 @@ _ATTEMPTS = 3
 
 @dataclass
 class BlobSeenActivities:
-    """Implements `bot.dedupe.SeenActivities` over AzureBlobStorage (ETag conditions)."""
+    """Implements `bot.inbound.dedupe.SeenActivities` over AzureBlobStorage (ETag conditions)."""
 
     storage: AzureBlobStorage
     id_ttl: float = 600.0

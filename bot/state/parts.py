@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from botbuilder.core import Storage
 
-from bot.dedupe import SeenActivities
-from dialogs.ports import PendingChanges
+from bot.domain.pending import PendingChanges
+from bot.state.seen import SeenActivities
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from dialogs.ports import DEFAULT_CLAIM_LEASE, ClaimOutcome, PendingChange, PendingState
+from bot.domain.pending import DEFAULT_CLAIM_LEASE, ClaimOutcome, PendingChange, PendingState
 
 _SETTLED = {
     PendingState.APPLIED: ClaimOutcome.ALREADY_APPLIED,
@@ -87,7 +87,9 @@ def holds_claim(change: PendingChange | None, owner: str) -> bool:
 
 
 class MemoryPendingChanges:
-    """Implements `dialogs.ports.PendingChanges` in memory (single process, lost on restart)."""
+    """Implements `bot.domain.pending.PendingChanges` in memory (single process, lost on
+    restart).
+    """
 
     def __init__(self, *, max_entries: int = 10_000) -> None:
         if max_entries < 1:

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from bot.domain.pending import PendingChange
 from bot.state import sqlite_codec
-from dialogs.ports import PendingChange
 
 _LEGACY_MARK = '"py/object"'
 

@@ -2,7 +2,8 @@
 
 By the time a turn saves, its reply or confirm card has been sent: a version conflict then
 is no failure to show the seller ("nothing was changed" would be false). In one process,
-turns of a seller's conversation are serialised (bot.turn_locks), so a conflict means another
+turns of a seller's conversation are serialised (bot.inbound.turn_locks), so a conflict means
+another
 instance ran a turn of the same seller and conversation at the same time. The save is then
 a three-way merge per state property (the dialog stack, the seller's memory): a property
 only one side changed takes that side's value, and the merge is written under the fresh
@@ -74,7 +75,8 @@ async def _merge_and_save(state: BotState, turn_context: TurnContext) -> None:
 
 
 def _as_loaded(stamp: object) -> dict[str, Any] | None:
-    """The state as read (or last saved) this turn: bot.sdk_speedups makes a state's hash its
+    """The state as read (or last saved) this turn: bot.inbound.sdk_speedups makes a state's hash
+    its
     pickle, so the version the turn started from costs nothing to keep. None: unknown."""
     if not isinstance(stamp, bytes):
         return None

@@ -14,10 +14,10 @@ import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from bot.domain.pending import DEFAULT_CLAIM_LEASE, ClaimOutcome, PendingChange, PendingState
 from bot.state.pending_changes import new_claim_owner, refusal
 from bot.state.pending_codec import decode_pending, encode_pending
 from bot.state.sqlite_db import SqliteDatabase
-from dialogs.ports import DEFAULT_CLAIM_LEASE, ClaimOutcome, PendingChange, PendingState
 
 _FINISHED = frozenset(
     {PendingState.APPLIED, PendingState.PENDING, PendingState.CANCELLED, PendingState.SUPERSEDED}
@@ -50,7 +50,9 @@ def _micros(moment: datetime) -> int:
 
 
 class SqlitePendingChanges:
-    """Implements `dialogs.ports.PendingChanges` on a `SqliteDatabase` (shared by processes)."""
+    """Implements `bot.domain.pending.PendingChanges` on a `SqliteDatabase` (shared by
+    processes).
+    """
 
     def __init__(self, database: SqliteDatabase) -> None:
         self._database = database

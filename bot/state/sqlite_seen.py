@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.dedupe import Answer
 from bot.state import sqlite_codec
+from bot.state.seen import Answer
 from bot.state.sqlite_db import SqliteDatabase
 
 # One statement: a new key is inserted; an expired one is taken over (its answer forgotten);
@@ -29,7 +29,7 @@ _CLAIM = (
 
 @dataclass
 class SqliteSeenActivities:
-    """Implements `bot.dedupe.SeenActivities` on a `SqliteDatabase`."""
+    """Implements `bot.inbound.dedupe.SeenActivities` on a `SqliteDatabase`."""
 
     database: SqliteDatabase
     id_ttl: float = 600.0

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from bot.domain.intent import Money
-from dialogs.grammar.problems import Problem, shorten
+from dialogs.grammar.engine.problems import Problem, shorten
 from dialogs.grammar.vocabulary import word_set
 
 LIMIT = Decimal(10) ** 12

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from dialogs.grammar.problems import Problem
+from dialogs.grammar.engine.problems import Problem
 
 MONTHS: Mapping[str, int] = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from dialogs.grammar import messages
 from dialogs.grammar.commands import ParseFailure, ReferralRef
-from dialogs.grammar.patterns import Bindings, Pattern
+from dialogs.grammar.engine.patterns import Bindings, Pattern
 from dialogs.grammar.templates import compile_all
 
 Ask = Callable[[Bindings], ParseFailure]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.intent import ChangeIntent
+from bot.domain.list_kinds import ListKind
 
 
 class RefKind(StrEnum):
@@ -34,13 +35,6 @@ class UpdateReferral:
 @dataclass(frozen=True)
 class ShowReferral:
     ref: ReferralRef
-
-
-class ListKind(StrEnum):
-    MY_OPEN = "my_open"  # "my open referrals", "my deals"
-    NEW_LEADS = "new_leads"  # incoming leads waiting for an answer
-    CLOSING_THIS_MONTH = "closing_this_month"
-    CLOSING_THIS_QUARTER = "closing_this_quarter"
 
 
 @dataclass(frozen=True)

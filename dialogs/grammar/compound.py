@@ -12,7 +12,7 @@ from collections.abc import Callable
 from bot.domain.intent import ChangeIntent
 from dialogs.grammar import messages
 from dialogs.grammar.commands import ParseFailure, ReferralRef, RefKind, UpdateReferral
-from dialogs.grammar.tokens import Token
+from dialogs.grammar.engine.tokens import Token
 from dialogs.grammar.update_rules import Clause
 
 ClauseParser = Callable[[tuple[Token, ...]], Clause | None]

@@ -20,7 +20,7 @@ from dialogs.grammar.calendar_words import (
     make_date,
     month_end,
 )
-from dialogs.grammar.problems import Problem, shorten
+from dialogs.grammar.engine.problems import Problem, shorten
 from dialogs.grammar.relative_dates import read_relative
 
 _LEADING = frozenset({"on", "by", "for", "at", "until", "till", "til", "before", "around", "to"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dialogs.grammar.commands import ReferralRef, RefKind
-from dialogs.grammar.problems import shorten
+from dialogs.grammar.engine.problems import shorten
 
 EMPTY = "I didn't catch any words there. Say help to see what I can do."
 TOO_LONG = "That message is too long for me; please send one change at a time."

@@ -23,15 +23,15 @@ from dialogs.grammar.commands import (
     UpdateReferral,
 )
 from dialogs.grammar.compound import SEPARATORS, combine, parse_clauses
-from dialogs.grammar.matchers import FirstWordIndex
+from dialogs.grammar.engine.matchers import FirstWordIndex
+from dialogs.grammar.engine.patterns import Subject, match
+from dialogs.grammar.engine.problems import Problem
+from dialogs.grammar.engine.tokens import Token, tokenize
 from dialogs.grammar.messages import not_understood
 from dialogs.grammar.normalize import DEFAULT_BOT_NAMES, normalize
-from dialogs.grammar.patterns import Subject, match
-from dialogs.grammar.problems import Problem
 from dialogs.grammar.read_rules import READ_RULES, SHOW_RULES
 from dialogs.grammar.slots import make_slots
 from dialogs.grammar.suggest import is_near_miss, suggest_correction
-from dialogs.grammar.tokens import Token, tokenize
 from dialogs.grammar.update_rules import (
     UPDATE_PATTERNS,
     Clause,

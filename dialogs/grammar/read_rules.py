@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.domain.list_kinds import ListKind
 from dialogs.grammar.commands import (
     Cancel,
     Command,
     Help,
-    ListKind,
     ListReferrals,
     ReferralRef,
     RefKind,
     ShowMore,
     ShowReferral,
 )
-from dialogs.grammar.patterns import Bindings, Pattern
+from dialogs.grammar.engine.patterns import Bindings, Pattern
 from dialogs.grammar.templates import compile_all
 
 Build = Callable[[Bindings], Command | None]

@@ -28,7 +28,7 @@ from dialogs.grammar.calendar_words import (
     week_friday,
     week_monday,
 )
-from dialogs.grammar.problems import Problem
+from dialogs.grammar.engine.problems import Problem
 
 Reader = Callable[[list[str], date], date | Problem | None]
 

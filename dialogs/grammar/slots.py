@@ -13,9 +13,9 @@ from types import MappingProxyType
 from bot.domain.intent import NoteEdit, Outcome
 from dialogs.grammar.amounts import parse_amount
 from dialogs.grammar.dates import parse_close_date
+from dialogs.grammar.engine.patterns import SlotParser, Span
+from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.members import parse_member, parse_member_names
-from dialogs.grammar.patterns import SlotParser, Span
-from dialogs.grammar.problems import Problem
 from dialogs.grammar.refs import parse_ref
 from dialogs.grammar.relative_dates import read_duration
 from dialogs.grammar.vocabulary import HELP_TOPICS, NOT_NAME_STARTS, OUTCOMES, STAGES

@@ -14,8 +14,8 @@ from rapidfuzz.distance import OSA
 
 from dialogs.grammar.calendar_words import MONTHS, NUMBER_WORDS, UNITS, WEEKDAYS
 from dialogs.grammar.clarify_rules import CLARIFY_RULES
+from dialogs.grammar.engine.tokens import Token
 from dialogs.grammar.read_rules import READ_RULES, SHOW_RULES
-from dialogs.grammar.tokens import Token
 from dialogs.grammar.update_rules import UPDATE_PATTERNS
 from dialogs.grammar.vocabulary import HELP_TOPICS, OUTCOMES, STAGES, word_set
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from dialogs.grammar.patterns import Pattern, compile_pattern
+from dialogs.grammar.engine.patterns import Pattern, compile_pattern
 
 MACROS: Mapping[str, str] = {
     "set": "(set|change|update|make|put|adjust|correct|fix|bump|raise|lower|increase|decrease|"

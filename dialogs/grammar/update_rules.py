@@ -12,7 +12,7 @@ from datetime import date
 from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
 from bot.domain.referral import SalesStage
 from dialogs.grammar.commands import ReferralRef
-from dialogs.grammar.patterns import Bindings, Pattern
+from dialogs.grammar.engine.patterns import Bindings, Pattern
 from dialogs.grammar.templates import compile_all
 
 NOTES = (

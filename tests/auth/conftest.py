@@ -8,7 +8,7 @@ import pytest
 
 from bot.auth.obo import OboTokenProvider
 from bot.auth.token_cache import MemoryTokenCacheStore, TokenCacheStore
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.support.emulators import running_emulators
 from tests.support.identity import IdentityClient, identity_settings
 

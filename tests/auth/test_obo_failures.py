@@ -17,9 +17,9 @@ from bot.auth.errors import (
 )
 from bot.auth.obo import cache_key
 from bot.auth.token_cache import MemoryTokenCacheStore
-from bot.auth.tokens import UserAssertion
-from bot.emulator.config import DEMO_BOT_APP_SECRET
-from bot.emulator.server import RunningEmulators
+from bot.domain.assertion import UserAssertion
+from emulators.config import DEMO_BOT_APP_SECRET
+from emulators.server import RunningEmulators
 from tests.auth.conftest import MakeProvider
 from tests.support.emulators import NO_MFA, OTHER_SELLER, SELLER
 from tests.support.identity import IdentityClient, assertion_for, signed_sso_token

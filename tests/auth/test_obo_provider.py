@@ -8,8 +8,8 @@ import jwt
 
 from bot.auth.obo import cache_key
 from bot.auth.token_cache import MemoryTokenCacheStore
-from bot.emulator.config import PARTNER_CENTER_AUDIENCE
-from bot.emulator.server import RunningEmulators
+from emulators.config import PARTNER_CENTER_AUDIENCE
+from emulators.server import RunningEmulators
 from tests.auth.conftest import MakeProvider
 from tests.support.emulators import (
     ADMIN,

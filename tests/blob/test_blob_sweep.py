@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
+from bot.domain.pending import ClaimOutcome, PendingState
 from bot.state.backends import open_state
 from bot.state.blob_pending_changes import PREFIX, BlobPendingChanges, sweepable
 from bot.state.blob_seen import PREFIX as SEEN_PREFIX
 from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import AzureBlobStorage, Listed, opened_blob_storage
 from bot.state.blob_sweeper import BlobSweeper, SweepLimits, sweeping
-from dialogs.ports import ClaimOutcome, PendingState
 from tests.support.azurite import Azurite, blob_state, fresh_blob_storage
 from tests.support.pending_blobs import (
     NOW,

@@ -7,7 +7,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.conftest import (
     PartnerCenterView,
     fresh,

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.conftest import (
     PartnerCenterView,
     fresh,

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from botbuilder.core import MemoryStorage
 
-from bot.dedupe import MemorySeenActivities
 from bot.settings import StateBackend, StateSettings
 from bot.state.backends import open_state
 from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import AzureBlobStorage, StorageUnavailableError
+from bot.state.seen import MemorySeenActivities
 from bot.state.sqlite_seen import SqliteSeenActivities
 from bot.state.sqlite_storage import SqliteStorage
 from tests.support.azurite import Azurite, blob_state

@@ -9,9 +9,9 @@ from contextlib import AbstractAsyncContextManager
 import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
 from bot.state.blob_pending_changes import BlobPendingChanges
 from bot.state.blob_storage import AzureBlobStorage
+from emulators.server import RunningEmulators
 from tests.integration.conftest import (
     REFERRAL_ID,
     PartnerCenterView,

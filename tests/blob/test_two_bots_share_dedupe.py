@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
 from bot.settings import Settings
 from bot.state.blob_storage import AzureBlobStorage
+from emulators.server import RunningEmulators
 from tests.integration.conftest import PartnerCenterView, fresh, identity, partner_center, running
 from tests.integration.e2e import propose
 from tests.support.activities import card_invoke_payload, message_payload

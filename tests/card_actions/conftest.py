@@ -16,17 +16,18 @@ import pytest
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 
-from bot.auth.tokens import UserAssertion
-from bot.card_actions import CardActions
+from bot.card_actions.verbs import CardActions
 from bot.cards.confirm_change import CONFIRM_VERB
+from bot.domain.assertion import UserAssertion
 from bot.domain.change import plan_change
 from bot.domain.intent import ChangeIntent
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
-from bot.services.referrals import PartnerCenterReferrals
+from bot.domain.pending import PendingChange, PendingState
+from bot.referrals.service import PartnerCenterReferrals
 from bot.state.pending_changes import MemoryPendingChanges
-from dialogs.ports import DialogServices, PendingChange, PendingState
+from dialogs.ports import DialogServices
 from dialogs.turn_facts import tenant_of
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 from tests.services.conftest import running, session
 from tests.services.world import NOW, make_client
 from tests.support.activities import TeamsConversation, TeamsUser, make_card_invoke

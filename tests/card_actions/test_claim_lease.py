@@ -13,7 +13,7 @@ from datetime import timedelta
 from bot.cards.confirm_change import CANCEL_VERB
 from bot.domain.change import plan_change
 from bot.domain.intent import ChangeIntent, NoteEdit, Outcome
-from dialogs.ports import PendingChange, PendingState
+from bot.domain.pending import PendingChange, PendingState
 from tests.card_actions.answers import CARD, MESSAGE, confirm_id, text_of
 from tests.card_actions.conftest import Harness
 from tests.services.world import AZURE

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from bot.domain.intent import ChangeIntent, Money, Outcome
-from dialogs.ports import PendingState
+from bot.domain.pending import PendingState
 from tests.card_actions.answers import CARD, MESSAGE, confirm_id, text_of
 from tests.card_actions.conftest import Harness
 from tests.services.world import AZURE

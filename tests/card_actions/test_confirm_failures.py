@@ -7,7 +7,7 @@ import dataclasses
 import secrets
 
 from bot.domain.intent import ChangeIntent, Outcome
-from dialogs.ports import PendingState
+from bot.domain.pending import PendingState
 from tests.card_actions.answers import CARD, MESSAGE, confirm_id, text_of
 from tests.card_actions.conftest import Harness
 from tests.services.world import AZURE, member

@@ -67,9 +67,11 @@ async def test_each_action_logs_one_line_without_personal_data_or_tokens(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     pending = await harness.propose(AZURE, ChangeIntent(outcome=Outcome.WON))
-    with caplog.at_level(logging.INFO, logger="bot.card_actions"):
+    with caplog.at_level(logging.INFO, logger="bot.card_actions.verbs"):
         await harness.click(pending.id)
-    [line] = [record.getMessage() for record in caplog.records if record.name == "bot.card_actions"]
+    [line] = [
+        record.getMessage() for record in caplog.records if record.name == "bot.card_actions.verbs"
+    ]
     assert f"verb={CONFIRM_VERB}" in line
     assert f"referral={AZURE}" in line
     assert "outcome=applied" in line

@@ -9,8 +9,8 @@ from botbuilder.core import PrivateConversationState, TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 
-from bot.dedupe import ActivityDedupe
-from bot.sdk_speedups import apply_sdk_speedups
+from bot.inbound.dedupe import ActivityDedupe
+from bot.inbound.sdk_speedups import apply_sdk_speedups
 from bot.state.sqlite_db import SqliteDatabase
 from bot.state.sqlite_seen import SqliteSeenActivities
 from bot.state.sqlite_storage import SqliteStorage

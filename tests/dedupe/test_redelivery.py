@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.conftest import PartnerCenterView
 from tests.integration.e2e import pending_id, propose
 from tests.support.activities import card_invoke_payload, message_payload

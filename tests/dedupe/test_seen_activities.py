@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from botbuilder.schema import Activity, ConversationAccount
 
-from bot.dedupe import MemorySeenActivities, activity_key
+from bot.inbound.dedupe import activity_key
+from bot.state.seen import MemorySeenActivities
 
 
 async def test_ids_and_answers_are_bounded() -> None:

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from bot.dedupe import MemorySeenActivities, SeenActivities
 from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import AzureBlobStorage
+from bot.state.seen import MemorySeenActivities, SeenActivities
 from bot.state.sqlite_db import SqliteDatabase
 from bot.state.sqlite_seen import SqliteSeenActivities
 from tests.support.azurite import Azurite, fresh_blob_storage

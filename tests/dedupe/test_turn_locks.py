@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.turn_locks import KeyedLocks
+from bot.inbound.turn_locks import KeyedLocks
 
 
 async def test_turns_of_one_key_run_one_at_a_time_and_other_keys_do_not_wait() -> None:

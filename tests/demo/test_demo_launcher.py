@@ -1,4 +1,4 @@
-"""`python -m bot.demo` as a newcomer runs it: a real subprocess, the real Playground, Ctrl-C.
+"""`python -m demo` as a newcomer runs it: a real subprocess, the real Playground, Ctrl-C.
 
 Drives the Playground's scriptable API (no browser): "mark 123 won" as Megan in personal chat,
 Confirm on the card, exactly one PATCH in the emulator; then SIGINT stops every process.
@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 
-pytestmark = pytest.mark.slow  # python -m bot.demo and the Playground in subprocesses, then Ctrl-C
+pytestmark = pytest.mark.slow  # python -m demo and the Playground in subprocesses, then Ctrl-C
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 START_SECONDS = 40.0
@@ -59,7 +59,7 @@ def _kill_group(pid: int | None) -> None:
 @pytest.fixture
 async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
     ready_file, log = tmp_path / "ready.json", tmp_path / "demo.log"
-    command = [sys.executable, "-m", "bot.demo", "--workdir", str(tmp_path / "playground")]
+    command = [sys.executable, "-m", "demo", "--workdir", str(tmp_path / "playground")]
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
             *command, "--ready-file", str(ready_file),

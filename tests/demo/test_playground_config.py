@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo.playground_config import (
+from demo.playground_config import (
     CONFIG_FILE,
     pick_users,
     playground_config,
     write_playground_config,
 )
-from bot.emulator.seed import DEMO_USERS
+from emulators.seed import DEMO_USERS
 
 MEGAN = "megan.bowen@contoso.com"
 

@@ -20,9 +20,10 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import Dialog, DialogExtensions, DialogSet, DialogTurnStatus
 from botbuilder.schema import Activity
 
+from bot.domain.pending import PendingChange
 from bot.state.pending_changes import MemoryPendingChanges
 from dialogs.main_dialog import MainDialog
-from dialogs.ports import DialogServices, PendingChange
+from dialogs.ports import DialogServices
 from tests.dialogs.seed import seed_documents
 from tests.fakes import FakeAssertions, FakeClock, FakeReferralsService
 from tests.support.activities import TeamsConversation, TeamsUser, make_message

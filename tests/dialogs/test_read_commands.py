@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.list_kinds import ListKind
 from dialogs import replies
-from dialogs.grammar.commands import ListKind
 from tests.dialogs.harness import PORTAL_URL, DialogHarness, card_text
 from tests.dialogs.seed import many_open_documents, seed_documents
 from tests.fakes import FakeReferralsService

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.change import plan_change
-from dialogs.ports import PendingState
+from bot.domain.pending import PendingState
 from tests.dialogs.harness import MEGAN_USER, DialogHarness, card_text, pending_id_of
 from tests.support.activities import channel_thread, personal_chat
 

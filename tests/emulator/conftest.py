@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.support.emulators import running_emulators
 from tests.support.referrals_http import ReferralsHttp
 

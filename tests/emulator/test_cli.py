@@ -1,4 +1,4 @@
-"""`python -m bot.emulator` as a newcomer runs it: a real process, real ports, clean stop."""
+"""`python -m emulators` as a newcomer runs it: a real process, real ports, clean stop."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 def emulator_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
     ready = tmp_path / "ready.json"
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.emulator", "--demo", "--ready-file", str(ready)],
+        [sys.executable, "-m", "emulators", "--demo", "--ready-file", str(ready)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

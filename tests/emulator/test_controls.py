@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from aiohttp.typedefs import Handler
 from pytest_aiohttp import AiohttpClient
 
-from bot.emulator.controls import EmulatorControls
+from emulators.controls import EmulatorControls
 
 Client = TestClient[web.Request, web.Application]
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.emulator.odata import ODataError, QueryPage, query_referrals, wants_count
+from emulators.partner_center.odata import ODataError, QueryPage, query_referrals, wants_count
 
 
 def make_referral(label: str, n: int, **fields: Any) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import aiohttp
 import pytest
 
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 from tests.support.emulators import ADMIN, OTHER_SELLER, SELLER, running_emulators
 from tests.support.referrals_http import ReferralsHttp
 

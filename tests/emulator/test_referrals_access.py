@@ -7,7 +7,7 @@ import uuid
 import aiohttp
 import pytest
 
-from bot.emulator.fixtures import FixtureUser
+from emulators.fixtures import FixtureUser
 from tests.emulator.conftest import ALL_IDS, DEAL, LEAD, OTHERS, UNASSIGNED, WON
 from tests.support.emulators import (
     ADMIN,

@@ -9,8 +9,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.emulator.errors import ApiError
-from bot.emulator.referrals_app import envelope
+from emulators.partner_center.app import envelope
+from emulators.partner_center.errors import ApiError
 from tests.emulator.conftest import DEAL
 from tests.support.emulators import running_emulators
 from tests.support.referrals_http import ReferralsHttp
@@ -87,7 +87,7 @@ async def test_an_unexpected_exception_is_a_spec_shaped_500_and_is_logged(
         raise RuntimeError("secret internals")
 
     client = await _serve(aiohttp_client, boom)
-    with caplog.at_level(logging.ERROR, logger="bot.emulator.referrals_app"):
+    with caplog.at_level(logging.ERROR, logger="emulators.partner_center.app"):
         response = await client.get("/v1.0/boom")
         body = await response.json()
     assert response.status == 500

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from bot.emulator.errors import ApiError, invalid_request
-from bot.emulator.fixtures import FixtureError
-from bot.emulator.seed import demo_fixtures
-from bot.emulator.store import ReferralStore
+from emulators.fixtures import FixtureError
+from emulators.partner_center.errors import ApiError, invalid_request
+from emulators.partner_center.store import ReferralStore
+from emulators.seed import demo_fixtures
 from tests.emulator.conftest import DEAL, make_referrals
 
 FROZEN = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 import aiohttp
 import pytest
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.support.emulators import ADMIN, GLOBAL_ADMIN, SELLER, running_emulators
 from tests.support.referrals_http import ReferralsHttp
 

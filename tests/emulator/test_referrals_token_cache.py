@@ -9,11 +9,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.emulator.claims import partner_center_claims
-from bot.emulator.config import TokenTrust
-from bot.emulator.errors import ApiError
-from bot.emulator.keys import KeyRing
-from bot.emulator.token_check import TokenVerifier
+from emulators.config import TokenTrust
+from emulators.entra.claims import partner_center_claims
+from emulators.entra.keys import KeyRing
+from emulators.partner_center.errors import ApiError
+from emulators.partner_center.token_check import TokenVerifier
 from tests.support.emulators import ADMIN
 
 ISSUER_BASE = "https://127.0.0.1:1"

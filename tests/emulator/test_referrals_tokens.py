@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.emulator.conftest import LEAD
 from tests.support import forged_tokens as forged
 from tests.support.emulators import ADMIN, mint_partner_center_token, running_emulators

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from bot.emulator.seed import demo_fixtures
+from emulators.seed import demo_fixtures
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

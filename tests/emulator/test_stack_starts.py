@@ -7,9 +7,9 @@ import urllib.request
 
 import requests
 
-from bot.emulator.config import EmulatorConfig
-from bot.emulator.seed import demo_fixtures
-from bot.emulator.server import emulators_in_thread
+from emulators.config import EmulatorConfig
+from emulators.seed import demo_fixtures
+from emulators.server import emulators_in_thread
 from tests.support.emulators import running_emulators
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emulator.throttling import TokenBucket
+from emulators.partner_center.throttling import TokenBucket
 
 
 class FakeClock:

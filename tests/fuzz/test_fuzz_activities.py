@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.fuzz.hostile import rss_bytes
 from tests.fuzz.live import LiveBot, bot_in_thread
 from tests.support.activities import TeamsConversation, card_invoke_payload, message_payload

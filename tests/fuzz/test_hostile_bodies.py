@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.fuzz.hostile import JSON, encoding_cases, gzipped_message, hostile_cases, rss_bytes
 from tests.fuzz.live import healthy, post_raw
 from tests.support.bot import BotUnderTest, demo_settings, running_bot

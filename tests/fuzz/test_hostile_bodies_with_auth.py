@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.emulator.config import DEMO_BOT_APP_ID
-from bot.emulator.server import RunningEmulators
+from emulators.config import DEMO_BOT_APP_ID
+from emulators.server import RunningEmulators
 from tests.fuzz.hostile import encoding_cases, hostile_cases
 from tests.fuzz.live import healthy, post_raw
 from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 import aiohttp
 import pytest
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.support.emulators import running_emulators
 from tests.support.identity import IdentityClient
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.emulator.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET
+from emulators.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET
 from tests.support.emulators import SELLER
 from tests.support.identity import IdentityClient
 

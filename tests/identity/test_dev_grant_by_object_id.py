@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.emulator.config import DEMO_BOT_APP_ID
+from emulators.config import DEMO_BOT_APP_ID
 from tests.identity.test_grants import verified
 from tests.support.emulators import OTHER_SELLER, SELLER
 from tests.support.identity import DEV_SSO_GRANT, IdentityClient

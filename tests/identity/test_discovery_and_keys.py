@@ -3,7 +3,7 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from bot.emulator.fixtures import DEFAULT_TENANT_ID
+from emulators.fixtures import DEFAULT_TENANT_ID
 from tests.support.emulators import SELLER
 from tests.support.identity import IdentityClient
 

@@ -7,10 +7,10 @@ from typing import Any
 import jwt
 import pytest
 
-from bot.emulator.claims import app_only_claims
-from bot.emulator.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET
-from bot.emulator.keys import KeyRing
-from bot.emulator.server import RunningEmulators
+from emulators.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET
+from emulators.entra.claims import app_only_claims
+from emulators.entra.keys import KeyRing
+from emulators.server import RunningEmulators
 from tests.support.emulators import NO_MFA, SELLER
 from tests.support.identity import (
     OBO_GRANT,

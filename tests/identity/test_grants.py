@@ -7,7 +7,7 @@ from typing import Any
 import aiohttp
 import jwt
 
-from bot.emulator.config import (
+from emulators.config import (
     DEMO_BOT_APP_ID,
     DEMO_BOT_APP_SECRET,
     PARTNER_CENTER_AUDIENCE,

@@ -1,6 +1,6 @@
 """A local Bot Framework OpenID endpoint (metadata + JWKS) and a channel token minter.
 
-The keys server is aiohttp on 127.0.0.1:0 in the test's own loop: bot.inbound_auth fetches
+The keys server is aiohttp on 127.0.0.1:0 in the test's own loop: bot.inbound.channel_token fetches
 with aiohttp, never blocking. It counts JWKS fetches so tests can prove "one refresh, then 401".
 """
 
@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestServer
 from botframework.connector.auth import ServiceClientCredentialsFactory
 from botframework.connector.auth.app_credentials import AppCredentials
 
-from bot.emulator.keys import SigningKey
+from emulators.entra.keys import SigningKey
 
 ISSUER = "https://api.botframework.com"
 CHANNEL = "msteams"

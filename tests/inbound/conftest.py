@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bot.emulator.config import DEMO_BOT_APP_ID
-from bot.emulator.server import RunningEmulators
 from bot.settings import BotSettings, Settings
+from emulators.config import DEMO_BOT_APP_ID
+from emulators.server import RunningEmulators
 from tests.inbound.channel_keys import ChannelKeyServer, serving
 from tests.integration.conftest import (
     fresh,

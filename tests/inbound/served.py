@@ -1,4 +1,6 @@
-"""The bot served as `python -m bot` serves it (`bot.serving`), auth ON against local keys."""
+"""The bot served as `python -m bot` serves it (`bot.inbound.serving`), auth ON against local
+keys.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +9,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from bot.emulator.config import DEMO_BOT_APP_ID
-from bot.emulator.server import RunningEmulators
 from bot.settings import InboundSettings
+from emulators.config import DEMO_BOT_APP_ID
+from emulators.server import RunningEmulators
 from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from tests.inbound.conftest import authed_settings
 from tests.support.activities import message_payload

@@ -1,4 +1,4 @@
-"""bot.inbound_body.decode_activity: the same Activity as msrest's own decoding, within limits."""
+"""bot.inbound.body.decode_activity: the same Activity as msrest's own decoding, within limits."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from aiohttp import web
 from botbuilder.schema import Activity
 
-from bot.inbound_body import MAX_CONTAINERS, MAX_DEPTH, decode_activity
+from bot.inbound.body import MAX_CONTAINERS, MAX_DEPTH, decode_activity
 from tests.support.activities import card_invoke_payload, message_payload
 
 CARD = {"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": "x"}], "version": "1.5"}

@@ -20,7 +20,7 @@ import pytest
 
 from bench.flood import FLOOD_CONVERSATION, flood_body
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.inbound.channel_keys import ChannelKeyServer
 from tests.inbound.raw_http import raw_connection
 from tests.inbound.served import JSON, served_bot, valid_token
@@ -55,7 +55,7 @@ async def test_health_and_an_authenticated_confirm_are_answered_during_a_flood(
     partner_center: PartnerCenterView,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.adapter")
+    caplog.set_level(logging.INFO, logger="bot.inbound.adapter")
     async with served_bot(fresh, keys) as bot:
         bot.headers = valid_token(bot, keys)
         _, pending_id = await propose(bot, "mark 123 won")

@@ -20,9 +20,9 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from bot.emulator.config import DEMO_BOT_APP_ID
-from bot.emulator.keys import SigningKey
-from bot.emulator.server import RunningEmulators
+from emulators.config import DEMO_BOT_APP_ID
+from emulators.entra.keys import SigningKey
+from emulators.server import RunningEmulators
 from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from tests.inbound.conftest import authed_settings, matrix_rows
 from tests.integration.standins import StandInCardActions, StandInDialog

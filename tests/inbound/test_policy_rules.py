@@ -10,7 +10,7 @@ import pytest
 from botbuilder.schema import Activity
 from pydantic import ValidationError
 
-from bot.policy import GUEST_REFUSAL, TENANT_REFUSAL, TenantPolicy
+from bot.inbound.policy import GUEST_REFUSAL, TENANT_REFUSAL, TenantPolicy
 from bot.settings import Mode, Settings
 from tests.support.activities import message_payload
 

@@ -1,7 +1,8 @@
 """Issue 13, D1 and D8: the token is checked from the headers before any of the body is read;
 stalled headers and bodies are closed; connections without a token are capped.
 
-The bot is served as `python -m bot` serves it (`bot.serving`), with auth ON against the local
+The bot is served as `python -m bot` serves it (`bot.inbound.serving`), with auth ON against the
+local
 channel key server. The timeouts are made small here (settings.inbound) so that a stall is
 seen quickly; no test asserts how long anything took.
 """
@@ -12,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.inbound.channel_keys import ChannelKeyServer
 from tests.inbound.raw_http import RawConnection, raw_connection
 from tests.inbound.served import JSON, hello, valid_token

@@ -8,8 +8,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 from tests.support.emulator_controls import add_fault, recorded_requests
 from tests.support.emulators import (
     ADMIN,

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.conftest import PartnerCenterView
 from tests.integration.e2e import obo_grants, propose, text_of
 from tests.support.activities import channel_thread

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.conftest import REFERRAL_ID, PartnerCenterView
 from tests.integration.e2e import pending_id, propose, text_of
 from tests.support.bot import BotUnderTest, demo_settings, running_bot

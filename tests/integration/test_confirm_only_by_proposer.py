@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.conftest import REFERRAL_ID, PartnerCenterView
 from tests.integration.e2e import propose, text_of
 from tests.support.activities import channel_thread

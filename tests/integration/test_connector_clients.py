@@ -12,8 +12,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.app import create_app
-from bot.emulator.server import RunningEmulators
 from bot.routes import ADAPTER
+from emulators.server import RunningEmulators
 from tests.support.activities import message_payload
 from tests.support.bot import demo_settings
 

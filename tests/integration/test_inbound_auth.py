@@ -9,9 +9,9 @@ import jwt
 import pytest
 from pydantic import SecretStr
 
-from bot.emulator.config import DEMO_BOT_APP_ID
-from bot.emulator.server import RunningEmulators
 from bot.settings import BotSettings
+from emulators.config import DEMO_BOT_APP_ID
+from emulators.server import RunningEmulators
 from tests.integration.standins import StandInCardActions, StandInDialog
 from tests.support.activities import message_payload
 from tests.support.bot import BotUnderTest, demo_settings, running_bot

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.e2e import obo_grants
 from tests.integration.standins import FAULT_TEXT, StandInCardActions, StandInDialog
 from tests.support.activities import TeamsUser, channel_thread, message_payload, personal_chat
@@ -65,7 +65,7 @@ async def test_two_sellers_in_one_channel_keep_separate_dialogs(bot: BotUnderTes
 async def test_a_fault_is_answered_with_an_apology_and_reference_never_the_exception(
     bot: BotUnderTest, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.ERROR, logger="bot.turn_errors"):
+    with caplog.at_level(logging.ERROR, logger="bot.inbound.turn_errors"):
         sent = await bot.say("boom")
 
     [reply] = sent
@@ -73,7 +73,7 @@ async def test_a_fault_is_answered_with_an_apology_and_reference_never_the_excep
     assert FAULT_TEXT not in reply.text
     assert "kaboom" not in reply.text
     assert "eyJ" not in reply.text
-    [record] = [r for r in caplog.records if r.name == "bot.turn_errors"]
+    [record] = [r for r in caplog.records if r.name == "bot.inbound.turn_errors"]
     reference = reply.text.rstrip(".").rsplit(" ", 1)[-1]
     assert reference in record.getMessage()
     assert record.exc_info is not None

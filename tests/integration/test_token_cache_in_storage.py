@@ -8,7 +8,7 @@ import re
 from botbuilder.core import MemoryStorage
 
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.e2e import propose
 from tests.support.bot import demo_settings, running_bot
 from tests.support.emulators import SELLER

@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.conftest import (
     fresh,
     identity,

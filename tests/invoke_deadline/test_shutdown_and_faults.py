@@ -14,9 +14,9 @@ from botbuilder.core import TurnContext
 from botframework.connector.auth import AppCredentials
 
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.config import DEMO_BOT_APP_ID
-from bot.emulator.server import RunningEmulators
 from dialogs.ports import DialogServices
+from emulators.config import DEMO_BOT_APP_ID
+from emulators.server import RunningEmulators
 from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from tests.inbound.conftest import authed_settings, keys  # noqa: F401  # keys: a fixture
 from tests.integration.conftest import REFERRAL_ID, PartnerCenterView
@@ -74,7 +74,7 @@ async def test_a_fault_after_saving_is_logged_with_its_correlation_id_and_told_h
         settings, card_actions=SlowThenBroken, answer_within=ANSWER_WITHIN
     ) as bot:
         click = Click.of(CONFIRM_VERB, {"pendingId": "p-1"})
-        with caplog.at_level(logging.INFO, logger="bot.card_deadline"):
+        with caplog.at_level(logging.INFO, logger="bot.card_actions.deadline"):
             answer = await send(bot, session, click)
             [update] = await updates_of(bot, click)
 

@@ -11,7 +11,7 @@ import asyncio
 import aiohttp
 import pytest
 
-from bot.card_action_replies import CHECK_AGAIN, NOT_SAVED_YET, SAVING_TITLE
+from bot.card_actions.replies import CHECK_AGAIN, NOT_SAVED_YET, SAVING_TITLE
 from bot.cards.confirm_change import CONFIRM_VERB
 from tests.integration.conftest import REFERRAL_ID, PartnerCenterView
 from tests.integration.e2e import pending_id, propose, text_of
@@ -100,7 +100,7 @@ async def test_clicks_repeated_while_saving_never_send_a_second_patch(
 
     assert_saving(first.card)
     assert first.card["actions"][0]["data"] == {"pendingId": change}
-    assert repeated.body == first.body == again.body  # bot.dedupe: the first answer
+    assert repeated.body == first.body == again.body  # bot.inbound.dedupe: the first answer
     assert other.body["type"] == "application/vnd.microsoft.activity.message"
     assert "being saved right now" in other.body["value"]
     assert max(a.seconds for a in (first, repeated, again, other)) < ANSWER_WITHIN + 0.5

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.conftest import (  # noqa: F401  # pytest fixtures
     fresh,
     identity,

@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bot.emulator.config import DEMO_BOT_APP_SECRET
 from bot.logging import LIBRARY_LOGGERS, RedactingFilter, configure_logging
+from emulators.config import DEMO_BOT_APP_SECRET
 from tests.logscan.conftest import PHONE_NUMBERS
 from tests.support.emulators import USERS
 
-EMULATOR_LOGGERS = ("bot.emulator",)  # Microsoft's side in production: not the bot's logs
+EMULATOR_LOGGERS = ("emulators",)  # Microsoft's side in production: not the bot's logs
 
 
 def leak_patterns() -> dict[str, re.Pattern[str]]:

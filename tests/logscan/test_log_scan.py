@@ -12,9 +12,9 @@ import aiohttp
 import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.config import DEMO_BOT_APP_ID
-from bot.emulator.server import RunningEmulators
 from bot.settings import StateBackend, StateSettings
+from emulators.config import DEMO_BOT_APP_ID
+from emulators.server import RunningEmulators
 from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from tests.inbound.conftest import authed_settings, keys  # noqa: F401  # keys: a fixture
 from tests.integration.conftest import PartnerCenterView
@@ -83,6 +83,7 @@ async def test_the_end_to_end_flow_logs_no_secrets_or_ids_at_debug(
     assert hits == []
 
 
+@pytest.mark.slow  # Azurite
 async def test_the_storage_debug_switch_shows_the_ids(
     flow: Callable[[str], AbstractAsyncContextManager[BotUnderTest]],
 ) -> None:
@@ -97,6 +98,7 @@ async def test_the_storage_debug_switch_shows_the_ids(
     assert {"channel thread id", "object id of seller@contoso.example"} <= found
 
 
+@pytest.mark.slow  # Azurite
 async def test_at_the_default_level_blob_state_logs_as_little_as_sqlite(
     flow: Callable[[str], AbstractAsyncContextManager[BotUnderTest]],
     fresh: RunningEmulators,

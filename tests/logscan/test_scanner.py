@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.emulator.config import DEMO_BOT_APP_SECRET
+from emulators.config import DEMO_BOT_APP_SECRET
 from tests.logscan.scan import debug_logging
 
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"

@@ -1,7 +1,7 @@
-"""`bot.connector_transport`: msrest's connector client, but sending over aiohttp on the loop.
+"""`bot.outbound.transport`: msrest's connector client, but sending over aiohttp on the loop.
 
 Against a real loopback server: what `requests` put on the wire still goes (the credentials'
-Authorization header, the body), refusals keep the status and Retry-After that `bot.outbound`
+Authorization header, the body), refusals keep the status and Retry-After that `bot.outbound.pacing`
 reads, a connection never made is tried again as msrest's urllib3 policy did, an answer lost
 after the request arrived is not, and no worker thread is involved.
 """
@@ -24,9 +24,9 @@ from botframework.connector.aio import ConnectorClient
 from msrest.authentication import Authentication
 from msrest.exceptions import ClientRequestError
 
-from bot.connector_clients import ConnectorClients
-from bot.connector_transport import ConnectorTransport
-from bot.outbound import retry_after_seconds, status_of
+from bot.outbound.connector_clients import ConnectorClients
+from bot.outbound.pacing import retry_after_seconds, status_of
+from bot.outbound.transport import ConnectorTransport
 
 Handler = Callable[[web.Request], Any]
 TOKEN = "bot-token-for-the-connector"
@@ -151,7 +151,7 @@ async def test_an_answer_lost_after_the_request_arrived_is_not_sent_again() -> N
         arrived += 1
         await request.read()
         assert request.transport is not None
-        request.transport.close()  # the reply may be in Teams: only bot.outbound may decide
+        request.transport.close()  # the reply may be in Teams: only bot.outbound.pacing may decide
         return web.Response()
 
     transport = ConnectorTransport()

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.outbound import TEAMS_THREAD_LIMITS, ConversationPacer, Window
+from bot.outbound.pacing import TEAMS_THREAD_LIMITS, ConversationPacer, Window
 from tests.outbound.fakes import FakeClock
 
 

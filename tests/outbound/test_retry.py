@@ -12,7 +12,7 @@ from botframework.connector.auth import MicrosoftAppCredentials
 from msrest.exceptions import ClientRequestError, HttpOperationError
 from msrest.serialization import Deserializer
 
-from bot.outbound import (
+from bot.outbound.pacing import (
     ConversationPacer,
     OutboundRetry,
     OutboundSender,

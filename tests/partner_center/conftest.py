@@ -8,11 +8,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.retry import RetryPolicy
 from bot.settings import PartnerCenterSettings
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 from tests.support.emulators import OTHER_SELLER, SELLER, running_emulators
 from tests.support.partner_center import EmulatorControl, FakeTokenProvider
 

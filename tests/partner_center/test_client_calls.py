@@ -7,8 +7,8 @@ from decimal import Decimal
 import aiohttp
 
 from bot.domain.referral import Direction, Status, Substatus
-from bot.emulator.server import RunningEmulators
 from bot.partner_center.client import ReferralsClient
+from emulators.server import RunningEmulators
 from tests.partner_center.conftest import OPEN_ID
 from tests.support.emulators import ADMIN, SELLER, mint_partner_center_token
 from tests.support.partner_center import EmulatorControl, assertion_for

@@ -5,7 +5,6 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from bot.emulator.server import RunningEmulators
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.errors import (
     ForbiddenError,
@@ -15,6 +14,7 @@ from bot.partner_center.errors import (
     ThrottledError,
     UnauthenticatedError,
 )
+from emulators.server import RunningEmulators
 from tests.partner_center.conftest import CLOSED_ID, OPEN_ID, OTHERS_ID, make_client, seed
 from tests.support.emulators import ADMIN, NO_MFA, NO_ROLE, SELLER, running_emulators
 from tests.support.partner_center import (

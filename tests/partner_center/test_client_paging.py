@@ -9,8 +9,8 @@ import aiohttp
 import pytest
 from yarl import URL
 
-from bot.emulator.server import RunningEmulators
 from bot.partner_center.client import ReferralsClient
+from emulators.server import RunningEmulators
 from tests.partner_center.conftest import make_client, member
 from tests.support.emulators import (
     ADMIN,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from bot.emulator.server import RunningEmulators
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.errors import PreconditionFailedError, UnavailableError
 from bot.partner_center.retry import RetryPolicy
+from emulators.server import RunningEmulators
 from tests.partner_center.conftest import OPEN_ID, make_client, make_settings
 from tests.partner_center.test_retry_policy import FakeTime
 from tests.support.emulators import ADMIN

@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.auth.tokens import UserAssertion
+from bot.domain.assertion import UserAssertion
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.errors import InvalidRequestError, UnavailableError, UnexpectedResponseError
 from bot.partner_center.retry import RetryPolicy

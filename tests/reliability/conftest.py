@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from bot.emulator.server import RunningEmulators
 from bot.settings import PartnerCenterSettings
+from emulators.server import RunningEmulators
 from tests.integration.conftest import (
     fresh,
     identity,

@@ -7,7 +7,7 @@ import json
 from botbuilder.core import InvokeResponse
 from botbuilder.schema import AdaptiveCardInvokeResponse
 
-from bot.adapter import invoke_http_response
+from bot.inbound.adapter import invoke_http_response
 
 CARD_ANSWER = {
     "statusCode": 200,

@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from bot.app import claim_lease
+from bot.domain.pending import DEFAULT_CLAIM_LEASE
 from bot.settings import Settings
-from dialogs.ports import DEFAULT_CLAIM_LEASE
 from tests.runtime.test_settings import AZURE_BOT, IDENTITY, environ
 
 

@@ -1,4 +1,6 @@
-"""SDK clients are made once per key and closed once, not once per turn (bot.connector_clients)."""
+"""SDK clients are made once per key and closed once, not once per turn
+(bot.outbound.connector_clients).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 
 from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 
-from bot.connector_clients import ConnectorClients, KeptUserTokenClients
+from bot.outbound.connector_clients import ConnectorClients, KeptUserTokenClients
 
 
 @dataclass

@@ -14,9 +14,9 @@ from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 
 from bot.domain.errors import ServiceUnavailableError
-from bot.emulator.config import DEMO_BOT_APP_ID
-from bot.emulator.server import RunningEmulators
-from bot.identity.dev_sso import DevSsoAssertions
+from bot.sign_in.dev_sso import DevSsoAssertions
+from emulators.config import DEMO_BOT_APP_ID
+from emulators.server import RunningEmulators
 from tests.support.activities import TeamsUser, make_message
 from tests.support.emulators import SELLER, running_emulators
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from botbuilder.schema import Activity
 
-from bot.activity_handler import text_without_bot_mention
+from bot.inbound.activity_handler import text_without_bot_mention
 from tests.support.activities import (
     BOT_ID,
     BOT_NAME,

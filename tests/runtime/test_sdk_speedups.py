@@ -1,4 +1,4 @@
-"""The SDK speed-ups change how the SDK computes, never what it sends (bot.sdk_speedups)."""
+"""The SDK speed-ups change how the SDK computes, never what it sends (bot.inbound.sdk_speedups)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.cards.referral import render_referral_card
 from bot.domain.referral import Referral
-from bot.sdk_speedups import apply_sdk_speedups
+from bot.inbound.sdk_speedups import apply_sdk_speedups
 from tests.support.referral_documents import make_referral_document
 
 MODELS = {name: kind for name, kind in models.__dict__.items() if isinstance(kind, type)}

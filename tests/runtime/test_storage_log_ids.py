@@ -37,7 +37,7 @@ def _logged(name: str, message: str, *, show_storage_ids: bool = False) -> str:
             "msteams%252Fconversations%252F",
         ),
         (
-            "bot.turn_errors",  # a store's conflict, in another logger's traceback
+            "bot.inbound.turn_errors",  # a store's conflict, in another logger's traceback
             f"Etag conflict: 'msteams/conversations/{CHANNEL}/users/29:1{HEX}/' was changed",
             "msteams/conversations/",
         ),
@@ -73,7 +73,7 @@ def test_what_helps_support_stays() -> None:
 def test_teams_ids_outside_storage_lines_are_left_to_their_loggers() -> None:
     line = f"turn.failed conversation=a:1{HEX}"
 
-    assert _logged("bot.turn_errors", line) == line
+    assert _logged("bot.inbound.turn_errors", line) == line
 
 
 def test_the_debug_switch_keeps_everything() -> None:

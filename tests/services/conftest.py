@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Iterator
 import aiohttp
 import pytest
 
-from bot.emulator.server import RunningEmulators
-from bot.services.referrals import PartnerCenterReferrals
+from bot.referrals.service import PartnerCenterReferrals
+from emulators.server import RunningEmulators
 from tests.services.world import make_client, reset, running_world
 from tests.support.partner_center import EmulatorControl
 

@@ -15,7 +15,7 @@ from bot.auth.errors import (
     SignInReason,
 )
 from bot.auth.errors import SignInRequiredError as AuthSignInRequiredError
-from bot.auth.tokens import UserAssertion
+from bot.domain.assertion import UserAssertion
 from bot.domain.errors import (
     AccessDeniedError,
     ConcurrentUpdateError,
@@ -26,7 +26,6 @@ from bot.domain.errors import (
     SignInRequiredError,
     TooManyRequestsError,
 )
-from bot.emulator.server import RunningEmulators
 from bot.partner_center.errors import (
     ConflictError,
     ForbiddenError,
@@ -41,9 +40,10 @@ from bot.partner_center.errors import (
     WriteNotAppliedError,
 )
 from bot.partner_center.retry import DEADLINE_EXCEEDED, OUTCOME_UNKNOWN, REREAD_FAILED
-from bot.services import ChangeNotAppliedError, ChangeSavedUnreadableError
-from bot.services.errors import translate
-from bot.services.referrals import PartnerCenterReferrals
+from bot.referrals import ChangeNotAppliedError, ChangeSavedUnreadableError
+from bot.referrals.errors import translate
+from bot.referrals.service import PartnerCenterReferrals
+from emulators.server import RunningEmulators
 from tests.services.world import AZURE, make_client
 from tests.support.emulators import SELLER
 from tests.support.partner_center import assertion_for

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.referrals import PartnerCenterReferrals, looks_like_id
+from bot.referrals.service import PartnerCenterReferrals, looks_like_id
 from tests.services.world import (
     AZURE,
     BANK,

@@ -14,8 +14,8 @@ from bot.domain.errors import (
     SignInRequiredError,
     TooManyRequestsError,
 )
-from bot.emulator.server import RunningEmulators
-from bot.services import ChangeNotAppliedError, PartnerCenterReferrals
+from bot.referrals import ChangeNotAppliedError, PartnerCenterReferrals
+from emulators.server import RunningEmulators
 from tests.services.world import AZURE, BANK, TAILSPIN, make_client
 from tests.support.emulators import ADMIN, NO_MFA, NO_ROLE, SELLER
 from tests.support.partner_center import (

@@ -6,8 +6,8 @@ from datetime import UTC
 
 import pytest
 
-from bot.services.referrals import PartnerCenterReferrals
-from dialogs.grammar.commands import ListKind
+from bot.domain.list_kinds import ListKind
+from bot.referrals.service import PartnerCenterReferrals
 from tests.services.world import (
     AZURE,
     BANK,

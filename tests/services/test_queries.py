@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.queries import core_name, find_filter, list_query, literal, period
-from dialogs.grammar.commands import ListKind
+from bot.domain.list_kinds import ListKind
+from bot.referrals.queries import core_name, find_filter, list_query, literal, period
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.retry import RetryPolicy
 from bot.settings import PartnerCenterSettings
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 from tests.support.emulators import OTHER_SELLER, SELLER, running_emulators
 from tests.support.partner_center import FakeTokenProvider
 

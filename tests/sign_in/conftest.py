@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import aiohttp
 import pytest
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.conftest import PartnerCenterView, seed
 from tests.sign_in.token_service import TokenServiceControls
 from tests.support.emulators import running_emulators

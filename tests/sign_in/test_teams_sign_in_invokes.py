@@ -1,6 +1,6 @@
 """Teams completes a sign-in with an invoke (`signin/verifyState`, SSO `signin/tokenExchange`).
 
-`ReferralBot` runs the dialog for them (`bot.identity.sign_in_invokes.SignInInvokes`).
+`ReferralBot` runs the dialog for them (`bot.sign_in.invokes.SignInInvokes`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
 from bot.settings import BotSettings
 from dialogs.sign_in_dialog import SIGNED_IN
+from emulators.server import RunningEmulators
 from tests.integration.conftest import PartnerCenterView
 from tests.integration.e2e import pending_id
 from tests.sign_in.test_bot_with_token_service import assert_asked_to_sign_in
@@ -73,7 +73,7 @@ async def test_sso_token_exchange_signs_in_without_a_card_click(
 
 
 def test_the_bot_handles_teams_sign_in_invokes() -> None:
-    from bot.activity_handler import ReferralBot
-    from bot.identity.sign_in_invokes import SignInInvokes
+    from bot.inbound.activity_handler import ReferralBot
+    from bot.sign_in.invokes import SignInInvokes
 
     assert issubclass(ReferralBot, SignInInvokes)

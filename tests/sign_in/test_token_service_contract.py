@@ -9,8 +9,8 @@ from botframework.connector.auth import MicrosoftAppCredentials
 from botframework.connector.auth._user_token_client_impl import _UserTokenClientImpl
 from botframework.connector.token_api.models import TokenExchangeRequest
 
-from bot.emulator.config import DEMO_BOT_APP_ID
-from bot.emulator.server import RunningEmulators
+from emulators.config import DEMO_BOT_APP_ID
+from emulators.server import RunningEmulators
 from tests.sign_in.token_service import CONNECTION, TokenServiceControls
 from tests.support.activities import TeamsUser
 from tests.support.emulators import OTHER_SELLER, SELLER

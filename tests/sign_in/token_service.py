@@ -6,8 +6,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 from tests.support.activities import TeamsUser
 from tests.support.emulator_controls import recorded_requests
 

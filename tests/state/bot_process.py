@@ -20,9 +20,9 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 
 from bench.fixtures import bot_environment
-from bot.card_action_replies import SAVING_TITLE
+from bot.card_actions.replies import SAVING_TITLE
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.conftest import REFERRAL_ID, PartnerCenterView
 from tests.integration.e2e import propose, text_of
 from tests.support.bot import BotUnderTest, FakeConnector

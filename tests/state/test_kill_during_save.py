@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.integration.conftest import PartnerCenterView
 from tests.state.bot_process import SAVE_FAULTS, killed_mid_save_is_settled_by_the_next_click
 

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from bot.domain.change import plan_change
 from bot.domain.errors import DomainError
 from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
+from bot.domain.pending import PendingChange, PendingState
 from bot.domain.referral import Referral
 from bot.state import sqlite_codec
 from bot.state.pending_codec import decode_pending, encode_pending
-from dialogs.ports import PendingChange, PendingState
 from tests.support.referral_documents import make_referral_document
 from tests.unit.domain.test_plan_properties import NOW, documents, intents
 

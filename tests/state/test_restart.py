@@ -9,10 +9,10 @@ from pathlib import Path
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.domain.intent import ChangeIntent, Outcome
-from bot.emulator.server import RunningEmulators
+from bot.domain.pending import ClaimOutcome, PendingChange
 from bot.settings import Settings, StateBackend, StateSettings
 from bot.state.sqlite_state import open_sqlite_state
-from dialogs.ports import ClaimOutcome, PendingChange
+from emulators.server import RunningEmulators
 from tests.integration.conftest import CONTOSO_DEAL, REFERRAL_ID, PartnerCenterView
 from tests.integration.e2e import propose, text_of
 from tests.support.bot import demo_settings, running_bot

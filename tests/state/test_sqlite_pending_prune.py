@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.pending import PendingState
 from bot.state.sqlite_db import SqliteDatabase
 from bot.state.sqlite_pending import PRUNE_PER_PUT, SqlitePendingChanges
-from dialogs.ports import PendingState
 from tests.support.pending_blobs import NOW, mixed_changes, pending_change
 
 STORED = 10_000

@@ -32,10 +32,10 @@ from hypothesis.stateful import (
 
 from bot.domain.errors import DomainError, SignInRequiredError
 from bot.domain.intent import ChangeIntent, Money
+from bot.domain.pending import PendingState
 from bot.domain.referral import SalesStage
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
-from dialogs.ports import PendingState
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 from tests.card_actions.answers import confirm_id
 from tests.card_actions.conftest import Harness
 from tests.services.world import AZURE, BANK, FABRIKAM

@@ -10,8 +10,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.emulator.fixtures import FixtureUser
-from dialogs.ports import PendingChange, PendingState
+from bot.domain.pending import PendingChange, PendingState
+from emulators.fixtures import FixtureUser
 from tests.card_actions.answers import CARD, MESSAGE, confirm_id, text_of
 
 

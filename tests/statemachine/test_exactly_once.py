@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from bot.emulator.server import RunningEmulators
+from emulators.server import RunningEmulators
 from tests.services.world import running_world
 from tests.statemachine.machine import ExactlyOnce
 from tests.statemachine.model import Said

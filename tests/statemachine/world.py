@@ -19,17 +19,18 @@ import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 
-from bot.auth.tokens import UserAssertion
-from bot.card_actions import CardActions
+from bot.card_actions.verbs import CardActions
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
-from bot.services.referrals import PartnerCenterReferrals
+from bot.domain.assertion import UserAssertion
+from bot.domain.pending import PendingChanges
+from bot.referrals.service import PartnerCenterReferrals
 from bot.state.blob_pending_changes import PREFIX, BlobPendingChanges, sweepable
 from bot.state.blob_sweeper import BlobSweeper, SweepLimits
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.sqlite_state import open_sqlite_state
-from dialogs.ports import DialogServices, PendingChanges
+from dialogs.ports import DialogServices
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 from tests.card_actions.conftest import PORTAL, ActivityAssertions, FakeClock, Harness
 from tests.services.world import NOW, make_client, reset
 from tests.support.activities import make_card_invoke

@@ -14,7 +14,7 @@ from typing import Any
 
 from botbuilder.schema import Activity
 
-from bot.emulator.fixtures import DEFAULT_TENANT_ID, FixtureUser
+from emulators.fixtures import DEFAULT_TENANT_ID, FixtureUser
 from tests.support.emulators import SELLER
 
 BOT_APP_ID = "b0770000-0000-4000-8000-00000000b077"

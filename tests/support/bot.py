@@ -18,11 +18,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.app import create_app
-from bot.demo.settings import demo_settings as _demo_settings
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
-from bot.serving import start_serving
+from bot.inbound.serving import start_serving
 from bot.settings import Settings, StateBackend, StateSettings
+from demo.settings import demo_settings as _demo_settings
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 from tests.support.activities import (
     TeamsConversation,
     TeamsUser,
@@ -154,7 +154,7 @@ async def running_bot(
 ) -> AsyncIterator[BotUnderTest]:
     """The real app (create_app + overrides) and a fake connector, both on 127.0.0.1:0.
 
-    `served`: through `bot.serving` as `python -m bot` serves it (header deadline, cap on
+    `served`: through `bot.inbound.serving` as `python -m bot` serves it (header deadline, cap on
     unauthenticated connections, settings.inbound) instead of aiohttp's TestServer.
     """
     connector = FakeConnector()

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bot.emulator.claims import partner_center_claims
-from bot.emulator.config import DEMO_BOT_APP_ID, EmulatorConfig
-from bot.emulator.fixtures import Fixtures, FixtureUser
-from bot.emulator.server import RunningEmulators, emulators_in_thread
+from emulators.config import DEMO_BOT_APP_ID, EmulatorConfig
+from emulators.entra.claims import partner_center_claims
+from emulators.fixtures import Fixtures, FixtureUser
+from emulators.server import RunningEmulators, emulators_in_thread
 
 ADMIN = FixtureUser.from_json(
     {"upn": "admin@contoso.example", "name": "Ada Admin", "roles": ["Referral Admin"]}

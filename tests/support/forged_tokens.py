@@ -11,11 +11,11 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from bot.emulator.claims import partner_center_claims
-from bot.emulator.config import DEMO_BOT_APP_ID
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.keys import SigningKey
-from bot.emulator.server import RunningEmulators
+from emulators.config import DEMO_BOT_APP_ID
+from emulators.entra.claims import partner_center_claims
+from emulators.entra.keys import SigningKey
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 
 
 def _b64url(data: bytes) -> str:

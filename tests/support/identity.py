@@ -9,12 +9,12 @@ from typing import Any
 import aiohttp
 from pydantic import SecretStr
 
-from bot.auth.tokens import UserAssertion
-from bot.emulator.claims import teams_sso_claims
-from bot.emulator.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
+from bot.domain.assertion import UserAssertion
 from bot.settings import IdentitySettings
+from emulators.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET
+from emulators.entra.claims import teams_sso_claims
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 
 PARTNER_CENTER_DEFAULT = "https://api.partner.microsoft.com/.default"
 OBO_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"

@@ -8,9 +8,9 @@ from typing import Any
 
 import aiohttp
 
-from bot.auth.tokens import UserAssertion
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
+from bot.domain.assertion import UserAssertion
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 from tests.support.emulators import USERS, mint_partner_center_token
 
 

@@ -21,10 +21,10 @@ from typing import Any
 from azure.storage.blob.aio import ContainerClient
 
 from bot.domain.intent import ChangeIntent, Outcome
+from bot.domain.pending import PendingChange
 from bot.state.blob_pending_changes import PREFIX
 from bot.state.blob_storage import AzureBlobStorage, BlobTimeouts
 from bot.state.pending_codec import encode_pending
-from dialogs.ports import PendingChange
 from tests.support.azurite import Azurite
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)

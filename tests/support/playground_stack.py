@@ -1,4 +1,4 @@
-"""The demo stack for e2e tests: `python -m bot.demo` (emulators, the real bot, the Playground).
+"""The demo stack for e2e tests: `python -m demo` (emulators, the real bot, the Playground).
 
 The launcher writes a `--ready-file` JSON with every URL once all three are up; the Playground's
 current user is Megan Bowen (a Referral User who owns referral 123). Stopped with SIGTERM (the
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.demo.playground_config import BOT_NAME as DEMO_BOT_NAME
+from demo.playground_config import BOT_NAME as DEMO_BOT_NAME
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PLAYGROUND_BIN = REPO_ROOT / "node_modules" / ".bin" / "agentsplayground"
@@ -63,11 +63,11 @@ def _stop(process: subprocess.Popen[bytes], playground_pid: int | None) -> None:
 
 @contextmanager
 def running_stack(workdir: Path) -> Iterator[Stack]:
-    """`python -m bot.demo` on free ports, its Playground working in `workdir`."""
+    """`python -m demo` on free ports, its Playground working in `workdir`."""
     ready, log = workdir / "ready.json", workdir / "demo.log"
     env = {key: os.environ[key] for key in ("PATH", "HOME", "TMPDIR") if key in os.environ}
     env["REFERRAL_BOT_STATE__SQLITE_PATH"] = str(workdir / "state.sqlite3")  # not the repo's file
-    command = [sys.executable, "-m", "bot.demo", "--workdir", str(workdir / "playground")]
+    command = [sys.executable, "-m", "demo", "--workdir", str(workdir / "playground")]
     command += ["--ready-file", str(ready), "--playground-bin", str(PLAYGROUND_BIN)]
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -10,8 +10,8 @@ from typing import Any
 import aiohttp
 from multidict import CIMultiDictProxy
 
-from bot.emulator.fixtures import FixtureUser
-from bot.emulator.server import RunningEmulators
+from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 from tests.support.emulators import ADMIN, mint_partner_center_token
 
 _UNSET: Any = object()

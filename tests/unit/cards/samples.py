@@ -23,7 +23,7 @@ from bot.cards.referral_list import render_referral_list_card
 from bot.domain.change import FieldChange, ReferralChange
 from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
 from bot.domain.referral import Referral
-from bot.emulator.seed import demo_fixtures
+from emulators.seed import demo_fixtures
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 PORTAL_URL = "https://partner.microsoft.com/dashboard/referrals/v2/leads/details"

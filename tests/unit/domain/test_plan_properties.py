@@ -16,10 +16,10 @@ from bot.domain.errors import DomainError
 from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
 from bot.domain.referral import Referral, SalesStage
 from bot.domain.transitions import is_valid_state
-from bot.emulator.documents import coerce_deal_value, validate_document
-from bot.emulator.errors import ApiError
-from bot.emulator.lifecycle import check_transition
-from bot.emulator.patching import apply_operations, parse_operations
+from emulators.partner_center.documents import coerce_deal_value, validate_document
+from emulators.partner_center.errors import ApiError
+from emulators.partner_center.lifecycle import check_transition
+from emulators.partner_center.patching import apply_operations, parse_operations
 
 _STATES = [
     ("New", "Pending", "Incoming"),

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.domain.intent import Money
 from dialogs.grammar.amounts import parse_amount
-from dialogs.grammar.problems import Problem
+from dialogs.grammar.engine.problems import Problem
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dialogs.grammar.dates import parse_close_date
-from dialogs.grammar.problems import Problem
+from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.vocabulary import word_set
 
 WEDNESDAY = date(2026, 11, 25)

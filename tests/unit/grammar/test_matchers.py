@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogs.grammar.matchers import FirstWordIndex
-from dialogs.grammar.patterns import SlotParser, Span, Subject, compile_pattern, match
-from dialogs.grammar.problems import Problem
-from dialogs.grammar.template_nodes import Choice, Node, Word, first_words, parse_template
-from dialogs.grammar.tokens import tokenize
+from dialogs.grammar.engine.matchers import FirstWordIndex
+from dialogs.grammar.engine.nodes import Choice, Node, Word, first_words, parse_template
+from dialogs.grammar.engine.patterns import SlotParser, Span, Subject, compile_pattern, match
+from dialogs.grammar.engine.problems import Problem
+from dialogs.grammar.engine.tokens import tokenize
 
 
 def _objecting(span: Span) -> object | None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from dialogs.grammar.engine.tokens import tokenize
 from dialogs.grammar.normalize import normalize
-from dialogs.grammar.tokens import tokenize
 
 
 @pytest.mark.parametrize(

@@ -2,15 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.grammar.commands import (
-    Cancel,
-    Command,
-    Help,
-    ListKind,
-    ListReferrals,
-    ShowMore,
-    ShowReferral,
-)
+from bot.domain.list_kinds import ListKind
+from dialogs.grammar.commands import Cancel, Command, Help, ListReferrals, ShowMore, ShowReferral
 from tests.unit.grammar.support import LAST, by_crm, by_id, by_name, parse
 
 MY_OPEN = ListReferrals(ListKind.MY_OPEN)

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from bot.domain.intent import MemberSpec, NoteEdit, Outcome
+from bot.domain.list_kinds import ListKind
 from bot.domain.referral import SalesStage
 from dialogs.grammar.commands import (
     Command,
     Help,
-    ListKind,
     ListReferrals,
     ParseFailure,
     ReferralRef,

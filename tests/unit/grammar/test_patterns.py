@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.grammar.patterns import SlotParser, Span, Subject, compile_pattern, match
-from dialogs.grammar.tokens import tokenize
+from dialogs.grammar.engine.patterns import SlotParser, Span, Subject, compile_pattern, match
+from dialogs.grammar.engine.tokens import tokenize
 
 
 def _subject(text: str) -> Subject:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
-from bot.first_try import retry_after_first_failure
+from bot.retry import retry_after_first_failure
 
 
 class Busy(Exception):

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.domain.pending import ClaimOutcome, PendingState
 from bot.state.pending_changes import MemoryPendingChanges
-from dialogs.ports import ClaimOutcome, PendingState
 from tests.support.pending_blobs import NOW
 from tests.unit.state.test_pending_changes_contract import ALICE, make_pending
 

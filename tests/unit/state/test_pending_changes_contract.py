@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
+from bot.domain.pending import ClaimOutcome, PendingChange, PendingChanges, PendingState
 from bot.state.blob_pending_changes import BlobPendingChanges
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.sqlite_state import open_sqlite_state
-from dialogs.ports import ClaimOutcome, PendingChange, PendingChanges, PendingState
 from tests.support.azurite import Azurite, azurite, fresh_blob_storage
 from tests.support.pending_blobs import NOW, TTL, pending_change
 

@@ -1,0 +1,275 @@
+"""Apply a claimed pending change at most once, and answer the Confirm click whatever happens.
+
+The caller holds the claim (PENDING -> CLAIMED in the store), so no other click is applying this
+change. Every path ends the claim, and the rule for how is "did the write happen?":
+- applied (or the referral now shows the change)            -> APPLIED, the result card
+- surely not written (429, sign-in, provably not applied,
+  404/403, refused as invalid, 412)                          -> back to PENDING so the same card
+                                                                can be confirmed again, or
+                                                                CANCELLED when it never can be
+- 412, or an unknown outcome on a referral that has changed -> re-read, re-plan from the seller's
+                                                                intent, store a NEW pending change
+                                                                (the old one SUPERSEDED), and show
+                                                                a fresh confirm card: nothing is
+                                                                written without a confirm on the
+                                                                current version
+- outcome unknown and the referral cannot be re-read        -> back to PENDING: the next Confirm's
+                                                                PATCH carries the same If-Match,
+                                                                so if the first one landed it gets
+                                                                a 412 and the re-read shows the
+                                                                change already there: never twice
+An unexpected exception after the PATCH was sent (or a crash) leaves the claim in place: later
+clicks hear "being saved" until its lease runs out. Then the proposer's next click takes the claim
+over (RECLAIMED) and `resume` reconciles as above: the change is there -> APPLIED, the result
+card; nothing was written -> a Confirm applies it now with the same If-Match (a PATCH that did
+land would make it a 412: never twice), a Cancel cancels it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from bot.card_actions import replies
+from bot.cards.confirm_change import render_confirm_card
+from bot.cards.referral import render_referral_card
+from bot.domain.assertion import UserAssertion
+from bot.domain.change import plan_change
+from bot.domain.errors import (
+    AccessDeniedError,
+    ChangeNotAppliedError,
+    ChangeSavedUnreadableError,
+    ConcurrentUpdateError,
+    DomainError,
+    NothingToChangeError,
+    ReferralNotFoundError,
+    ServiceError,
+    ServiceUnavailableError,
+    SignInRequiredError,
+    TooManyRequestsError,
+)
+from bot.domain.pending import PendingChange, PendingState
+from bot.domain.referral import Referral, Versioned
+from dialogs.ports import DialogServices
+from dialogs.turn_facts import seller_now, seller_of
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An invoke body, plus what happened in words fit for the log line."""
+
+    body: dict[str, Any]
+    outcome: str
+    referral_id: str | None = None
+
+
+class Click(Enum):
+    """What a click that took over a claim from a vanished holder asks for."""
+
+    CONFIRM = "confirm"
+    CANCEL = "cancel"
+
+
+class ConfirmFlow:
+    def __init__(self, services: DialogServices) -> None:
+        self._services = services
+
+    async def run(self, turn_context: TurnContext, pending: PendingChange) -> Answer:
+        user = await self._user(turn_context, pending)
+        if user is None:
+            return self._answer(replies.message(replies.SIGN_IN), "sign_in", pending)
+        return await self._apply(turn_context, pending, user)
+
+    async def resume(
+        self, turn_context: TurnContext, pending: PendingChange, click: Click
+    ) -> Answer:
+        """The claim was taken over from a holder that is gone (its lease ran out): whether its
+        PATCH landed is unknown, so re-read before doing what this click asks."""
+        user = await self._user(turn_context, pending)
+        if user is None:
+            return self._answer(replies.message(replies.SIGN_IN), "sign_in", pending)
+        return await self._reconcile(turn_context, pending, user, click=click)
+
+    async def _user(
+        self, turn_context: TurnContext, pending: PendingChange
+    ) -> UserAssertion | None:
+        """The seller's assertion; without one the claim goes back to PENDING."""
+        try:
+            user = await self._services.assertions.assertion(turn_context)
+        except ServiceError:
+            user = None
+        except BaseException:
+            await self._finish(pending, PendingState.PENDING)
+            raise
+        if user is None:
+            await self._finish(pending, PendingState.PENDING)
+        return user
+
+    async def _apply(
+        self, turn_context: TurnContext, pending: PendingChange, user: UserAssertion
+    ) -> Answer:
+        try:
+            updated = await self._services.referrals.apply(
+                pending.referral_id, pending.operations, if_match=pending.etag, user=user
+            )
+        except ConcurrentUpdateError:
+            return await self._replan(turn_context, pending, user)
+        except ChangeSavedUnreadableError as error:
+            await self._finish(pending, PendingState.APPLIED)
+            return self._answer(replies.saved_unreadable(error.user_message), "applied", pending)
+        except ChangeNotAppliedError:
+            await self._finish(pending, PendingState.PENDING)
+            return self._answer(replies.message(replies.NOT_APPLIED), "not_applied", pending)
+        except ServiceUnavailableError:
+            return await self._reconcile(turn_context, pending, user)
+        except ServiceError as error:
+            return await self._not_written(pending, error)
+        except DomainError as error:  # Partner Center refused the change as invalid
+            await self._finish(pending, PendingState.CANCELLED)
+            return self._answer(replies.refused(error.user_message), "refused_invalid", pending)
+        await self._finish(pending, PendingState.APPLIED)
+        return self._answer(self._result_card(updated.value), "applied", pending)
+
+    async def _replan(
+        self, turn_context: TurnContext, pending: PendingChange, user: UserAssertion
+    ) -> Answer:
+        """412: nothing was written. Show what the change means for the current version."""
+        try:
+            current = await self._services.referrals.get(pending.referral_id, user=user)
+        except ServiceError as error:
+            return await self._not_written(pending, error)
+        return await self._propose_again(
+            turn_context, pending, current, replies.SOMEONE_ELSE_CHANGED, "conflict"
+        )
+
+    async def _reconcile(
+        self,
+        turn_context: TurnContext,
+        pending: PendingChange,
+        user: UserAssertion,
+        *,
+        click: Click | None = None,
+    ) -> Answer:
+        """The outcome is unknown: decide from a fresh read, or let the If-Match decide later.
+
+        `click` is None when our own PATCH went unanswered; else a click took over the claim of a
+        holder that vanished, and what nobody wrote is confirmed now or cancelled."""
+        try:
+            current = await self._services.referrals.get(pending.referral_id, user=user)
+        except ServiceError:
+            await self._finish(pending, PendingState.PENDING)
+            return self._answer(replies.message(replies.OUTCOME_UNKNOWN), "unknown", pending)
+        if current.etag == pending.etag:  # nobody wrote: ours did not land
+            return await self._not_landed(turn_context, pending, user, click)
+        try:
+            plan_change(current.value, pending.intent, now=self._now(turn_context))
+        except NothingToChangeError:  # the referral shows the change: ours landed
+            await self._finish(pending, PendingState.APPLIED)
+            notice = replies.TOO_LATE_TO_CANCEL if click is Click.CANCEL else None
+            return self._answer(self._result_card(current.value, notice=notice), "applied", pending)
+        except DomainError:
+            pass  # _propose_again explains it
+        if click is Click.CANCEL:  # someone else changed it, ours is not there: cancel ours
+            await self._finish(pending, PendingState.CANCELLED)
+            return self._answer(replies.cancelled(), "cancelled", pending)
+        return await self._propose_again(
+            turn_context, pending, current, replies.NOT_ANSWERED_CHANGED, "changed_meanwhile"
+        )
+
+    async def _not_landed(
+        self,
+        turn_context: TurnContext,
+        pending: PendingChange,
+        user: UserAssertion,
+        click: Click | None,
+    ) -> Answer:
+        """The referral is the version the seller saw: no write of this change landed."""
+        if click is Click.CANCEL:
+            await self._finish(pending, PendingState.CANCELLED)
+            return self._answer(replies.cancelled(), "cancelled", pending)
+        if click is Click.CONFIRM:
+            if self._services.clock.now() < pending.expires_at:
+                return await self._apply(turn_context, pending, user)  # same If-Match
+            await self._finish(pending, PendingState.PENDING)  # and expired: stays so
+            return self._answer(replies.expired(), "expired", pending)
+        await self._finish(pending, PendingState.PENDING)
+        return self._answer(replies.message(replies.NOT_APPLIED), "not_applied", pending)
+
+    async def _propose_again(
+        self,
+        turn_context: TurnContext,
+        pending: PendingChange,
+        current: Versioned[Referral],
+        notice: str,
+        outcome: str,
+    ) -> Answer:
+        now = self._now(turn_context)
+        try:
+            change = plan_change(current.value, pending.intent, now=now)
+        except NothingToChangeError:
+            await self._finish(pending, PendingState.SUPERSEDED)
+            card = self._result_card(current.value, notice=replies.ALREADY_THERE, title=None)
+            return self._answer(card, f"{outcome}_already_done", pending)
+        except DomainError as error:
+            await self._finish(pending, PendingState.SUPERSEDED)
+            explained = replies.changed_meanwhile(error.user_message)
+            card = self._result_card(current.value, notice=explained, title=None)
+            return self._answer(card, f"{outcome}_refused", pending)
+        created = self._services.clock.now()
+        fresh = replace(
+            pending,
+            id=secrets.token_urlsafe(16),
+            etag=current.etag,
+            intent=change.intent,
+            operations=change.operations,
+            created_at=created,
+            expires_at=created + self._services.pending_ttl,
+            state=PendingState.PENDING,
+        )
+        await self._services.pending.put(fresh)
+        await self._finish(pending, PendingState.SUPERSEDED)
+        in_group = seller_of(turn_context.activity).in_group
+        confirm = render_confirm_card(
+            change,
+            pending_id=fresh.id,
+            proposer_name=pending.proposer_name if in_group else None,
+            notice=notice,
+        )
+        return self._answer(replies.card(confirm), f"{outcome}_reproposed", pending)
+
+    async def _not_written(self, pending: PendingChange, error: ServiceError) -> Answer:
+        """Nothing was written: release the claim when a later click can work, else cancel."""
+        if isinstance(error, ReferralNotFoundError | AccessDeniedError):
+            await self._finish(pending, PendingState.CANCELLED)
+            return self._answer(replies.refused(error.user_message), "refused", pending)
+        await self._finish(pending, PendingState.PENDING)
+        if isinstance(error, TooManyRequestsError):
+            text, outcome = replies.busy(error.retry_after), "throttled"
+        elif isinstance(error, SignInRequiredError):
+            text, outcome = f"{error.user_message} {replies.SIGN_IN_STEPS}", "sign_in"
+        else:
+            text, outcome = replies.try_again(error.user_message), "unavailable"
+        return self._answer(replies.message(text), outcome, pending)
+
+    def _result_card(
+        self, referral: Referral, *, notice: str | None = None, title: str | None = "Saved"
+    ) -> dict[str, Any]:
+        portal_url = self._services.portal_url
+        return replies.card(
+            render_referral_card(referral, portal_url=portal_url, title=title, notice=notice)
+        )
+
+    async def _finish(self, pending: PendingChange, state: PendingState) -> None:
+        await self._services.pending.finish(pending.id, state, owner=pending.claim_owner)
+
+    def _now(self, turn_context: TurnContext) -> datetime:
+        return seller_now(turn_context.activity, self._services.clock)
+
+    @staticmethod
+    def _answer(body: dict[str, Any], outcome: str, pending: PendingChange) -> Answer:
+        return Answer(body, outcome, pending.referral_id)

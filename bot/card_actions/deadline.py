@@ -1,0 +1,116 @@
+"""Answer every card click before Teams gives up on the invoke (5 s); slower work updates later.
+
+The click's work (`CardActions.dispatch`, for Confirm the Partner Center PATCH) runs as a task,
+and the invoke waits for it at most `answer_within` seconds. Done in time: the answer as always.
+Not done: a "Saving…" card now (nothing claimed as saved; for a Confirm a "Check again" button),
+and when the work ends the card its answer would have shown replaces the clicked card
+(`bot.card_actions.updates`).
+
+The work never runs twice: a redelivered invoke gets the first answer (the "Saving…" card) from
+`bot.inbound.dedupe`, and a new click on the same change finds it claimed in the pending-change
+store (a
+compare-and-set), which answers "being saved" without a second PATCH. If this process dies
+before the card is updated, the claim's lease runs out and the seller's next click settles it
+(`bot.card_actions.confirm_flow`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from bot.background import BackgroundTasks
+from bot.card_actions import replies
+from bot.card_actions.updates import replace_clicked_card
+from bot.card_actions.verbs import CardActionDispatcher, pending_id_of
+from bot.cards.confirm_change import CONFIRM_VERB
+from bot.logging import new_correlation_id, safe_field
+
+logger = logging.getLogger(__name__)
+ANSWER_WITHIN = 4.0  # seconds: Teams waits 5 s for an invoke answer, the network takes some
+Body = dict[str, Any]
+ReplaceCard = Callable[[TurnContext, Body], Awaitable[None]]
+
+
+class AnswerInTime:
+    """A `CardActionDispatcher` around another one, answering within `answer_within` s."""
+
+    def __init__(
+        self,
+        actions: CardActionDispatcher,
+        background: BackgroundTasks,
+        *,
+        answer_within: float = ANSWER_WITHIN,
+        replace_card: ReplaceCard = replace_clicked_card,
+        new_id: Callable[[], str] = new_correlation_id,
+    ) -> None:
+        self._actions = actions
+        self._background = background
+        self._answer_within = answer_within
+        self._replace_card = replace_card
+        self._new_id = new_id
+
+    async def dispatch(
+        self, turn_context: TurnContext, verb: str, data: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        work = asyncio.create_task(
+            self._actions.dispatch(turn_context, verb, data),
+            name=f"card_action.dispatch verb={safe_field(verb, 64)}",
+        )
+        try:
+            done, _ = await asyncio.wait({work}, timeout=self._answer_within)
+        except asyncio.CancelledError:  # the invoke's request went away: still update the card
+            self._finish_later(turn_context, work, verb, data)
+            raise
+        if done:
+            return work.result()
+        return self._finish_later(turn_context, work, verb, data)
+
+    def _finish_later(
+        self,
+        invoke: TurnContext,
+        work: asyncio.Task[Body],
+        verb: str,
+        data: Mapping[str, Any],
+    ) -> Body:
+        correlation_id = self._new_id()
+        logger.info(
+            "card_action.saving correlation_id=%s verb=%s answer_within_s=%.1f",
+            correlation_id,
+            safe_field(verb, 64),
+            self._answer_within,
+        )
+        pending_id = pending_id_of(data) if verb == CONFIRM_VERB else None
+        self._background.start(
+            self._update_when_done(invoke, work, pending_id, correlation_id),
+            name=f"card_action.finish correlation_id={correlation_id}",
+        )
+        return replies.saving(pending_id)
+
+    async def _update_when_done(
+        self,
+        invoke: TurnContext,
+        work: asyncio.Task[Body],
+        pending_id: str | None,
+        correlation_id: str,
+    ) -> None:
+        """Never raises (but for cancellation at shutdown): every fault is logged here."""
+        try:
+            card = replies.card_for_update(await work, pending_id=pending_id)
+        except asyncio.CancelledError:
+            work.cancel()
+            logger.warning("card_action.cancelled correlation_id=%s", correlation_id)
+            raise
+        except Exception:
+            logger.exception("card_action.failed correlation_id=%s", correlation_id)
+            card = replies.failed_while_saving(correlation_id)
+        try:
+            await self._replace_card(invoke, card)
+        except Exception:
+            logger.exception("card_update.failed correlation_id=%s", correlation_id)
+            return
+        logger.info("card_update.done correlation_id=%s", correlation_id)

@@ -1,1 +1,0 @@
-"""`python -m bot.demo`: emulators, the bot and the Microsoft 365 Agents Playground in one go."""

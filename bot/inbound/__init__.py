@@ -1,0 +1,1 @@
+"""Request -> turn: the channel token, the adapter, SSO, tenant policy, dedupe and the turn."""

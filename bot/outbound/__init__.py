@@ -1,0 +1,1 @@
+"""Turn -> Teams: connector clients, their aiohttp transport, and send pacing and retries."""

@@ -1,0 +1,1 @@
+"""`python -m demo`: emulators, the bot and the Microsoft 365 Agents Playground in one go."""

@@ -1,0 +1,145 @@
+"""`python -m demo`: emulators (own thread), the bot and the Agents Playground, on 127.0.0.1.
+
+The emulators run on their own event loop in a thread: msal in the bot blocks (in a thread
+pool), and an identity provider on the bot's loop could stall with it. Ctrl-C or SIGTERM stops
+the Playground's whole process group, the bot and the emulators; nothing is left running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import Awaitable, Sequence
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.app import create_app
+from bot.logging import configure_logging
+from demo.info import DemoInfo
+from demo.playground import REPO_ROOT, Playground, PlaygroundError, find_executable
+from demo.playground_config import pick_users, write_playground_config
+from demo.settings import demo_settings
+from emulators.config import EmulatorConfig
+from emulators.seed import demo_fixtures
+from emulators.server import RunningEmulators, emulators_in_thread
+
+CURRENT_USER = "megan.bowen@contoso.com"
+
+
+def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__)
+    parser.add_argument("--port", type=int, default=0, help="bot port (0 = any free)")
+    parser.add_argument(
+        "--playground-port", type=int, default=0, help="Playground port (0 = any free)"
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=REPO_ROOT / "build" / "playground",
+        help="the Playground's working directory (config, devTools/, log)",
+    )
+    parser.add_argument("--playground-bin", type=Path, help="the agentsplayground executable")
+    parser.add_argument("--ready-file", type=Path, help="write URLs and ids here as JSON")
+    parser.add_argument("--log-level", default="WARNING", help="the bot's log level")
+    return parser.parse_args(argv)
+
+
+async def _until(stop: asyncio.Event, work: Awaitable[object]) -> bool:
+    """Run `work` unless `stop` is set first; True when `work` finished."""
+    task = asyncio.ensure_future(work)
+    stopper = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    if task.done():
+        task.result()
+        return True
+    task.cancel()
+    return False
+
+
+def _write_atomically(path: Path, document: dict[str, object]) -> None:
+    """Readers poll for the file: they must never see half of it."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    partial.replace(path)
+
+
+async def _run(args: argparse.Namespace, running: RunningEmulators, executable: Path) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    settings = demo_settings(running, port=args.port)
+    runner = web.AppRunner(create_app(settings), access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.host, settings.port).start()
+        bot_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        where = settings.state.describe()
+        return await _with_playground(args, running, executable, (bot_url, where), stop)
+    finally:
+        await runner.cleanup()
+
+
+async def _with_playground(
+    args: argparse.Namespace,
+    running: RunningEmulators,
+    executable: Path,
+    bot: tuple[str, str],  # its URL, and where it keeps its state (in words)
+    stop: asyncio.Event,
+) -> int:
+    bot_url, state = bot
+    users = pick_users(demo_fixtures().users, CURRENT_USER)
+    await asyncio.to_thread(write_playground_config, args.workdir, users)
+    playground = Playground(
+        executable, args.workdir, f"{bot_url}/api/messages", args.playground_port
+    )
+    try:
+        if not await _until(stop, playground.start()):
+            return 0
+        info = DemoInfo(bot_url, playground.url, playground.pid, running, users, state)
+        print(info.banner(), flush=True)
+        if args.ready_file:
+            await asyncio.to_thread(_write_atomically, args.ready_file, info.as_json())
+        if await _until(stop, playground.wait()):
+            print("referral-bot demo: the Playground stopped on its own", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        await playground.stop()
+        print("Referral Bot demo stopped.", flush=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse_args(sys.argv[1:] if argv is None else argv)
+    configure_logging(args.log_level)
+    # Until the event loop takes over: stop cleanly too (even when started with SIGINT ignored).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    if args.ready_file:
+        args.ready_file.unlink(missing_ok=True)  # a stale file must not look like "ready"
+    try:
+        executable = find_executable(args.playground_bin)
+        config = EmulatorConfig(fixtures=demo_fixtures(), test_controls=True)
+        with emulators_in_thread(config) as running:
+            return asyncio.run(_run(args, running, executable))
+    except (PlaygroundError, TimeoutError) as error:
+        print(f"referral-bot demo: {error or 'the Playground timed out'}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if args.ready_file:
+            args.ready_file.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The grammar's template language: templates parsed into nodes, compiled into matchers."""
