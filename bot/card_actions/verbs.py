@@ -1,6 +1,6 @@
 """The verb registry for `Action.Execute` clicks (`adaptiveCard/action` invokes).
 
-`dispatch` always answers with an invoke body Teams understands (see `card_action_replies`):
+`dispatch` always answers with an invoke body Teams understands (see `bot.card_actions.replies`):
 an unknown verb or a malformed payload is a 400 error body, never an exception. The card carries
 only an opaque pending-change id; who clicked comes from the authenticated activity.
 
