@@ -17,7 +17,7 @@ from pathlib import Path
 
 import aiohttp
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_EXECUTABLE = REPO_ROOT / "node_modules" / ".bin" / "agentsplayground"
 LISTENING = re.compile(rb"Listening on (\d+)")
 LOG_FILE = "playground.log"
