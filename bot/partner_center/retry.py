@@ -23,7 +23,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TypeVar
 
 from tenacity import RetryCallState
@@ -125,11 +125,11 @@ class RetryPolicy:
 
     @cached_property
     def _reads(self) -> Retries:
-        return self._retries(_read_should_retry)
+        return self._retries(partial(should_retry, idempotent=True))
 
     @cached_property
     def _writes(self) -> Retries:
-        return self._retries(_write_should_retry)
+        return self._retries(partial(should_retry, idempotent=False))
 
     def _retries(self, transient: Callable[[BaseException], bool]) -> Retries:
         """Retry-After is cut to `max_retry_after`, not refused: the deadline bounds the wait."""
@@ -144,14 +144,6 @@ class RetryPolicy:
             sleep=self.sleep,
             clock=self.clock,
         )
-
-
-def _read_should_retry(error: BaseException) -> bool:
-    return should_retry(error, idempotent=True)
-
-
-def _write_should_retry(error: BaseException) -> bool:
-    return should_retry(error, idempotent=False)
 
 
 def _retry_after(error: BaseException | None) -> float | None:
