@@ -3,7 +3,7 @@
 Teams limits what one bot may send to one conversation (thread) and answers 429 past that:
 7 operations per 1 s, 8 per 2 s, 60 per 30 s and 1800 per hour for send, reply and update.
 `ConversationPacer` keeps the bot under those limits with a sliding-window log per
-conversation (an LRU, so memory is bounded). `OutboundRetry` sends again, with tenacity, only
+conversation (an LRU, so memory is bounded). `OutboundRetry` sends again (`bot.retry`) only
 what Teams says it did not take: 429 and transient 5xx, after `Retry-After` or a jittered
 exponential backoff; every other 4xx, and a transport failure (ambiguous), is raised at once.
 
@@ -25,12 +25,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from msrest.exceptions import HttpOperationError
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
+from tenacity import RetryCallState
 
-from bot.retry import retry_after_first_failure
+from bot.retry import Clock, Retries, Sleep
 
 if TYPE_CHECKING:
     from urllib3.util.retry import Retry  # msrest's requests transport brings it
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Sleep = Callable[[float], Awaitable[None]]
-Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
@@ -194,34 +193,20 @@ class OutboundRetry:
 
     async def run(self, attempt: Callable[[], Awaitable[T]]) -> T:
         """Sends once more after a transient failure (see `bot.retry`)."""
-        started = self.clock()
+        return await self._retries.run(attempt, self.clock() + self.deadline)
 
-        def retrying() -> AsyncRetrying:
-            return AsyncRetrying(
-                retry=retry_if_exception(_transient),
-                wait=self._wait,
-                stop=lambda state: self._stop(state, started),
-                sleep=self.sleep,
-                before_sleep=_log_retry,
-                reraise=True,
-            )
-
-        return await retry_after_first_failure(attempt, _transient, retrying)
-
-    def _wait(self, state: RetryCallState) -> float:
-        retry_after = _retry_after(state.outcome.exception() if state.outcome else None)
-        if retry_after is not None:
-            return retry_after
-        backoff = wait_exponential_jitter(
-            multiplier=self.backoff_initial, max=self.backoff_max, jitter=self.backoff_initial
-        )
-        return float(backoff(state))
-
-    def _stop(self, state: RetryCallState, started: float) -> bool:
-        return (
-            state.attempt_number >= self.max_attempts
-            or state.upcoming_sleep > self.max_retry_after
-            or self.clock() - started + state.upcoming_sleep > self.deadline
+    @cached_property
+    def _retries(self) -> Retries:
+        return Retries(
+            transient=_transient,
+            retry_after=_retry_after,
+            log=_log_retry,
+            max_attempts=self.max_attempts,
+            backoff_initial=self.backoff_initial,
+            backoff_max=self.backoff_max,
+            longest_wait=self.max_retry_after,
+            sleep=self.sleep,
+            clock=self.clock,
         )
 
 

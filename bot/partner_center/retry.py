@@ -1,4 +1,5 @@
-"""The one retry policy of the Partner Center client (tenacity, with our status-aware rules).
+"""The one retry policy of the Partner Center client: our status-aware rules on the wait and
+stop `bot.retry` shares with the replies to Teams.
 
 - 429, and 503 with Retry-After: wait what the service asks (capped), then send again; the
   service says it did not act, so this holds for writes too.
@@ -22,23 +23,22 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import TypeVar
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
+from tenacity import RetryCallState
 
 from bot.partner_center.errors import (
     ThrottledError,
     UnavailableError,
     WriteNotAppliedError,
 )
-from bot.retry import retry_after_first_failure
+from bot.retry import Clock, Retries, Sleep
 from bot.settings import PartnerCenterSettings
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Sleep = Callable[[float], Awaitable[None]]
-Clock = Callable[[], float]
 DEADLINE_EXCEEDED = "deadlineExceeded"  # nothing was sent: the call ran out of time first
 OUTCOME_UNKNOWN = "outcomeUnknown"  # a write failed ambiguously and the re-read failed too
 REREAD_FAILED = "rereadFailed"  # a write landed (204) but reading the result failed
@@ -120,35 +120,35 @@ class RetryPolicy:
         async def numbered() -> T:
             return await attempt(next(numbers))
 
-        def retrying() -> AsyncRetrying:
-            return AsyncRetrying(
-                retry=retry_if_exception(lambda error: should_retry(error, idempotent=idempotent)),
-                wait=self._wait,
-                stop=lambda state: self._stop(state, deadline),
-                sleep=self.sleep,
-                before_sleep=_log_retry,
-                reraise=True,
-            )
+        retries = self._reads if idempotent else self._writes
+        return await retries.run(numbered, deadline.at)
 
-        return await retry_after_first_failure(
-            numbered, lambda error: should_retry(error, idempotent=idempotent), retrying
+    @cached_property
+    def _reads(self) -> Retries:
+        return self._retries(partial(should_retry, idempotent=True))
+
+    @cached_property
+    def _writes(self) -> Retries:
+        return self._retries(partial(should_retry, idempotent=False))
+
+    def _retries(self, transient: Callable[[BaseException], bool]) -> Retries:
+        """Retry-After is cut to `max_retry_after`, not refused: the deadline bounds the wait."""
+        return Retries(
+            transient=transient,
+            retry_after=_retry_after,
+            log=_log_retry,
+            max_attempts=self.max_attempts,
+            backoff_initial=self.backoff_initial,
+            backoff_max=self.backoff_max,
+            retry_after_cap=self.max_retry_after,
+            sleep=self.sleep,
+            clock=self.clock,
         )
 
-    def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        retry_after = getattr(error, "retry_after", None)
-        if isinstance(retry_after, int | float):
-            return min(float(retry_after), self.max_retry_after)
-        backoff = wait_exponential_jitter(
-            multiplier=self.backoff_initial, max=self.backoff_max, jitter=self.backoff_initial
-        )
-        return float(backoff(state))
 
-    def _stop(self, state: RetryCallState, deadline: Deadline) -> bool:
-        return (
-            state.attempt_number >= self.max_attempts
-            or deadline.remaining() <= state.upcoming_sleep
-        )
+def _retry_after(error: BaseException | None) -> float | None:
+    retry_after = getattr(error, "retry_after", None)
+    return float(retry_after) if isinstance(retry_after, int | float) else None
 
 
 def _log_retry(state: RetryCallState) -> None:
