@@ -48,6 +48,11 @@ EMAIL_RETRY = (
 )
 NAME_RETRY = "Please send both a first and a last name, like **Jane Doe** (or **cancel**)."
 LAST_NAME_RETRY = "Please send the last name (or **cancel**)."
+SIGN_IN_CARD_TITLE = "Sign in"
+SIGN_IN_CARD_TEXT = "Sign in so I can work in Partner Center on your behalf."
+SIGNED_IN = "Thanks, you're signed in."
+SIGNED_OUT = "You're signed out. I'll ask you to sign in again when I need to."
+NOT_SIGNED_IN = "You're not signed in, so I didn't do anything. Send your message again to retry."
 
 LIST_TITLES = {
     ListKind.MY_OPEN: "Your open referrals",
