@@ -1,6 +1,8 @@
 """Every sentence the dialogs say to a seller, in one place, so wording is reviewed together.
 
-Errors are answered from `bot.domain.errors` `user_message`s, never from exception text.
+Errors are answered from `bot.domain.errors` `user_message`s, never from exception text. The
+grammar's own sentences (why a message did not parse) stay in `dialogs.grammar.messages`: the
+grammar is a pure sub-layer below this one and imports nothing from it.
 Messages are markdown (our own **bold**); everything else in them is plain text that may carry
 what a seller typed or what Partner Center holds (deal, customer and member names): the seller's
 words, names, and the grammar's and the domain's sentences go through `inert_message`, so they
