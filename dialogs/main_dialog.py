@@ -40,7 +40,7 @@ from dialogs.ports import DialogServices
 from dialogs.referral_lists import show_list, show_more
 from dialogs.seller_memory import SellerMemory
 from dialogs.show_referral_dialog import ShowReferralDialog
-from dialogs.sign_in_dialog import SIGNED_OUT, RetryCommand, SignInDialog
+from dialogs.sign_in_dialog import RetryCommand, SignInDialog
 from dialogs.understanding import clean_answer, understand_turn
 from dialogs.update_referral_dialog import UpdateReferralDialog
 
@@ -141,7 +141,7 @@ class MainDialog(CancelAndHelpDialog):
     async def _sign_out(self, step: WaterfallStepContext) -> DialogTurnResult:
         assert self._sign_in is not None
         await self._sign_in.sign_out(step)
-        await say(step.context, SIGNED_OUT)
+        await say(step.context, replies.SIGNED_OUT)
         return await step.end_dialog(None)
 
     async def _understand_step(self, step: WaterfallStepContext) -> DialogTurnResult:

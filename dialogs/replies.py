@@ -1,6 +1,8 @@
 """Every sentence the dialogs say to a seller, in one place, so wording is reviewed together.
 
-Errors are answered from `bot.domain.errors` `user_message`s, never from exception text.
+Errors are answered from `bot.domain.errors` `user_message`s, never from exception text. The
+grammar's own sentences (why a message did not parse) stay in `dialogs.grammar.messages`: the
+grammar is a pure sub-layer below this one and imports nothing from it.
 Messages are markdown (our own **bold**); everything else in them is plain text that may carry
 what a seller typed or what Partner Center holds (deal, customer and member names): the seller's
 words, names, and the grammar's and the domain's sentences go through `inert_message`, so they
@@ -48,6 +50,11 @@ EMAIL_RETRY = (
 )
 NAME_RETRY = "Please send both a first and a last name, like **Jane Doe** (or **cancel**)."
 LAST_NAME_RETRY = "Please send the last name (or **cancel**)."
+SIGN_IN_CARD_TITLE = "Sign in"
+SIGN_IN_CARD_TEXT = "Sign in so I can work in Partner Center on your behalf."
+SIGNED_IN = "Thanks, you're signed in."
+SIGNED_OUT = "You're signed out. I'll ask you to sign in again when I need to."
+NOT_SIGNED_IN = "You're not signed in, so I didn't do anything. Send your message again to retry."
 
 LIST_TITLES = {
     ListKind.MY_OPEN: "Your open referrals",

@@ -21,17 +21,13 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import OAuthPrompt, OAuthPromptSettings, PromptOptions
 
+from dialogs import replies
 from dialogs.outbox import say
 
 _PROMPT = "SignInDialog.prompt"
 _FLOW = "SignInDialog.flow"
 _TEXT = "text"
 SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000
-CARD_TITLE = "Sign in"
-CARD_TEXT = "Sign in so I can work in Partner Center on your behalf."
-SIGNED_IN = "Thanks, you're signed in."
-SIGNED_OUT = "You're signed out. I'll ask you to sign in again when I need to."
-NOT_SIGNED_IN = "You're not signed in, so I didn't do anything. Send your message again to retry."
 
 
 @dataclass(frozen=True)
@@ -46,8 +42,8 @@ class SignInDialog(ComponentDialog):  # type: ignore[misc]  # botbuilder ships n
         super().__init__(SignInDialog.__name__)
         settings = OAuthPromptSettings(
             connection_name=connection_name,
-            title=CARD_TITLE,
-            text=CARD_TEXT,
+            title=replies.SIGN_IN_CARD_TITLE,
+            text=replies.SIGN_IN_CARD_TEXT,
             timeout=SIGN_IN_TIMEOUT_MS,
             end_on_invalid_message=True,
         )
@@ -68,9 +64,9 @@ class SignInDialog(ComponentDialog):  # type: ignore[misc]  # botbuilder ships n
     async def _signed_in(self, step: WaterfallStepContext) -> DialogTurnResult:
         token = getattr(step.result, "token", None)
         if not token:
-            await say(step.context, NOT_SIGNED_IN)
+            await say(step.context, replies.NOT_SIGNED_IN)
             ended: DialogTurnResult = await step.end_dialog(None)
             return ended
-        await say(step.context, SIGNED_IN)
+        await say(step.context, replies.SIGNED_IN)
         retried: DialogTurnResult = await step.end_dialog(RetryCommand(step.values[_TEXT]))
         return retried

@@ -4,7 +4,8 @@
     ├── SignInRequiredError         the seller must sign in again; `reason` says why:
     │                                 consent (65001), mfa (50076/50079, carries `claims`),
     │                                 interaction (other interaction_required),
-    │                                 invalid_assertion (expired, foreign or revoked SSO token)
+    │   │                             invalid_assertion (expired, foreign or revoked SSO token)
+    │   └── SubjectMismatchError    Entra answered for another user than the authenticated one
     ├── AccountDisabledError        the seller's account is disabled (50057): signing in won't help
     ├── AuthConfigurationError      the bot's registration or settings are wrong:
     │                                 invalid_client, unauthorized_client, invalid_scope, bad
@@ -14,7 +15,10 @@
 
 Classes are chosen from Entra's `error`, `suberror` and `error_codes`, never from
 `error_description` (its text changes and may hold details that are not the seller's).
-`user_message` is ours: one sentence a seller can read. No error ever holds a token.
+Only the two kinds a seller can act on carry a sentence of ours (`user_message`), which
+`bot.referrals.errors` shows as it is: SignInRequiredError (one per reason) and
+AccountDisabledError. Every other kind is explained by that module's own sentence, so none is
+written here. No error ever holds a token.
 """
 
 from __future__ import annotations
@@ -32,8 +36,6 @@ class SignInReason(StrEnum):
 
 
 class AuthError(Exception):
-    default_user_message: ClassVar[str] = "I couldn't sign you in to Partner Center just now."
-
     def __init__(
         self,
         *,
@@ -41,13 +43,11 @@ class AuthError(Exception):
         error_codes: tuple[int, ...] = (),
         correlation_id: str | None = None,
         trace_id: str | None = None,
-        user_message: str | None = None,
     ) -> None:
         self.error = error
         self.error_codes = error_codes
         self.correlation_id = correlation_id
         self.trace_id = trace_id
-        self.user_message = user_message or self.default_user_message
         super().__init__(self._summary())
 
     def _summary(self) -> str:
@@ -78,31 +78,30 @@ class SignInRequiredError(AuthError):
     ) -> None:
         self.reason = reason
         self.claims_challenge = claims_challenge  # pass to the next sign-in (Conditional Access)
-        kwargs.setdefault("user_message", _SIGN_IN_MESSAGES[reason])
+        self.user_message = _SIGN_IN_MESSAGES[reason]
         super().__init__(**kwargs)
 
     def _summary(self) -> str:
         return f"reason={self.reason} {super()._summary()}"
 
 
+class SubjectMismatchError(SignInRequiredError):
+    pass
+
+
 class AccountDisabledError(AuthError):
-    default_user_message = (
+    user_message: ClassVar[str] = (
         "Your account is disabled, so I can't reach Partner Center for you. "
         "Please ask your administrator."
     )
 
 
 class AuthConfigurationError(AuthError):
-    default_user_message = (
-        "Referral Bot is not set up correctly to reach Partner Center. "
-        "Please tell your administrator."
-    )
+    pass
 
 
 class IdentityUnavailableError(AuthError):
-    default_user_message = (
-        "Microsoft sign-in is not answering right now. Please try again in a minute."
-    )
+    pass
 
 
 MFA_CODES = frozenset({50072, 50074, 50076, 50079})

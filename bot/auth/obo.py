@@ -45,7 +45,7 @@ from bot.auth.errors import (
     AuthError,
     IdentityUnavailableError,
     SignInReason,
-    SignInRequiredError,
+    SubjectMismatchError,
     error_from_result,
 )
 from bot.auth.hot_tokens import HotTokens
@@ -59,10 +59,6 @@ DISCOVERY_SNAPSHOT_MAX_AGE_SECONDS = 3600.0
 
 def cache_key(user: UserAssertion) -> str:
     return f"msal-obo/{user.tenant_id}/{user.user_id}"
-
-
-class SubjectMismatchError(SignInRequiredError):
-    """Entra answered for another user than the authenticated one: the assertion is not theirs."""
 
 
 class IdentitySession(requests.Session):

@@ -251,13 +251,17 @@ class ConfirmFlow:
         if isinstance(error, TooManyRequestsError):
             text, outcome = replies.busy(error.retry_after), "throttled"
         elif isinstance(error, SignInRequiredError):
-            text, outcome = f"{error.user_message} {replies.SIGN_IN_STEPS}", "sign_in"
+            text, outcome = replies.sign_in_first(error.user_message), "sign_in"
         else:
             text, outcome = replies.try_again(error.user_message), "unavailable"
         return self._answer(replies.message(text), outcome, pending)
 
     def _result_card(
-        self, referral: Referral, *, notice: str | None = None, title: str | None = "Saved"
+        self,
+        referral: Referral,
+        *,
+        notice: str | None = None,
+        title: str | None = replies.SAVED_TITLE,
     ) -> dict[str, Any]:
         portal_url = self._services.portal_url
         return replies.card(

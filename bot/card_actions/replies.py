@@ -27,6 +27,7 @@ MESSAGE = "application/vnd.microsoft.activity.message"
 ERROR = "application/vnd.microsoft.error"
 
 SAVED = "Saved."
+SAVED_TITLE = "Saved"
 ALREADY_SAVED = "This change was already saved."
 SOMEONE_ELSE_CHANGED = (
     "Someone else changed this referral a moment ago, so nothing was saved yet. "
@@ -84,6 +85,10 @@ def busy(retry_after: float | None) -> str:
     return f"Partner Center is busy right now. Please try Confirm again in {seconds} {unit}."
 
 
+def sign_in_first(explanation: str) -> str:
+    return f"{explanation} {SIGN_IN_STEPS}"
+
+
 def try_again(explanation: str) -> str:
     return f"{explanation} Nothing was changed; please click Confirm again in a moment."
 
@@ -128,7 +133,7 @@ def already_saved() -> dict[str, Any]:
 
 
 def saved_unreadable(explanation: str) -> dict[str, Any]:
-    return notice("Saved", explanation, style="good")
+    return notice(SAVED_TITLE, explanation, style="good")
 
 
 def refused(explanation: str) -> dict[str, Any]:

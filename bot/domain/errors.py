@@ -11,10 +11,14 @@
         ├── ConcurrentUpdateError      412: someone else changed it since it was read
         ├── TooManyRequestsError       429: retry_after seconds
         ├── SignInRequiredError        the seller must sign in again (consent, MFA, expired)
+        │   └── NotSignedInError       no token for this seller yet (never signed in)
         └── ServiceUnavailableError    5xx, timeouts, outage, or an outcome that is unknown
             ├── ChangeNotAppliedError      nothing was written: safe to click Confirm again
             └── ChangeSavedUnreadableError the write landed; the updated referral could not be read
 Every error carries `user_message`: a sentence a seller can read, never exception or service text.
+The defaults (`default_message`) stay here, not in a replies module: they are what the error
+means to a seller, and the domain layer sits below the dialogs and the card actions that say
+them (their own wording around it is in `dialogs.replies` and `bot.card_actions.replies`).
 """
 
 from __future__ import annotations

@@ -23,6 +23,10 @@ and only then comes here, where every step is bounded:
 - msrest: fields typed `object` (`value`, `channelData`, an attachment's `content`, …) are
   already plain JSON from orjson; they are kept as they are instead of being copied node by
   node (msrest's walk returns an equal copy: same types, same values).
+
+Errors: reading fails with one type, `Unreadable`, carrying the HTTP answer (413, 408, 400);
+a body that reads but is not an activity is a 400 from `decode_activity`. The inbound boundary
+has one more, `bot.inbound.channel_token.Unauthorized` (401): a different answer, its own type.
 """
 
 from __future__ import annotations

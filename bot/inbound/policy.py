@@ -18,18 +18,11 @@ from typing import Any
 
 from botbuilder.schema import Activity
 
+from bot.inbound.replies import GUEST_REFUSAL, TENANT_REFUSAL
 from bot.settings import Mode, Settings
 
 logger = logging.getLogger(__name__)
 
-TENANT_REFUSAL = (
-    "Sorry, Referral Bot isn't available for your organization. "
-    "Please ask your Partner Center admin."
-)
-GUEST_REFUSAL = (
-    "Sorry, Referral Bot only works for members of the partner's own organization, "
-    "not for guests. Nothing was read or changed."
-)
 GUEST_ROLES = frozenset({"guest", "anonymous"})
 
 

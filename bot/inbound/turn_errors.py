@@ -16,17 +16,11 @@ from typing import Any
 from botbuilder.core import BotState, InvokeResponse, StatePropertyAccessor, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.inbound.replies import apology
 from bot.logging import new_correlation_id, safe_field
 
 logger = logging.getLogger(__name__)
 OnTurnError = Callable[[TurnContext, Exception], Awaitable[None]]
-
-
-def apology(correlation_id: str) -> str:
-    return (
-        "Sorry, something went wrong on my side and nothing was changed. Please try again; "
-        f"if it keeps happening, give your admin this reference: {correlation_id}."
-    )
 
 
 def error_invoke_body(status: int, code: str, message: str) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.errors import (
-    ConflictError,
     ForbiddenError,
     InvalidRequestError,
     NotFoundError,
@@ -17,7 +16,6 @@ from bot.partner_center.errors import (
 from bot.partner_center.retry import RetryPolicy
 
 __all__ = [
-    "ConflictError",
     "ForbiddenError",
     "InvalidRequestError",
     "NotFoundError",

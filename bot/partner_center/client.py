@@ -76,7 +76,7 @@ class ReferralsClient:
     ) -> AsyncGenerator[Referral, None]:
         """Every matching referral, page by page, following `@odata.nextLink` verbatim."""
         if top is not None and top < 1:
-            raise InvalidRequestError(code="invalidRequest", user_message=_BAD_TOP)
+            raise InvalidRequestError(code="invalidRequest", detail="top below 1")
         correlation_id = correlation_id or self._new_id()
         url: URL | None = self._query_url(filter, orderby, top)
         remaining = top
@@ -136,7 +136,7 @@ class ReferralsClient:
         """Apply add/replace operations if the referral still has `if_match` as its eTag."""
         checked = checked_operations(operations)
         if not if_match:
-            raise InvalidRequestError(code="invalidRequest", user_message=_NO_ETAG)
+            raise InvalidRequestError(code="invalidRequest", detail="no eTag for If-Match")
         url, call = self._item_url(referral_id), self._call(user, correlation_id)
         body, headers = dump_json(checked), {**_WRITE, "If-Match": if_match, "Prefer": _PREFER}
 
@@ -161,7 +161,7 @@ class ReferralsClient:
             return (await self._read(self._follow_up(call), url)).versioned()
         except (ThrottledError, UnavailableError) as unknown:
             raise UnavailableError(
-                code=REREAD_FAILED, correlation_id=call.correlation_id, user_message=_SAVED
+                code=REREAD_FAILED, correlation_id=call.correlation_id
             ) from unknown
 
     async def _reconcile(
@@ -210,7 +210,7 @@ class ReferralsClient:
 
     def _item_url(self, referral_id: str) -> URL:
         if referral_id in {"", ".", ".."}:
-            raise InvalidRequestError(code="invalidRequest", user_message=_BAD_ID)
+            raise InvalidRequestError(code="invalidRequest", detail="not a referral id")
         return URL(f"{self._collection}/{quote(referral_id, safe='')}", encoded=True)
 
     def _query_url(self, filter: str | None, orderby: str | None, top: int | None) -> URL:
@@ -238,7 +238,3 @@ def _foreign_link(correlation_id: str) -> PartnerCenterError:
 
 _WRITE = {"Content-Type": JSON}
 _PREFER = "return=representation"
-_NO_ETAG = "I can't change a referral without the version I read (its eTag)."
-_SAVED = "Your change was saved, but I couldn't load the updated referral; please look again."
-_BAD_TOP = "I can only look for at least one referral at a time."
-_BAD_ID = "That isn't a referral id I can look up."

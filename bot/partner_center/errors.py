@@ -4,17 +4,19 @@
     ├── UnauthenticatedError        401: token missing, expired, or without MFA
     ├── ForbiddenError              403: no Referral Admin / Referral User / Global Admin role
     ├── NotFoundError               404: unknown id, or hidden from a Referral User
-    ├── PreconditionFailedError     412: the referral changed since it was read (If-Match)
-    │   └── ConflictError           409: the same meaning, "re-read and ask again"
+    ├── PreconditionFailedError     412 (or 409, the same meaning): the referral changed since
+    │                                 it was read (If-Match); re-read and ask again
     ├── InvalidRequestError         400, 413, 415 and other 4xx; also refused locally before I/O
     ├── ThrottledError              429: `retry_after` seconds
     ├── UnavailableError            5xx, timeouts, dropped connections, deadline exceeded
     │   └── WriteNotAppliedError    a failed write provably did not land (safe to send again)
     └── UnexpectedResponseError     a success answer this client cannot read
 
-Classes are chosen by HTTP status and the service's error `code`, never by its message text,
-and `user_message` is ours: a sentence a seller can read (the service's text may hold details
-that are not theirs to see, and is not written for them).
+Classes are chosen by HTTP status and the service's error `code`, never by its message text.
+No error here holds a sentence for a seller: `bot.referrals.errors` turns each into the
+`bot.domain.errors` tree, whose sentences are the ones a seller reads. `detail` is our own
+reason for a request refused before any I/O, for the log only (the service's text is never kept:
+it may hold details that are not the seller's to see).
 """
 
 from __future__ import annotations
@@ -22,12 +24,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 
 class PartnerCenterError(Exception):
-    default_user_message: ClassVar[str] = "Partner Center could not complete the request."
-
     def __init__(
         self,
         *,
@@ -37,7 +37,7 @@ class PartnerCenterError(Exception):
         correlation_id: str | None = None,
         target: str | None = None,
         retry_after: float | None = None,
-        user_message: str | None = None,
+        detail: str | None = None,
     ) -> None:
         self.status_code = status_code
         self.code = code
@@ -45,7 +45,7 @@ class PartnerCenterError(Exception):
         self.correlation_id = correlation_id
         self.target = target
         self.retry_after = retry_after
-        self.user_message = user_message or self.default_user_message
+        self.detail = detail
         super().__init__(self._summary())
 
     def _summary(self) -> str:
@@ -55,64 +55,45 @@ class PartnerCenterError(Exception):
             "target": self.target,
             "request_id": self.request_id,
             "correlation_id": self.correlation_id,
+            "detail": None if self.detail is None else repr(self.detail),
         }
         return " ".join(f"{key}={value}" for key, value in parts.items() if value is not None)
 
 
 class UnauthenticatedError(PartnerCenterError):
-    default_user_message = (
-        "Partner Center did not accept your sign-in. Please sign in again; "
-        "your organisation may require multi-factor authentication."
-    )
+    pass
 
 
 class ForbiddenError(PartnerCenterError):
-    default_user_message = (
-        "Partner Center says you don't have access to referrals. You need the Referral Admin "
-        "or Referral User role (Global Admins also have access); ask your Partner Center "
-        "admin to assign one."
-    )
+    pass
 
 
 class NotFoundError(PartnerCenterError):
-    default_user_message = (
-        "I can't find that referral. Check the id; a Referral User only sees referrals "
-        "whose team includes them."
-    )
+    pass
 
 
 class PreconditionFailedError(PartnerCenterError):
-    default_user_message = (
-        "Someone changed this referral a moment ago, so nothing was changed. "
-        "Look at the current version and try again."
-    )
-
-
-class ConflictError(PreconditionFailedError):
     pass
 
 
 class InvalidRequestError(PartnerCenterError):
-    default_user_message = "Partner Center refused that change as invalid; nothing was changed."
+    pass
 
 
 class ThrottledError(PartnerCenterError):
-    default_user_message = "Partner Center is busy right now. Please try again in a little while."
+    pass
 
 
 class UnavailableError(PartnerCenterError):
-    default_user_message = (
-        "Partner Center did not answer in time. If you asked for a change, check the "
-        "referral before trying again."
-    )
+    pass
 
 
 class WriteNotAppliedError(UnavailableError):
-    default_user_message = "Partner Center did not answer, and nothing was changed."
+    pass
 
 
 class UnexpectedResponseError(PartnerCenterError):
-    default_user_message = "Partner Center sent an answer I could not read."
+    pass
 
 
 _BY_STATUS: Mapping[int, type[PartnerCenterError]] = {
@@ -120,7 +101,7 @@ _BY_STATUS: Mapping[int, type[PartnerCenterError]] = {
     401: UnauthenticatedError,
     403: ForbiddenError,
     404: NotFoundError,
-    409: ConflictError,
+    409: PreconditionFailedError,
     412: PreconditionFailedError,
     413: InvalidRequestError,
     415: InvalidRequestError,
@@ -185,19 +166,11 @@ def error_from_response(
     """The exception for one failed HTTP answer; malformed bodies still map by status."""
     code, target = _error_fields(body)
     retry_after = parse_retry_after(headers.get("Retry-After"))
-    cls = error_class(status_code, code)
-    user_message = None
-    if cls is ThrottledError and retry_after is not None:
-        user_message = (
-            f"Partner Center is busy right now. Please try again in {math.ceil(retry_after)} "
-            "seconds."
-        )
-    return cls(
+    return error_class(status_code, code)(
         status_code=status_code,
         code=code,
         request_id=headers.get("Request-ID"),
         correlation_id=headers.get("MS-CorrelationId") or correlation_id,
         target=target,
         retry_after=retry_after,
-        user_message=user_message,
     )

@@ -39,10 +39,7 @@ def checked_operations(operations: Sequence[Mapping[str, Any]]) -> list[dict[str
 
 
 def _refused(reason: str) -> InvalidRequestError:
-    return InvalidRequestError(
-        code="invalidRequest",
-        user_message=f"I can't send that change to Partner Center: {reason}.",
-    )
+    return InvalidRequestError(code="invalidRequest", detail=reason)
 
 
 def document_shows(document: Mapping[str, Any], operations: Sequence[Mapping[str, Any]]) -> bool:

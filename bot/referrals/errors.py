@@ -5,8 +5,10 @@ drawn in `bot.domain.errors`; two subclasses of ServiceUnavailableError tell the
 what happened to a write (ChangeNotAppliedError, ChangeSavedUnreadableError), because for a
 Confirm click "did it land?" decides whether the pending change may be released.
 
-`user_message` is always ours; the client's own sentences are not reused, except for sign-in
-reasons (consent, MFA), which are ours too (`bot.auth.errors`).
+`user_message` is always ours: the client's errors carry no sentence, and of the sign-in ones
+only the two a seller can act on do (the sign-in reasons, a disabled account: `bot.auth.errors`),
+which are shown as they are. Every other sentence for a failed call is here or a
+`bot.domain.errors` default.
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ def _misconfigured(error: Exception) -> ReferralBotError:
 _TRANSLATIONS: tuple[tuple[type[Exception], Translator], ...] = (
     (NotFoundError, lambda _: ReferralNotFoundError()),
     (ForbiddenError, lambda _: AccessDeniedError()),
-    (PreconditionFailedError, lambda _: ConcurrentUpdateError()),  # ConflictError included
+    (PreconditionFailedError, lambda _: ConcurrentUpdateError()),  # 412 and 409
     (ThrottledError, _throttled),
     (UnavailableError, _unavailable),
     (UnauthenticatedError, lambda _: SignInRequiredError()),

@@ -22,6 +22,7 @@ from botbuilder.core import TurnContext
 from bot.domain.assertion import UserAssertion
 from bot.domain.errors import ServiceUnavailableError
 from bot.sign_in.acting_user import ActingUser, acting_user
+from bot.sign_in.replies import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 SSO_TOKEN_PATH = "/_emulator/sso-token"
@@ -84,7 +85,5 @@ class DevSsoAssertions:
                 token, lifetime = str(granted["access_token"]), float(granted["expires_in"])
         except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError) as error:
             logger.warning("identity.dev_sso.unavailable %s", type(error).__name__)
-            raise ServiceUnavailableError(
-                "The sign-in service isn't answering right now. Please try again in a minute."
-            ) from error
+            raise ServiceUnavailableError(UNAVAILABLE) from error
         return _Cached(token, self._now() + lifetime)

@@ -17,10 +17,10 @@ from botframework.connector.auth.user_token_client import UserTokenClient
 from bot.domain.assertion import UserAssertion
 from bot.domain.errors import ServiceUnavailableError
 from bot.sign_in.acting_user import acting_user
+from bot.sign_in.replies import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 USER_TOKEN_CLIENT_KEY = "UserTokenClient"  # CloudAdapterBase.USER_TOKEN_CLIENT_KEY
-UNAVAILABLE = "The sign-in service isn't answering right now. Please try again in a minute."
 
 
 def user_token_client(turn_context: TurnContext) -> UserTokenClient | None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from botbuilder.core import MemoryStorage
-
 from bot.settings import StateBackend, StateSettings
 from bot.state.blob_pending_changes import PREFIX as PENDING_PREFIX
 from bot.state.blob_pending_changes import BlobPendingChanges, sweepable
@@ -19,6 +17,7 @@ from bot.state.blob_seen import PREFIX as SEEN_PREFIX
 from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import opened_blob_storage
 from bot.state.blob_sweeper import BlobSweeper, SweepLimits, sweeping
+from bot.state.memory_storage import VersionedMemoryStorage
 from bot.state.parts import StateParts
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.seen import MemorySeenActivities
@@ -36,7 +35,7 @@ async def open_state(settings: StateSettings) -> AsyncIterator[StateParts]:
         async with _open_blob_state(settings) as parts:
             yield parts
     else:
-        yield StateParts(MemoryStorage(), MemoryPendingChanges(), MemorySeenActivities())
+        yield StateParts(VersionedMemoryStorage(), MemoryPendingChanges(), MemorySeenActivities())
 
 
 @asynccontextmanager

@@ -25,7 +25,8 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from bot.domain.pending import DEFAULT_CLAIM_LEASE, ClaimOutcome, PendingChange, PendingState
-from bot.state.blob_storage import AzureBlobStorage, StorageConflictError
+from bot.state.blob_storage import AzureBlobStorage
+from bot.state.errors import StorageConflictError
 from bot.state.pending_changes import decide_claim, holds_claim, refusal
 from bot.state.pending_codec import decode_pending, encode_pending
 
@@ -106,7 +107,7 @@ class BlobPendingChanges:
             except StorageConflictError:
                 continue
             return answer
-        raise StorageConflictError(f"pending change kept changing under {_ATTEMPTS} attempts")
+        raise StorageConflictError(PREFIX + change_id)  # it kept changing, _ATTEMPTS times
 
     async def _read(self, change_id: str) -> tuple[PendingChange | None, str | None]:
         item = (await self._storage.read([PREFIX + change_id])).get(PREFIX + change_id)

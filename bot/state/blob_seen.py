@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.state.blob_storage import AzureBlobStorage, StorageConflictError
+from bot.state.blob_storage import AzureBlobStorage
+from bot.state.errors import StorageConflictError
 from bot.state.seen import Answer
 
 PREFIX = "seen/"

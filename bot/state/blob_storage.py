@@ -35,6 +35,7 @@ from azure.core.exceptions import (
 from azure.storage.blob.aio import ContainerClient
 from botbuilder.core import Storage
 
+from bot.state.errors import StorageConflictError, StorageUnavailableError
 from bot.state.sqlite_codec import decode, encode
 
 logger = logging.getLogger(__name__)
@@ -49,14 +50,6 @@ class Listed:
     key: str
     etag: str
     metadata: dict[str, str]
-
-
-class StorageConflictError(Exception):
-    """Another writer changed (or created) the item since it was read: re-read and retry."""
-
-
-class StorageUnavailableError(Exception):
-    """The store cannot be used: down, too slow, container missing or access refused."""
 
 
 @dataclass(frozen=True)
@@ -197,12 +190,10 @@ class AzureBlobStorage(Storage):  # type: ignore[misc]  # botbuilder is untyped
                 self._container.get_blob_client(blob_name(key)).upload_blob(body, **conditions)
             )
         except (ResourceExistsError, ResourceModifiedError) as error:
-            raise StorageConflictError(
-                f"storage key {key!r:.80} was changed by another writer"
-            ) from error
+            raise StorageConflictError(key) from error
         except HttpResponseError as error:
             if error.status_code in (409, 412):
-                raise StorageConflictError(f"storage key {key!r:.80} conflict") from error
+                raise StorageConflictError(key) from error
             if _container_missing(error):
                 raise self._missing_container() from error
             raise

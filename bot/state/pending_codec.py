@@ -15,6 +15,7 @@ from pydantic import TypeAdapter
 
 from bot.domain.pending import PendingChange
 from bot.state import sqlite_codec
+from bot.state.errors import UnsafeStateError
 
 _LEGACY_MARK = '"py/object"'
 
@@ -33,13 +34,13 @@ def decode_pending(stored: Any) -> PendingChange:
     if isinstance(stored, PendingChange):  # an item the generic codec decoded already
         return stored
     if not isinstance(stored, str):
-        raise sqlite_codec.UnsafeStateError("a pending change is stored as neither JSON nor text")
+        raise UnsafeStateError("a pending change is stored as neither JSON nor text")
     if _LEGACY_MARK in stored[:64]:
         legacy = sqlite_codec.decode(stored)
         if not isinstance(legacy, PendingChange):
-            raise sqlite_codec.UnsafeStateError("a pending change row holds something else")
+            raise UnsafeStateError("a pending change row holds something else")
         return legacy
     try:
         return _adapter().validate_json(stored)
     except ValueError as error:  # pydantic's ValidationError is a ValueError
-        raise sqlite_codec.UnsafeStateError("a pending change row is not readable") from error
+        raise UnsafeStateError("a pending change row is not readable") from error

@@ -22,8 +22,7 @@ from typing import Any
 
 from botbuilder.core import BotState, TurnContext
 
-from bot.state.blob_storage import StorageConflictError as BlobConflictError
-from bot.state.sqlite_storage import StorageConflictError as SqliteConflictError
+from bot.state.errors import StorageConflictError
 
 logger = logging.getLogger(__name__)
 ETAG = "e_tag"
@@ -33,10 +32,8 @@ Same = Callable[[object, object], bool]
 
 
 def is_version_conflict(error: BaseException) -> bool:
-    """Our stores raise their StorageConflictError; botbuilder's MemoryStorage a KeyError."""
-    if isinstance(error, BlobConflictError | SqliteConflictError):
-        return True
-    return isinstance(error, KeyError) and "Etag conflict" in str(error)
+    """Every backend raises StorageConflictError (memory: bot.state.memory_storage)."""
+    return isinstance(error, StorageConflictError)
 
 
 async def save_turn_state(state: BotState, turn_context: TurnContext) -> None:

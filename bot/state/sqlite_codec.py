@@ -14,6 +14,8 @@ from typing import Any
 
 import jsonpickle  # type: ignore[import-untyped]  # no stubs; pyproject is the lead's
 
+from bot.state.errors import UnsafeStateError
+
 _ALLOWED_MODULES = ("botbuilder.", "botframework.", "bot.", "dialogs.")
 _ALLOWED_CLASSES = frozenset(
     {
@@ -32,10 +34,6 @@ _ALLOWED_FUNCTIONS = frozenset({"zoneinfo.ZoneInfo._unpickle"})
 _CLASS_TAGS = frozenset({"py/object", "py/type"})
 _PLAIN_TAGS = frozenset({"py/reduce", "py/tuple", "py/set", "py/id", "py/state", "py/newargs"})
 _PLAIN_TAGS = _PLAIN_TAGS | {"py/newargsex", "py/seq", "py/b64", "py/b85", "py/bytes"}
-
-
-class UnsafeStateError(ValueError):
-    """A stored document names a class or tag the codec refuses to decode."""
 
 
 def encode(value: object) -> str:

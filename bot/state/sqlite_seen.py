@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.state import sqlite_codec
+from bot.state.errors import UnsafeStateError
 from bot.state.seen import Answer
 from bot.state.sqlite_db import SqliteDatabase
 
@@ -75,5 +76,5 @@ class SqliteSeenActivities:
 def _answer(text: str) -> Answer:
     value = sqlite_codec.decode(text)
     if not (isinstance(value, tuple | list) and len(value) == 2 and isinstance(value[0], int)):
-        raise sqlite_codec.UnsafeStateError("a seen-activity row holds something else")
+        raise UnsafeStateError("a seen-activity row holds something else")
     return int(value[0]), value[1]

@@ -18,18 +18,10 @@ from typing import Any
 from botbuilder.core import Storage
 
 from bot.state import sqlite_codec
+from bot.state.errors import StorageConflictError
 from bot.state.sqlite_db import SqliteDatabase
 
 _ANY = "*"
-
-
-class StorageConflictError(Exception):
-    """A write carried an e_tag that is no longer current: someone else wrote in between."""
-
-    def __init__(self, key: str) -> None:
-        # "Etag conflict" is what botbuilder's Teams SSO dedupe middleware looks for.
-        super().__init__(f"Etag conflict: {key!r} was changed by another writer; read it again")
-        self.key = key
 
 
 class SqliteStorage(Storage):  # type: ignore[misc]  # botbuilder is untyped

@@ -13,6 +13,7 @@ from bot.auth.errors import (
     SignInRequiredError,
     error_from_result,
 )
+from bot.referrals.errors import translate
 
 CHALLENGE = '{"access_token":{"capolids":{"essential":true,"values":["p"]}}}'
 
@@ -80,6 +81,6 @@ def test_the_description_text_never_decides_the_kind_nor_reaches_the_seller() ->
     )
 
     assert type(error) is AuthConfigurationError
-    assert "AADSTS" not in error.user_message + str(error)
+    assert "AADSTS" not in translate(error).user_message + str(error)
     assert (error.correlation_id, error.trace_id) == ("corr-1", "trace-1")
     assert "correlation_id=corr-1" in str(error)

@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.state.blob_storage import StorageUnavailableError, opened_blob_storage
+from bot.state.blob_storage import opened_blob_storage
+from bot.state.errors import StorageUnavailableError
 from tests.blob.conftest import FAST
 from tests.support.azurite import running_azurite
 

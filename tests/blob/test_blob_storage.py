@@ -8,13 +8,8 @@ import uuid
 import pytest
 from botbuilder.dialogs import DialogInstance, DialogState
 
-from bot.state.blob_storage import (
-    AzureBlobStorage,
-    StorageConflictError,
-    StorageUnavailableError,
-    blob_name,
-    opened_blob_storage,
-)
+from bot.state.blob_storage import AzureBlobStorage, blob_name, opened_blob_storage
+from bot.state.errors import StorageConflictError, StorageUnavailableError
 from tests.blob.conftest import FAST
 from tests.support.azurite import Azurite
 

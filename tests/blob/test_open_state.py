@@ -10,7 +10,8 @@ from botbuilder.core import MemoryStorage
 from bot.settings import StateBackend, StateSettings
 from bot.state.backends import open_state
 from bot.state.blob_seen import BlobSeenActivities
-from bot.state.blob_storage import AzureBlobStorage, StorageUnavailableError
+from bot.state.blob_storage import AzureBlobStorage
+from bot.state.errors import StorageUnavailableError
 from bot.state.seen import MemorySeenActivities
 from bot.state.sqlite_seen import SqliteSeenActivities
 from bot.state.sqlite_storage import SqliteStorage

@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.inbound.policy import GUEST_REFUSAL, TENANT_REFUSAL
+from bot.inbound.replies import GUEST_REFUSAL, TENANT_REFUSAL
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
 from tests.inbound.channel_keys import (

@@ -10,7 +10,8 @@ import pytest
 from botbuilder.schema import Activity
 from pydantic import ValidationError
 
-from bot.inbound.policy import GUEST_REFUSAL, TENANT_REFUSAL, TenantPolicy
+from bot.inbound.policy import TenantPolicy
+from bot.inbound.replies import GUEST_REFUSAL, TENANT_REFUSAL
 from bot.settings import Mode, Settings
 from tests.support.activities import message_payload
 

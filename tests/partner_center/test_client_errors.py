@@ -14,6 +14,7 @@ from bot.partner_center.errors import (
     ThrottledError,
     UnauthenticatedError,
 )
+from bot.referrals.errors import translate
 from emulators.server import RunningEmulators
 from tests.partner_center.conftest import CLOSED_ID, OPEN_ID, OTHERS_ID, make_client, seed
 from tests.support.emulators import ADMIN, NO_MFA, NO_ROLE, SELLER, running_emulators
@@ -51,7 +52,7 @@ async def test_a_user_without_a_referral_role_is_forbidden(client: ReferralsClie
         await client.get(OPEN_ID, user=assertion_for(NO_ROLE))
 
     assert caught.value.code == "accessDenied"
-    assert "Referral Admin" in caught.value.user_message
+    assert "Referral Admin" in translate(caught.value).user_message
 
 
 async def test_an_expired_token_is_unauthenticated(

@@ -6,7 +6,6 @@ import pytest
 from multidict import CIMultiDict
 
 from bot.partner_center.errors import (
-    ConflictError,
     ForbiddenError,
     InvalidRequestError,
     NotFoundError,
@@ -19,6 +18,7 @@ from bot.partner_center.errors import (
     error_from_response,
     parse_retry_after,
 )
+from bot.referrals.errors import translate
 
 SERVICE_TEXT = "Internal detail: tenant 42 row lock on shard 7"
 
@@ -40,7 +40,7 @@ def service_error(code: str, target: str | None = None) -> bytes:
         (401, "unauthenticated", UnauthenticatedError),
         (403, "accessDenied", ForbiddenError),
         (404, "itemNotFound", NotFoundError),
-        (409, "conflict", ConflictError),
+        (409, "conflict", PreconditionFailedError),
         (412, "preconditionFailed", PreconditionFailedError),
         (413, "invalidRequest", InvalidRequestError),
         (415, "invalidRequest", InvalidRequestError),
@@ -110,7 +110,7 @@ def test_the_services_message_text_never_reaches_the_user_or_the_summary() -> No
         400, CIMultiDict(), service_error("invalidRequest", "status"), correlation_id=None
     )
 
-    assert SERVICE_TEXT not in error.user_message
+    assert SERVICE_TEXT not in translate(error).user_message
     assert SERVICE_TEXT not in str(error)
     assert error.target == "status"
 
@@ -143,7 +143,7 @@ def test_throttling_carries_retry_after_and_tells_the_user_when() -> None:
 
     assert isinstance(error, ThrottledError)
     assert error.retry_after == 7.0
-    assert "7 seconds" in error.user_message
+    assert "7 seconds" in translate(error).user_message
 
 
 def test_a_503_keeps_its_retry_after() -> None:
@@ -172,16 +172,16 @@ def test_retry_after_is_read_as_seconds(header: str | None, seconds: float | Non
 
 
 def test_forbidden_explains_the_roles_to_the_seller() -> None:
-    message = ForbiddenError().user_message
+    message = translate(ForbiddenError()).user_message
 
     for role in ("Referral Admin", "Referral User", "Global Admin"):
         assert role in message
 
 
-def test_every_error_has_a_readable_default_message() -> None:
+def test_every_error_is_told_to_the_seller_in_a_readable_sentence() -> None:
     classes: list[type[PartnerCenterError]] = [PartnerCenterError]
     for cls in classes:
         classes.extend(cls.__subclasses__())
-        assert cls().user_message.endswith(".")
+        assert translate(cls()).user_message.endswith(".")
 
-    assert len(classes) == 11
+    assert len(classes) == 10

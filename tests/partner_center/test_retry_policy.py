@@ -5,7 +5,6 @@ from collections.abc import Callable
 import pytest
 
 from bot.partner_center.errors import (
-    ConflictError,
     ForbiddenError,
     InvalidRequestError,
     NotFoundError,
@@ -192,7 +191,7 @@ async def test_reads_stop_after_max_attempts(time_: FakeTime) -> None:
     "failure",
     [
         PreconditionFailedError(status_code=412),
-        ConflictError(status_code=409),
+        PreconditionFailedError(status_code=409),
         InvalidRequestError(status_code=400),
         NotFoundError(status_code=404),
         ForbiddenError(status_code=403),

@@ -27,7 +27,6 @@ from bot.domain.errors import (
     TooManyRequestsError,
 )
 from bot.partner_center.errors import (
-    ConflictError,
     ForbiddenError,
     InvalidRequestError,
     NotFoundError,
@@ -55,7 +54,7 @@ CASES: list[tuple[PartnerCenterError | AuthError, type[ReferralBotError]]] = [
     (NotFoundError(status_code=404), ReferralNotFoundError),
     (ForbiddenError(status_code=403), AccessDeniedError),
     (PreconditionFailedError(status_code=412), ConcurrentUpdateError),
-    (ConflictError(status_code=409), ConcurrentUpdateError),
+    (PreconditionFailedError(status_code=409), ConcurrentUpdateError),
     (ThrottledError(status_code=429, retry_after=7), TooManyRequestsError),
     (ThrottledError(status_code=429), TooManyRequestsError),
     (UnavailableError(status_code=500), ServiceUnavailableError),
@@ -85,14 +84,13 @@ def test_each_failure_translates_by_type(
 ) -> None:
     translated = translate(error)
     assert type(translated) is expected
-    assert translated.user_message
-    assert translated.user_message != error.user_message or isinstance(
-        error, AuthSignInRequiredError | AccountDisabledError
-    )
+    assert translated.user_message.endswith(".")
+    if isinstance(error, AuthSignInRequiredError | AccountDisabledError):
+        assert translated.user_message == error.user_message  # the only sentences shown as is
 
 
 def test_the_services_message_text_never_decides_or_leaks() -> None:
-    error = NotFoundError(status_code=404, user_message="Forbidden! 412 " + SECRET_TEXT)
+    error = NotFoundError(status_code=404, code="Forbidden! 412 " + SECRET_TEXT)
     translated = translate(error)
     assert isinstance(translated, ReferralNotFoundError)
     assert SECRET_TEXT not in translated.user_message

@@ -14,7 +14,7 @@ import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.settings import BotSettings
-from dialogs.sign_in_dialog import SIGNED_IN, SIGNED_OUT
+from dialogs.replies import SIGNED_IN, SIGNED_OUT
 from emulators.server import RunningEmulators
 from tests.integration.conftest import REFERRAL_ID, PartnerCenterView
 from tests.integration.e2e import pending_id

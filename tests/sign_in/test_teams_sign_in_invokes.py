@@ -12,7 +12,7 @@ import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.settings import BotSettings
-from dialogs.sign_in_dialog import SIGNED_IN
+from dialogs.replies import SIGNED_IN
 from emulators.server import RunningEmulators
 from tests.integration.conftest import PartnerCenterView
 from tests.integration.e2e import pending_id

@@ -16,6 +16,7 @@ from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
 from bot.domain.pending import PendingChange, PendingState
 from bot.domain.referral import Referral
 from bot.state import sqlite_codec
+from bot.state.errors import UnsafeStateError
 from bot.state.pending_codec import decode_pending, encode_pending
 from tests.support.referral_documents import make_referral_document
 from tests.unit.domain.test_plan_properties import NOW, documents, intents
@@ -103,5 +104,5 @@ def test_rows_written_by_the_generic_codec_before_are_still_read() -> None:
     ],
 )
 def test_anything_else_is_refused_without_running_code(stored: Any) -> None:
-    with pytest.raises(sqlite_codec.UnsafeStateError):
+    with pytest.raises(UnsafeStateError):
         decode_pending(stored)

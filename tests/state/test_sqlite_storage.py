@@ -14,8 +14,9 @@ from botbuilder.dialogs import DialogInstance, DialogState
 
 from bot.domain.intent import ChangeIntent, Money, Outcome
 from bot.state import sqlite_codec
+from bot.state.errors import StorageConflictError, UnsafeStateError
 from bot.state.sqlite_state import open_sqlite_state
-from bot.state.sqlite_storage import SqliteStorage, StorageConflictError
+from bot.state.sqlite_storage import SqliteStorage
 from bot.state.token_caches import StorageTokenCacheStore
 
 
@@ -131,7 +132,7 @@ async def test_token_caches_round_trip_through_sqlite(storage: SqliteStorage) ->
 def test_the_codec_refuses_classes_and_tags_outside_the_allowlist(
     document: dict[str, object],
 ) -> None:
-    with pytest.raises(sqlite_codec.UnsafeStateError):
+    with pytest.raises(UnsafeStateError):
         sqlite_codec.decode(json.dumps(document))
 
 
@@ -143,5 +144,5 @@ async def test_a_tampered_row_fails_to_read_instead_of_running_code(
     await storage._database.run(  # the test plays an attacker with file access
         lambda connection: connection.execute("UPDATE storage SET body = ?", (evil,))
     )
-    with pytest.raises(sqlite_codec.UnsafeStateError):
+    with pytest.raises(UnsafeStateError):
         await storage.read(["k"])

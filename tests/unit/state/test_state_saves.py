@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-from bot.state.blob_storage import StorageConflictError as BlobConflict
+from bot.state.errors import StorageConflictError
 from bot.state.saves import is_version_conflict, three_way_merge
-from bot.state.sqlite_storage import StorageConflictError as SqliteConflict
 
 
 def _same(first: object, second: object) -> bool:
@@ -61,9 +60,8 @@ def test_both_sides_changing_one_property_differently_cannot_merge() -> None:
 @pytest.mark.parametrize(
     ("error", "conflict"),
     [
-        (SqliteConflict("k"), True),
-        (BlobConflict("k changed"), True),
-        (KeyError("Etag conflict.\nOriginal: 1\r\nCurrent: 2"), True),  # MemoryStorage
+        (StorageConflictError("k"), True),  # every backend's (memory: VersionedMemoryStorage)
+        (KeyError("Etag conflict.\nOriginal: 1\r\nCurrent: 2"), False),  # decided by type
         (KeyError("k"), False),
         (RuntimeError("Etag conflict"), False),
         (OSError("disk full"), False),
