@@ -1,4 +1,4 @@
-"""Time for the whole bot (`create_app(sleep=..., monotonic=...)`): its waits are skipped, not spent.
+"""Time for the whole bot (`create_app(sleep=, monotonic=)`): its waits are skipped, not spent.
 
 `monotonic()` is the real clock plus every wait the bot asked for, so deadlines, pacing windows
 and a test's "how long did the seller wait" read as if the waits had been spent, while the
