@@ -8,7 +8,9 @@ and the demo swap parts through keyword overrides, never through module globals.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -25,7 +27,7 @@ from pydantic import SecretStr
 from bot.auth.obo import OboTokenProvider
 from bot.auth.token_cache import EncryptedTokenCacheStore, TokenCacheStore
 from bot.background import BackgroundTasks
-from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime
+from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime, Sleep
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
 from bot.domain.pending import PendingChanges
 from bot.inbound.activity_handler import ReferralBot
@@ -35,7 +37,9 @@ from bot.inbound.dedupe import ActivityDedupe
 from bot.inbound.policy import TenantPolicy
 from bot.inbound.sso import use_teams_sso, use_token_service
 from bot.inbound.turn_errors import make_on_turn_error
+from bot.outbound.pacing import ConversationPacer, OutboundRetry, OutboundSender
 from bot.partner_center.client import ReferralsClient
+from bot.partner_center.retry import RetryPolicy
 from bot.referrals.service import PartnerCenterReferrals
 from bot.routes import ADAPTER, BOT, add_routes
 from bot.settings import Mode, Settings
@@ -83,6 +87,11 @@ class Overrides:
     credentials_factory: ServiceClientCredentialsFactory | None = None
     pending: PendingChanges | None = None  # the state backend, or create_app(pending=...)
     answer_within: float = ANSWER_WITHIN  # card clicks: answer "Saving…" after this long
+    answer_sleep: Sleep = asyncio.sleep  # what `answer_within` runs out on
+    # Retry-After, backoff and pacing waits (Partner Center, Teams), and the clock they and their
+    # deadlines are timed on: tests skip the waits instead of spending them (docs/testing.md)
+    sleep: Sleep = asyncio.sleep
+    monotonic: Callable[[], float] = time.monotonic
 
 
 def create_app(
@@ -97,12 +106,16 @@ def create_app(
     credentials_factory: ServiceClientCredentialsFactory | None = None,
     pending: PendingChanges | None = None,
     answer_within: float = ANSWER_WITHIN,
+    answer_sleep: Sleep = asyncio.sleep,
+    sleep: Sleep = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> web.Application:
     overrides = Overrides(
         root_dialog, card_actions, assertions, clock, storage, token_store, credentials_factory
     )
     overrides = replace(overrides, pending=pending)  # shared stores (Blob): several instances
-    overrides = replace(overrides, answer_within=answer_within)
+    overrides = replace(overrides, answer_within=answer_within, answer_sleep=answer_sleep)
+    overrides = replace(overrides, sleep=sleep, monotonic=monotonic)
     app = web.Application()
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_durable_state)  # opened before the runtime, closed after it
@@ -155,7 +168,10 @@ def _services(
     tokens: OboTokenProvider,
     overrides: Overrides,
 ) -> DialogServices:
-    client = ReferralsClient(session, settings.partner_center, tokens)
+    policy = RetryPolicy.from_settings(
+        settings.partner_center, sleep=overrides.sleep, clock=overrides.monotonic
+    )
+    client = ReferralsClient(session, settings.partner_center, tokens, retry_policy=policy)
     make_assertions = overrides.assertions or default_assertions
     return DialogServices(
         referrals=PartnerCenterReferrals(client),
@@ -190,6 +206,10 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
         authenticate=authenticate,
         validator=_validator(settings, app[HTTP_SESSION]),
         credentials_factory=overrides.credentials_factory,
+        outbound=OutboundSender(
+            ConversationPacer(clock=overrides.monotonic, sleep=overrides.sleep),
+            OutboundRetry(sleep=overrides.sleep, clock=overrides.monotonic),
+        ),
         inbound=settings.inbound,
     )
     adapter.on_turn_error = make_on_turn_error(state, dialog_state)
@@ -210,7 +230,10 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
         dialog_state=dialog_state,
         dialog=make_dialog(services, memory),
         card_actions=AnswerInTime(
-            make_card_actions(services), app[BACKGROUND], answer_within=overrides.answer_within
+            make_card_actions(services),
+            app[BACKGROUND],
+            answer_within=overrides.answer_within,
+            sleep=overrides.answer_sleep,
         ),
         policy=TenantPolicy.from_settings(settings),
         # Teams redelivers after 15 s and repeats invokes; shared when the state store is

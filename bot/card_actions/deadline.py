@@ -1,7 +1,8 @@
 """Answer every card click before Teams gives up on the invoke (5 s); slower work updates later.
 
 The click's work (`CardActions.dispatch`, for Confirm the Partner Center PATCH) runs as a task,
-and the invoke waits for it at most `answer_within` seconds. Done in time: the answer as always.
+and the invoke waits for it at most `answer_within` seconds (on `sleep`, so tests can say when
+the deadline has passed instead of waiting it out). Done in time: the answer as always.
 Not done: a "Saving…" card now (nothing claimed as saved; for a Confirm a "Check again" button),
 and when the work ends the card its answer would have shown replaces the clicked card
 (`bot.card_actions.updates`).
@@ -33,6 +34,7 @@ from bot.logging import new_correlation_id, safe_field
 logger = logging.getLogger(__name__)
 ANSWER_WITHIN = 4.0  # seconds: Teams waits 5 s for an invoke answer, the network takes some
 Body = dict[str, Any]
+Sleep = Callable[[float], Awaitable[None]]
 ReplaceCard = Callable[[TurnContext, Body], Awaitable[None]]
 
 
@@ -47,12 +49,14 @@ class AnswerInTime:
         answer_within: float = ANSWER_WITHIN,
         replace_card: ReplaceCard = replace_clicked_card,
         new_id: Callable[[], str] = new_correlation_id,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._actions = actions
         self._background = background
         self._answer_within = answer_within
         self._replace_card = replace_card
         self._new_id = new_id
+        self._sleep = sleep
 
     async def dispatch(
         self, turn_context: TurnContext, verb: str, data: Mapping[str, Any]
@@ -61,12 +65,15 @@ class AnswerInTime:
             self._actions.dispatch(turn_context, verb, data),
             name=f"card_action.dispatch verb={safe_field(verb, 64)}",
         )
+        deadline = asyncio.ensure_future(self._sleep(self._answer_within))
         try:
-            done, _ = await asyncio.wait({work}, timeout=self._answer_within)
+            done, _ = await asyncio.wait({work, deadline}, return_when=asyncio.FIRST_COMPLETED)
         except asyncio.CancelledError:  # the invoke's request went away: still update the card
             self._finish_later(turn_context, work, verb, data)
             raise
-        if done:
+        finally:
+            deadline.cancel()
+        if work in done:
             return work.result()
         return self._finish_later(turn_context, work, verb, data)
 

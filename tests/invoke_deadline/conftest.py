@@ -1,7 +1,9 @@
 """Emulators once for the package (reset per test); a helper that clicks and times the answer.
 
-The bot answers card clicks within `ANSWER_WITHIN` (scaled down from the production 4 s) and
-Partner Center is made slower than that with the emulator's `latency` fault.
+The bot answers card clicks within the production `ANSWER_WITHIN` (4 s), on a `Deadline` the
+test controls: it passes at once, so a Partner Center held by the emulator's `latency` fault
+(`SLOW`) is slower than it, or never, for a Partner Center that answers first. The bot's
+Retry-After and backoff waits are skipped (tests/support/skipped_time.py).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -25,17 +27,52 @@ from tests.integration.conftest import (
 )
 from tests.support.activities import card_invoke_payload
 from tests.support.bot import BotUnderTest, SentActivity, demo_settings, running_bot
+from tests.support.skipped_time import SkippedTime
 
-ANSWER_WITHIN = 0.5  # seconds; production answers within 4.0
-SLOW = 1.5  # seconds of Partner Center latency: slower than ANSWER_WITHIN
+SLOW = 0.2  # seconds of Partner Center latency: the PATCH is still in flight after the answer
 TASK_PREFIX = "card_action."
 
 __all__ = ["fresh", "identity", "partner_center", "running"]  # the seeded emulators
 
 
+@dataclass
+class Deadline:
+    """The click's deadline (`create_app(answer_sleep=...)`), passed when the test says.
+
+    `passes`: at once (the click's work, which waits on the network, is not done by then), else
+    never. `asked` records the seconds the bot asked to wait, so the real 4 s is asserted.
+    """
+
+    passes: bool = True
+    asked: list[float] = field(default_factory=list)
+
+    async def sleep(self, seconds: float) -> None:
+        self.asked.append(seconds)
+        if not self.passes:
+            await asyncio.Event().wait()  # cancelled once the work is done
+        await asyncio.sleep(0)
+
+
 @pytest.fixture
-async def bot(fresh: RunningEmulators) -> AsyncIterator[BotUnderTest]:
-    async with running_bot(demo_settings(fresh), answer_within=ANSWER_WITHIN) as running:
+def deadline() -> Deadline:
+    return Deadline()
+
+
+@pytest.fixture
+def skipped() -> SkippedTime:
+    return SkippedTime()
+
+
+@pytest.fixture
+async def bot(
+    fresh: RunningEmulators, deadline: Deadline, skipped: SkippedTime
+) -> AsyncIterator[BotUnderTest]:
+    async with running_bot(
+        demo_settings(fresh),
+        answer_sleep=deadline.sleep,
+        sleep=skipped.sleep,
+        monotonic=skipped.monotonic,
+    ) as running:
         yield running
 
 

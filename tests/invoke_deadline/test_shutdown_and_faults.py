@@ -1,4 +1,7 @@
-"""Saving in the background, at its edges: app shutdown, an unexpected fault, inbound auth on."""
+"""Saving in the background, at its edges: app shutdown, an unexpected fault, inbound auth on.
+
+The click's deadline passes at once (`Deadline`, tests/invoke_deadline/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -22,9 +25,9 @@ from tests.inbound.conftest import authed_settings, keys  # noqa: F401  # keys: 
 from tests.integration.conftest import REFERRAL_ID, PartnerCenterView
 from tests.integration.e2e import pending_id, propose, text_of
 from tests.invoke_deadline.conftest import (
-    ANSWER_WITHIN,
     SLOW,
     Click,
+    Deadline,
     card_work,
     send,
     updates_of,
@@ -33,13 +36,11 @@ from tests.invoke_deadline.test_slow_partner_center import PATCH_123, assert_sav
 from tests.support.activities import message_payload
 from tests.support.bot import demo_settings, only_card, running_bot
 
-pytestmark = pytest.mark.slow  # a Partner Center slower than the real answer_within (0.5 s)
-
 
 async def test_shutdown_while_saving_finishes_the_save_and_leaves_nothing_running(
     fresh: RunningEmulators, partner_center: PartnerCenterView, session: aiohttp.ClientSession
 ) -> None:
-    async with running_bot(demo_settings(fresh), answer_within=ANSWER_WITHIN) as bot:
+    async with running_bot(demo_settings(fresh), answer_sleep=Deadline().sleep) as bot:
         _, change = await propose(bot, "mark 123 won")
         await partner_center.add_fault("latency", seconds=SLOW, **PATCH_123)
         click = Click.of(CONFIRM_VERB, {"pendingId": change})
@@ -62,7 +63,7 @@ class SlowThenBroken:
     async def dispatch(
         self, turn_context: TurnContext, verb: str, data: Mapping[str, Any]
     ) -> dict[str, Any]:
-        await asyncio.sleep(ANSWER_WITHIN * 2)
+        await asyncio.sleep(SLOW)  # past the deadline
         raise RuntimeError("a bug after the answer")
 
 
@@ -71,7 +72,7 @@ async def test_a_fault_after_saving_is_logged_with_its_correlation_id_and_told_h
 ) -> None:
     settings = demo_settings(fresh)
     async with running_bot(
-        settings, card_actions=SlowThenBroken, answer_within=ANSWER_WITHIN
+        settings, card_actions=SlowThenBroken, answer_sleep=Deadline().sleep
     ) as bot:
         click = Click.of(CONFIRM_VERB, {"pendingId": "p-1"})
         with caplog.at_level(logging.INFO, logger="bot.card_actions.deadline"):
@@ -114,7 +115,7 @@ async def test_with_inbound_auth_on_the_card_is_updated_as_the_bots_app(
     credentials = RecordingCredentials(DEMO_BOT_APP_ID)
     settings = authed_settings(fresh, keys)
     async with running_bot(
-        settings, credentials_factory=credentials, answer_within=ANSWER_WITHIN
+        settings, credentials_factory=credentials, answer_sleep=Deadline().sleep
     ) as bot:
         minter = TokenMinter(keys.published[0], DEMO_BOT_APP_ID)
         headers = {"Authorization": f"Bearer {minter.token(bot._connector_url)}"}

@@ -2,13 +2,14 @@
 
 `FaultyConnector` is `tests.support.bot.FakeConnector` plus a script of refusals (429 with or
 without Retry-After, 403, 503 …) and a log of every request with its arrival time, so tests can
-count what the bot sent, when, and what was delivered.
+count what the bot sent, when, and what was delivered. The bot's waits (Retry-After, backoff,
+pacing) are skipped, not spent: arrival times are read on the same `SkippedTime`.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from bot.app import create_app
 from bot.settings import IdentitySettings, Mode, Settings, StateBackend, StateSettings
 from tests.integration.standins import StandInCardActions
 from tests.support.bot import BotUnderTest, FakeConnector
+from tests.support.skipped_time import SkippedTime
 
 
 @dataclass(frozen=True)
@@ -39,13 +41,14 @@ class Fault:
 @dataclass(frozen=True)
 class Seen:
     method: str
-    at: float  # time.monotonic() on arrival
+    at: float  # SkippedTime.monotonic() on arrival: real time plus the waits the bot skipped
     text: str
     status: int
 
 
 @dataclass
 class FaultyConnector(FakeConnector):
+    clock: Callable[[], float] = time.monotonic
     faults: list[Fault] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
 
@@ -53,7 +56,7 @@ class FaultyConnector(FakeConnector):
         return [request for request in self.seen if request.method == "POST"]
 
     async def _record(self, request: web.Request) -> web.Response:
-        arrived = time.monotonic()
+        arrived = self.clock()
         body = await request.json()
         fault = next((f for f in self.faults if f.method == request.method), None)
         status = fault.status if fault else 200
@@ -103,9 +106,17 @@ def bot_settings() -> Settings:
 
 
 @asynccontextmanager
-async def running_bot(connector: FaultyConnector) -> AsyncIterator[BotUnderTest]:
+async def running_bot(
+    connector: FaultyConnector, skipped: SkippedTime
+) -> AsyncIterator[BotUnderTest]:
     connector_server = TestServer(connector.app(), host="127.0.0.1", port=0)
-    app = create_app(bot_settings(), root_dialog=BurstDialog, card_actions=StandInCardActions)
+    app = create_app(
+        bot_settings(),
+        root_dialog=BurstDialog,
+        card_actions=StandInCardActions,
+        sleep=skipped.sleep,
+        monotonic=skipped.monotonic,
+    )
     bot_server = TestServer(app, host="127.0.0.1", port=0)
     await connector_server.start_server()
     try:
@@ -122,11 +133,16 @@ async def running_bot(connector: FaultyConnector) -> AsyncIterator[BotUnderTest]
 
 
 @pytest.fixture
-def connector() -> FaultyConnector:
-    return FaultyConnector()
+def skipped() -> SkippedTime:
+    return SkippedTime()
 
 
 @pytest.fixture
-async def bot(connector: FaultyConnector) -> AsyncIterator[BotUnderTest]:
-    async with running_bot(connector) as running:
+def connector(skipped: SkippedTime) -> FaultyConnector:
+    return FaultyConnector(clock=skipped.monotonic)
+
+
+@pytest.fixture
+async def bot(connector: FaultyConnector, skipped: SkippedTime) -> AsyncIterator[BotUnderTest]:
+    async with running_bot(connector, skipped) as running:
         yield running

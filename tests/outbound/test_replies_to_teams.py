@@ -1,13 +1,14 @@
-"""The bot's replies over loopback: paced per conversation, sent again after 429/5xx, once."""
+"""The bot's replies over loopback: paced per conversation, sent again after 429/5xx, once.
+
+The bot's waits are skipped, not spent (tests/support/skipped_time.py): times are read on the
+clock the bot paces and retries on, and the waits it asked for are asserted.
+"""
 
 from __future__ import annotations
 
-import time
-
-import pytest
-
 from tests.outbound.conftest import Fault, FaultyConnector
 from tests.support.bot import BotUnderTest
+from tests.support.skipped_time import SkippedTime
 
 SLACK = 0.02  # scheduling noise on a shared machine, never in the limits' favour
 
@@ -17,9 +18,8 @@ def most_within(times: list[float], seconds: float) -> int:
     return max(sum(1 for t in times if start <= t < start + seconds) for start in times)
 
 
-@pytest.mark.slow  # waits out a real Retry-After: 1
 async def test_a_429_with_retry_after_is_sent_again_after_it_and_delivered_once(
-    bot: BotUnderTest, connector: FaultyConnector
+    bot: BotUnderTest, connector: FaultyConnector, skipped: SkippedTime
 ) -> None:
     connector.faults.append(Fault(429, retry_after="1"))
 
@@ -30,11 +30,11 @@ async def test_a_429_with_retry_after_is_sent_again_after_it_and_delivered_once(
     assert (first.status, second.status) == (429, 200)
     assert first.text == second.text == "echo: hello"
     assert second.at - first.at >= 1.0
+    assert skipped.sleeps == [1.0]  # exactly Retry-After, once
 
 
-@pytest.mark.slow  # a real 0.5-1 s backoff
 async def test_a_429_without_retry_after_backs_off_and_is_delivered_once(
-    bot: BotUnderTest, connector: FaultyConnector
+    bot: BotUnderTest, connector: FaultyConnector, skipped: SkippedTime
 ) -> None:
     connector.faults.append(Fault(429))
 
@@ -43,9 +43,10 @@ async def test_a_429_without_retry_after_backs_off_and_is_delivered_once(
     assert [activity.text for activity in sent] == ["echo: hello"]
     first, second = connector.posts()
     assert 0.5 - SLACK <= second.at - first.at <= 1.5  # 0.5 s, plus up to 0.5 s of jitter
+    [backoff] = skipped.sleeps
+    assert 0.5 <= backoff <= 1.0
 
 
-@pytest.mark.slow  # real pacing windows (2 s)
 async def test_a_burst_of_ten_replies_keeps_within_seven_per_second_and_eight_per_two(
     bot: BotUnderTest, connector: FaultyConnector
 ) -> None:
@@ -70,7 +71,6 @@ async def test_a_403_is_not_sent_again(bot: BotUnderTest, connector: FaultyConne
     assert any("Sorry" in activity.text for activity in sent)  # the turn failed visibly
 
 
-@pytest.mark.slow  # a real 0.5-1 s backoff
 async def test_an_update_refused_with_429_is_put_again_and_applied_once(
     bot: BotUnderTest, connector: FaultyConnector
 ) -> None:
@@ -86,18 +86,17 @@ async def test_an_update_refused_with_429_is_put_again_and_applied_once(
     assert [activity.text for activity in sent] == ["version 1", "version 2"]
 
 
-@pytest.mark.slow  # real pacing windows (2 s)
 async def test_an_invoke_is_answered_at_once_while_the_conversation_is_being_paced(
-    bot: BotUnderTest, connector: FaultyConnector
+    bot: BotUnderTest, connector: FaultyConnector, skipped: SkippedTime
 ) -> None:
     await bot.say("burst 8")  # 7 at once, the 8th 1 s later: the 8-per-2-s window is full
 
-    started = time.monotonic()
+    started = skipped.monotonic()
     answer = await bot.click("test.verb", {"n": 1})
-    invoke_seconds = time.monotonic() - started
-    started = time.monotonic()
+    invoke_seconds = skipped.monotonic() - started
+    started = skipped.monotonic()
     await bot.say("after")
-    reply_seconds = time.monotonic() - started
+    reply_seconds = skipped.monotonic() - started
 
     assert answer.status == 200
     assert answer.body["statusCode"] == 200

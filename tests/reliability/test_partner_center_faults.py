@@ -2,12 +2,13 @@
 Referrals emulator misbehaving; counted at the emulator, as the seller sees it, and timed.
 
 The real bot app runs over loopback (tests/support/bot.py) against the emulators; every case
-records one row of the table in artifacts/reliability/faults.md (see conftest.py).
+records one row of the table in artifacts/reliability/faults.md (see conftest.py). The bot's
+Retry-After and backoff waits are skipped, not spent, and timed as if spent
+(tests/support/skipped_time.py); hangs wait out the real attempt timeout.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +30,14 @@ from tests.reliability.figures import FaultFigures, FigureBook
 from tests.support.bot import BotUnderTest, SentActivity, has_button, only_card
 from tests.support.cards import assert_valid_card, visible_text
 from tests.support.emulator_controls import REFERRALS_PATH, clear_faults, recorded_requests
+from tests.support.skipped_time import SkippedTime
 
-pytestmark = pytest.mark.slow  # real Retry-After waits, hangs and deadlines, end to end
+
+def param(case: Case) -> Any:
+    """A hang waits out the real attempt timeout (0.5 s): slow. Every other wait is skipped."""
+    hangs = any(rule.kind == "hang" for rule in case.rules)
+    return pytest.param(case, id=case.id, marks=[pytest.mark.slow] if hangs else [])
+
 
 ITEM_PATH = f"{REFERRALS_PATH}/{REFERRAL_ID}"
 TEAMS_INVOKE_BUDGET_SECONDS = 5.0  # Teams redelivers an unanswered invoke (docs/architecture.md)
@@ -128,7 +135,8 @@ def applied(calls: list[dict[str, Any]], etag_before: str) -> int:
     )
 
 
-async def click(bot: BotUnderTest, pending: str) -> tuple[int, Seen, float]:
+async def click(bot: BotUnderTest, pending: str, time: SkippedTime) -> tuple[int, Seen, float]:
+    """The click's answer and its seconds, waits the bot skipped included."""
     started = time.monotonic()
     answer = await bot.click(CONFIRM_VERB, {"pendingId": pending})
     wall = time.monotonic() - started
@@ -136,7 +144,7 @@ async def click(bot: BotUnderTest, pending: str) -> tuple[int, Seen, float]:
     return answer.status, Seen.of_invoke(answer.body), wall
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+@pytest.mark.parametrize("case", [param(case) for case in CASES])
 async def test_a_fault_is_survived_once_and_counted(
     case: Case,
     bot: BotUnderTest,
@@ -144,6 +152,7 @@ async def test_a_fault_is_survived_once_and_counted(
     session: aiohttp.ClientSession,
     fresh: RunningEmulators,
     figure_book: FigureBook,
+    skipped: SkippedTime,
 ) -> None:
     log = EmulatorLog(session, fresh)
     etag_before = (await partner_center.referral(REFERRAL_ID))["eTag"]
@@ -151,27 +160,27 @@ async def test_a_fault_is_survived_once_and_counted(
 
     if case.step == "propose":
         await log.add(case)
-        started = time.monotonic()
+        started = skipped.monotonic()
         seen = Seen.of_turn(await bot.say("mark 123 won"))
-        wall, invoke = time.monotonic() - started, f"message turn, reply {seen.kind}"
+        wall, invoke = skipped.monotonic() - started, f"message turn, reply {seen.kind}"
         faulted = await log.step()
         await log.clear()
         card = seen.card if seen.confirmable else None
         if card is None:  # asked again once the fault is cleared
             card = only_card(await bot.say("mark 123 won"))
-        _, second, _ = await click(bot, pending_id(card))
+        _, second, _ = await click(bot, pending_id(card), skipped)
     else:
         pending = pending_id(only_card(await bot.say("mark 123 won")))
         await log.step()
         await log.add(case)
-        status, seen, wall = await click(bot, pending)
+        status, seen, wall = await click(bot, pending, skipped)
         invoke = f"{status}, {seen.kind}"
         faulted = await log.step()
         await log.clear()
         if seen.confirmable and seen.card is not None:  # a fresh confirm card replaced ours
             assert pending_id(seen.card) != pending
             pending = pending_id(seen.card)
-        _, second, _ = await click(bot, pending)
+        _, second, _ = await click(bot, pending, skipped)
     afterwards = await log.step()
     total = applied(faulted, etag_before) + applied(afterwards, etag_before)
     now = await partner_center.referral(REFERRAL_ID)
