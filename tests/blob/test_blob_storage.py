@@ -15,8 +15,8 @@ from bot.state.blob_storage import (
     blob_name,
     opened_blob_storage,
 )
+from emulators.azurite import Azurite
 from tests.blob.conftest import FAST
-from tests.support.azurite import Azurite
 
 pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
 
