@@ -11,16 +11,17 @@ import argparse
 import functools
 import sys
 
+from emulators.channel_keys import FixedCredentialsFactory  # this checkout's, whatever --code
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flood_server")
-    parser.add_argument("--code", help="import `bot` (and tests.support) from this checkout")
+    parser.add_argument("--code", help="import `bot` from this checkout")
     args = parser.parse_args()
     if args.code:
         sys.path.insert(0, args.code)
     import bot.__main__ as entry  # after sys.path names the code to run
     from bot.settings import Settings
-    from tests.inbound.channel_keys import FixedCredentialsFactory
 
     app_id = Settings().bot.app_id
     factory = FixedCredentialsFactory(app_id)

@@ -21,12 +21,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from bot.domain.pending import PendingChange, PendingChanges
-from bot.state.blob_pending_changes import BlobPendingChanges
-from bot.state.blob_storage import AzureBlobStorage
-from bot.state.sqlite_state import open_sqlite_state
-from tests.support.azurite import Azurite, running_azurite
-from tests.support.pending_blobs import (
+from bench.pending_blobs import (
     BULK,
     NOW,
     counting_blob_storage,
@@ -34,6 +29,11 @@ from tests.support.pending_blobs import (
     pending_change,
     store_pending_blobs,
 )
+from bot.domain.pending import PendingChange, PendingChanges
+from bot.state.blob_pending_changes import BlobPendingChanges
+from bot.state.blob_storage import AzureBlobStorage
+from bot.state.sqlite_state import open_sqlite_state
+from emulators.azurite import Azurite, running_azurite
 
 Fill = Callable[[list[PendingChange]], Awaitable[None]]
 

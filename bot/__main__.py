@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+from aiohttp import web
 from pydantic import ValidationError
 
 from bot.app import create_app
@@ -30,21 +33,32 @@ def _settings_or_exit() -> Settings:
         raise SystemExit(2) from None
 
 
-async def serve(settings: Settings) -> None:
-    app = create_app(settings)
+@asynccontextmanager
+async def served(settings: Settings) -> AsyncIterator[web.AppRunner]:
+    """The bot served as in production, until the block ends; `python -m demo` serves it so too."""
     runner = await start_serving(
-        app, settings.host, settings.port, settings.inbound, access_log=None, handle_signals=False
+        create_app(settings),
+        settings.host,
+        settings.port,
+        settings.inbound,
+        access_log=None,
+        handle_signals=False,
     )
+    try:
+        yield runner
+    finally:
+        await runner.cleanup()
+
+
+async def serve(settings: Settings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    try:
+    async with served(settings) as runner:
         host, port = runner.addresses[0][:2]
         print(f"Referral Bot listening on http://{host}:{port}/api/messages", flush=True)
         await stop.wait()
-    finally:
-        await runner.cleanup()
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ SDK writes every storage call over a dozen lines.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import sys
@@ -133,6 +134,16 @@ def configure_logging(
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     quiet_libraries(library_level)
+
+
+def id_ref(value: object) -> str:
+    """A short, stable stand-in for an id no log may hold (a Teams conversation id is customer
+    data: docs/reliability.md, Logs): one id always gives the same ref, so support can still
+    group a conversation's lines, and `-` when there is no id."""
+    text = str(value or "")
+    if not text:
+        return "-"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def new_correlation_id() -> str:

@@ -15,9 +15,7 @@ import sys
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
 
-from aiohttp import web
-
-from bot.app import create_app
+from bot.__main__ import served
 from bot.logging import configure_logging
 from demo.info import DemoInfo
 from demo.playground import REPO_ROOT, Playground, PlaygroundError, find_executable
@@ -74,15 +72,10 @@ async def _run(args: argparse.Namespace, running: RunningEmulators, executable: 
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     settings = demo_settings(running, port=args.port)
-    runner = web.AppRunner(create_app(settings), access_log=None, handle_signals=False)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, settings.host, settings.port).start()
+    async with served(settings) as runner:  # as `python -m bot` serves it: bot.inbound.serving
         bot_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
         where = settings.state.describe()
         return await _with_playground(args, running, executable, (bot_url, where), stop)
-    finally:
-        await runner.cleanup()
 
 
 async def _with_playground(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,14 +29,11 @@ def normalize_role(role: str) -> str:
     return _ROLE_SPELLINGS.get(role.replace(" ", "").replace("_", "").casefold(), role)
 
 
-@dataclass(frozen=True)
-class FixtureUser:
-    upn: str
+class Person:
+    """What a fixture user and a token's caller both answer from their name and roles."""
+
     name: str
-    oid: str
-    roles: tuple[str, ...] = ()
-    tenant_id: str = DEFAULT_TENANT_ID
-    mfa: bool = True
+    roles: Collection[str]
 
     @property
     def is_admin(self) -> bool:
@@ -49,6 +46,16 @@ class FixtureUser:
     @property
     def last_name(self) -> str:
         return split_name(self.name)[1]
+
+
+@dataclass(frozen=True)
+class FixtureUser(Person):
+    upn: str
+    name: str
+    oid: str
+    roles: tuple[str, ...] = ()
+    tenant_id: str = DEFAULT_TENANT_ID
+    mfa: bool = True
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> FixtureUser:

@@ -29,6 +29,7 @@ import json
 import re
 import string
 from collections.abc import Callable
+from typing import NamedTuple
 
 ELLIPSIS = "…"
 
@@ -63,54 +64,51 @@ def inert(text: str | None, *, limit: int, multiline: bool = False) -> str:
 
 def plain(text: str | None, *, limit: int) -> str:
     """Text for places without markdown (button titles): cleaned and capped, nothing escaped."""
-    text = text or ""
-    if len(text) <= _MEMO_MAX_CHARS:
-        return _plain_memo(text, limit)
-    return _plain(text, limit)
+    return _cleaned(text, limit, _PLAIN)[0]
 
 
 def inert_message(text: str | None, *, limit: int) -> str:
     """Untrusted text for a markdown message (one line): shown literally, never a link or tag."""
-    text = text or ""
-    if len(text) <= _MEMO_MAX_CHARS:
-        return _message_memo(text, limit)
-    return _message(text, limit)
+    return _cleaned(text, limit, _MESSAGE)[0]
 
 
 def shorten(text: str | None, *, limit: int, multiline: bool = False) -> tuple[str, bool]:
     """`inert()` plus whether the text had to be cut, so the card can say so."""
+    return _cleaned(text, limit, _CARD, multiline)
+
+
+class _Style(NamedTuple):
+    """How cleaned text is escaped; `break_links` for places that can't escape `://`."""
+
+    escape: Callable[[str], str]
+    break_links: bool = False
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def _cleaned(
+    text: str | None, limit: int, style: _Style, multiline: bool = False
+) -> tuple[str, bool]:
     text = text or ""
     if len(text) <= _MEMO_MAX_CHARS:
-        return _shorten_memo(text, limit, multiline)
-    return _shorten(text, limit, multiline)
+        return _render_memo(text, limit, style, multiline)
+    return _render(text, limit, style, multiline)
+
+
+def _render(text: str, limit: int, style: _Style, multiline: bool) -> tuple[str, bool]:
+    window = text[: limit * _RAW_PER_BYTE]
+    cleaned = _clean(window, multiline=multiline)
+    if style.break_links:
+        cleaned = cleaned.replace("://", ": //")
+    return _fit(cleaned, limit, style.escape, cut=len(window) < len(text))
 
 
 # Cards repeat the same labels, help lines and deal names turn after turn: short texts are
 # remembered (pure functions of immutable input; bounded in count and in size).
 _MEMO_MAX_CHARS = 512
-
-
-def _plain(text: str, limit: int) -> str:
-    window = text[: limit * _RAW_PER_BYTE]
-    cleaned = _clean(window, multiline=False).replace("://", ": //")
-    return _fit(cleaned, limit, lambda part: part, cut=len(window) < len(text))[0]
-
-
-def _shorten(text: str, limit: int, multiline: bool) -> tuple[str, bool]:
-    window = text[: limit * _RAW_PER_BYTE]
-    cleaned = _clean(window, multiline=multiline)
-    return _fit(cleaned, limit, _escape, cut=len(window) < len(text))
-
-
-def _message(text: str, limit: int) -> str:
-    window = text[: limit * _RAW_PER_BYTE]
-    cleaned = _clean(window, multiline=False)
-    return _fit(cleaned, limit, _escape_all, cut=len(window) < len(text))[0]
-
-
-_plain_memo = functools.lru_cache(maxsize=4096)(_plain)
-_shorten_memo = functools.lru_cache(maxsize=4096)(_shorten)
-_message_memo = functools.lru_cache(maxsize=4096)(_message)
+_render_memo = functools.lru_cache(maxsize=3 * 4096)(_render)
 
 
 def json_size(value: object) -> int:
@@ -145,6 +143,11 @@ def _escape_marker(match: re.Match[str]) -> str:
     if marker[0].isdigit():
         return f"{indent}{marker[:-1]}\\{marker[-1]}"
     return f"{indent}\\{marker}"
+
+
+_PLAIN = _Style(_as_is, break_links=True)
+_CARD = _Style(_escape)
+_MESSAGE = _Style(_escape_all)
 
 
 def _fit(text: str, limit: int, render: Callable[[str], str], *, cut: bool) -> tuple[str, bool]:

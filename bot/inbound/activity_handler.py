@@ -4,7 +4,7 @@ Thin on purpose: understanding lives in `dialogs/`, card actions in `bot/card_ac
 Dialog state is kept in PrivateConversationState (keyed by conversation *and* user), so two
 sellers in one channel never continue each other's dialogs. State is saved in `finally`, also
 when the turn fails (on_turn_error then resets the stack). Turns of one seller in one
-conversation run one at a time (bot.inbound.turn_locks), and a save that loses a race with another
+conversation run one at a time (bot.keyed_locks), and a save that loses a race with another
 instance is merged or dropped (bot.state.saves), never reported as the turn failing.
 """
 
@@ -25,7 +25,7 @@ from bot.card_actions.verbs import CardActionDispatcher
 from bot.inbound.dedupe import ActivityDedupe
 from bot.inbound.policy import TenantPolicy
 from bot.inbound.turn_errors import error_invoke_body
-from bot.inbound.turn_locks import KeyedLocks
+from bot.keyed_locks import KeyedLocks
 from bot.logging import safe_field
 from bot.sign_in.invokes import SignInInvokes
 from bot.state.saves import save_turn_state
@@ -107,7 +107,7 @@ class ReferralBot(SignInInvokes, TeamsActivityHandler):  # type: ignore[misc]  #
         self._dialog = dialog
         self._quick = dialog if isinstance(dialog, QuickTurns) else None
         self._card_actions = card_actions
-        self._turn_locks = KeyedLocks()
+        self._turn_locks: KeyedLocks[str] = KeyedLocks()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         """One turn at a time per seller and conversation: each reads what the last one saved."""

@@ -17,7 +17,7 @@ from botbuilder.core import BotState, InvokeResponse, StatePropertyAccessor, Tur
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot.inbound.replies import apology
-from bot.logging import new_correlation_id, safe_field
+from bot.logging import id_ref, new_correlation_id, safe_field
 
 logger = logging.getLogger(__name__)
 OnTurnError = Callable[[TurnContext, Exception], Awaitable[None]]
@@ -53,11 +53,11 @@ def make_on_turn_error(
         correlation_id = new_id()
         activity = turn_context.activity
         logger.error(
-            "turn.failed correlation_id=%s type=%s name=%s conversation=%s",
+            "turn.failed correlation_id=%s type=%s name=%s conversation_ref=%s",
             correlation_id,
             safe_field(activity.type),
             safe_field(activity.name),
-            safe_field(getattr(activity.conversation, "id", "")),
+            id_ref(getattr(activity.conversation, "id", None)),
             exc_info=(type(error), error, error.__traceback__),
         )
         try:

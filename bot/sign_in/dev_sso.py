@@ -8,7 +8,6 @@ and concurrent turns of one user share one request.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import ssl
 import time
@@ -21,6 +20,7 @@ from botbuilder.core import TurnContext
 
 from bot.domain.assertion import UserAssertion
 from bot.domain.errors import ServiceUnavailableError
+from bot.keyed_locks import KeyedLocks
 from bot.sign_in.acting_user import ActingUser, acting_user
 from bot.sign_in.replies import UNAVAILABLE
 
@@ -56,14 +56,14 @@ class DevSsoAssertions:
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._now = monotonic
         self._cache: dict[tuple[str, str], _Cached] = {}
-        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._locks: KeyedLocks[tuple[str, str]] = KeyedLocks()  # one fetch per seller at once
 
     async def assertion(self, turn_context: TurnContext) -> UserAssertion | None:
         user = acting_user(turn_context.activity)
         if user is None:
             return None
         key = (user.tenant_id, user.user_id)
-        async with self._locks.setdefault(key, asyncio.Lock()):
+        async with self._locks.hold(key):
             cached = self._cache.get(key)
             if cached is None or cached.expires_at - self._margin <= self._now():
                 cached = await self._fetch(user)

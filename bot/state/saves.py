@@ -2,7 +2,7 @@
 
 By the time a turn saves, its reply or confirm card has been sent: a version conflict then
 is no failure to show the seller ("nothing was changed" would be false). In one process,
-turns of a seller's conversation are serialised (bot.inbound.turn_locks), so a conflict means
+turns of a seller's conversation are serialised (bot.keyed_locks), so a conflict means
 another
 instance ran a turn of the same seller and conversation at the same time. The save is then
 a three-way merge per state property (the dialog stack, the seller's memory): a property

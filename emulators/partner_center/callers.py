@@ -10,21 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulators.fixtures import ADMIN_ROLES, KNOWN_ROLES, Fixtures, normalize_role, split_name
+from emulators.fixtures import KNOWN_ROLES, Fixtures, Person, normalize_role
 from emulators.partner_center.errors import access_denied, unauthenticated
 
 
 @dataclass(frozen=True)
-class Caller:
+class Caller(Person):
     oid: str
     tenant_id: str
     upn: str
     name: str
     roles: frozenset[str]
-
-    @property
-    def is_admin(self) -> bool:
-        return bool(ADMIN_ROLES & self.roles)
 
     def can_see(self, referral: Mapping[str, Any]) -> bool:
         """Admins see the whole org; a Referral User only referrals whose team lists them.
@@ -40,14 +36,6 @@ class Caller:
             isinstance(member, Mapping) and str(member.get("email", "")).casefold() == wanted
             for member in team
         )
-
-    @property
-    def first_name(self) -> str:
-        return split_name(self.name)[0]
-
-    @property
-    def last_name(self) -> str:
-        return split_name(self.name)[1]
 
 
 def resolve_caller(claims: Mapping[str, Any], fixtures: Fixtures, *, enforce_mfa: bool) -> Caller:

@@ -160,7 +160,7 @@ def _leaf_fits(value: Any, kind: str) -> bool:
     if not isinstance(value, str):
         return False
     if kind == "date":
-        return _is_iso_datetime(value)
+        return is_iso_datetime(value)
     if kind == "currency":
         return _CURRENCY.fullmatch(value) is not None
     if kind == "country":
@@ -172,7 +172,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _is_iso_datetime(value: str) -> bool:
+def is_iso_datetime(value: str) -> bool:
     try:
         datetime.fromisoformat(value)
     except ValueError:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from emulators.fixtures import DEFAULT_TENANT_ID, FixtureError
-from emulators.partner_center.documents import validate_document
+from emulators.partner_center.documents import is_iso_datetime, validate_document
 from emulators.partner_center.errors import ApiError, not_found, precondition_failed
 from emulators.partner_center.lifecycle import check_pairing, iso, new_etag, stamp_write
 
@@ -36,14 +36,6 @@ class PartnerOrganization:
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def _is_date(value: str) -> bool:
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _merge(defaults: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
@@ -167,7 +159,7 @@ class ReferralStore:
         status = str(given.get("status") or "New")
         substatus = given.get("substatus") or _DEFAULT_SUBSTATUS.get(status, "Received")
         incoming = (given.get("direction") or "Incoming") == "Incoming"
-        expires = incoming and status == "New" and _is_date(created)
+        expires = incoming and status == "New" and is_iso_datetime(created)
         expiration = iso(datetime.fromisoformat(created) + EXPIRY) if expires else None
         closed = str(given.get("updatedDateTime") or created) if status == "Closed" else None
         return {

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.state.blob_storage import AzureBlobStorage, BlobTimeouts
-from tests.support.azurite import Azurite, azurite, fresh_blob_storage
+from emulators.azurite import Azurite
+from tests.support.azurite import azurite, fresh_blob_storage
 
 __all__ = ["azurite"]  # the session fixture, shared by every test module here
 

@@ -10,8 +10,8 @@ import pytest
 
 from bot.state.blob_storage import opened_blob_storage
 from bot.state.errors import StorageUnavailableError
+from emulators.azurite import running_azurite
 from tests.blob.conftest import FAST
-from tests.support.azurite import running_azurite
 
 pytestmark = pytest.mark.slow  # Azurite, and waits out real connect/read timeouts
 

@@ -10,8 +10,8 @@ from botbuilder.dialogs import DialogInstance, DialogState
 
 from bot.state.blob_storage import AzureBlobStorage, blob_name, opened_blob_storage
 from bot.state.errors import StorageConflictError, StorageUnavailableError
+from emulators.azurite import Azurite
 from tests.blob.conftest import FAST
-from tests.support.azurite import Azurite
 
 pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
 

@@ -15,6 +15,13 @@ from typing import Any
 
 import pytest
 
+from bench.pending_blobs import (
+    NOW,
+    counting_blob_storage,
+    mixed_changes,
+    pending_change,
+    store_pending_blobs,
+)
 from bot.domain.pending import ClaimOutcome, PendingState
 from bot.state.backends import open_state
 from bot.state.blob_pending_changes import PREFIX, BlobPendingChanges, sweepable
@@ -22,14 +29,8 @@ from bot.state.blob_seen import PREFIX as SEEN_PREFIX
 from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import AzureBlobStorage, Listed, opened_blob_storage
 from bot.state.blob_sweeper import BlobSweeper, SweepLimits, sweeping
-from tests.support.azurite import Azurite, blob_state, fresh_blob_storage
-from tests.support.pending_blobs import (
-    NOW,
-    counting_blob_storage,
-    mixed_changes,
-    pending_change,
-    store_pending_blobs,
-)
+from emulators.azurite import Azurite
+from tests.support.azurite import blob_state, fresh_blob_storage
 
 pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
 

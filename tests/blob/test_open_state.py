@@ -15,7 +15,8 @@ from bot.state.errors import StorageUnavailableError
 from bot.state.seen import MemorySeenActivities
 from bot.state.sqlite_seen import SqliteSeenActivities
 from bot.state.sqlite_storage import SqliteStorage
-from tests.support.azurite import Azurite, blob_state
+from emulators.azurite import Azurite
+from tests.support.azurite import blob_state
 
 pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
 

@@ -11,6 +11,7 @@ import pytest
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.state.blob_pending_changes import BlobPendingChanges
 from bot.state.blob_storage import AzureBlobStorage
+from emulators.azurite import Azurite
 from emulators.server import RunningEmulators
 from tests.integration.conftest import (
     REFERRAL_ID,
@@ -21,7 +22,7 @@ from tests.integration.conftest import (
     running,
 )
 from tests.integration.e2e import propose, text_of
-from tests.support.azurite import Azurite, fresh_blob_storage
+from tests.support.azurite import fresh_blob_storage
 from tests.support.bot import ADAPTIVE_CARD, BotUnderTest, demo_settings, running_bot
 
 pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test

@@ -16,11 +16,12 @@ import pytest
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.settings import Settings
 from bot.state.blob_storage import AzureBlobStorage
+from emulators.azurite import Azurite
 from emulators.server import RunningEmulators
 from tests.integration.conftest import PartnerCenterView, fresh, identity, partner_center, running
 from tests.integration.e2e import propose
 from tests.support.activities import card_invoke_payload, message_payload
-from tests.support.azurite import Azurite, blob_state
+from tests.support.azurite import blob_state
 from tests.support.bot import BotUnderTest, demo_settings, only_card, running_bot
 
 pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test

@@ -19,9 +19,10 @@ from botbuilder.core import Storage
 
 from bot.settings import StateBackend, StateSettings
 from bot.state.sqlite_state import open_sqlite_state
+from emulators.azurite import Azurite
 from emulators.server import RunningEmulators
 from tests.support.activities import message_payload
-from tests.support.azurite import Azurite, blob_state, fresh_blob_storage
+from tests.support.azurite import blob_state, fresh_blob_storage
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
 
 APOLOGY = "something went wrong"

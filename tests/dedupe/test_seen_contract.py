@@ -19,7 +19,8 @@ from bot.state.blob_storage import AzureBlobStorage
 from bot.state.seen import MemorySeenActivities, SeenActivities
 from bot.state.sqlite_db import SqliteDatabase
 from bot.state.sqlite_seen import SqliteSeenActivities
-from tests.support.azurite import Azurite, fresh_blob_storage
+from emulators.azurite import Azurite
+from tests.support.azurite import fresh_blob_storage
 
 Make = Callable[..., SeenActivities]  # (id_ttl=, answer_ttl=, clock=, handle=0|1)
 

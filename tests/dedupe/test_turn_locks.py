@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.inbound.turn_locks import KeyedLocks
+from bot.keyed_locks import KeyedLocks
 
 
 async def test_turns_of_one_key_run_one_at_a_time_and_other_keys_do_not_wait() -> None:
-    locks = KeyedLocks()
+    locks: KeyedLocks[str] = KeyedLocks()
     running: dict[str, int] = {"a": 0, "b": 0}
     most: dict[str, int] = {"a": 0, "b": 0}
     order: list[str] = []
@@ -37,7 +37,7 @@ async def test_turns_of_one_key_run_one_at_a_time_and_other_keys_do_not_wait() -
 
 
 async def test_a_cancelled_waiter_or_a_failed_turn_leaves_nothing_behind() -> None:
-    locks = KeyedLocks()
+    locks: KeyedLocks[str] = KeyedLocks()
     held = asyncio.Event()
     release = asyncio.Event()
 

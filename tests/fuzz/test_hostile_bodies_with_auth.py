@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from emulators.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
 from tests.fuzz.hostile import encoding_cases, hostile_cases
 from tests.fuzz.live import healthy, post_raw
-from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from tests.inbound.conftest import authed_settings, keys  # noqa: F401  # keys: a fixture
 from tests.support.bot import BotUnderTest, running_bot
 

@@ -13,9 +13,9 @@ import pytest
 from pydantic import SecretStr
 
 from bot.settings import BotSettings, Settings
+from emulators.channel_keys import ChannelKeyServer, serving
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.inbound.channel_keys import ChannelKeyServer, serving
 from tests.integration.conftest import (
     fresh,
     identity,

@@ -20,8 +20,8 @@ import pytest
 
 from bench.flood import FLOOD_CONVERSATION, flood_body
 from bot.cards.confirm_change import CONFIRM_VERB
+from emulators.channel_keys import ChannelKeyServer
 from emulators.server import RunningEmulators
-from tests.inbound.channel_keys import ChannelKeyServer
 from tests.inbound.raw_http import raw_connection
 from tests.inbound.served import JSON, served_bot, valid_token
 from tests.integration.conftest import PartnerCenterView

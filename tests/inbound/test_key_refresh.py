@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
+from emulators.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.entra.keys import SigningKey
 from emulators.server import RunningEmulators
-from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from tests.inbound.conftest import authed_settings
 from tests.integration.standins import StandInCardActions, StandInDialog
 from tests.support.activities import message_payload

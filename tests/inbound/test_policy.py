@@ -10,14 +10,9 @@ import aiohttp
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.inbound.replies import GUEST_REFUSAL, TENANT_REFUSAL
+from emulators.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.inbound.channel_keys import (
-    ChannelKeyServer,
-    FixedCredentialsFactory,
-    TokenMinter,
-    authorization,
-)
 from tests.inbound.conftest import authed_settings
 from tests.integration.conftest import PartnerCenterView
 from tests.support.activities import card_invoke_payload, message_payload
@@ -39,7 +34,8 @@ async def send(
     bot: BotUnderTest, session: aiohttp.ClientSession, keys: ChannelKeyServer, payload: Any
 ) -> tuple[int, Any]:
     body = payload | {"serviceUrl": bot._connector_url}  # the fake connector
-    headers = authorization(bot, TokenMinter(keys.published[0], DEMO_BOT_APP_ID))
+    token = TokenMinter(keys.published[0], DEMO_BOT_APP_ID).token(bot._connector_url)
+    headers = {"Authorization": f"Bearer {token}"}
     async with session.post(bot.messages_url, json=body, headers=headers) as answer:
         raw = await answer.read()
         return answer.status, (await answer.json() if raw else None)

@@ -18,9 +18,9 @@ from botframework.connector.auth import AppCredentials
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from dialogs.ports import DialogServices
+from emulators.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from tests.inbound.conftest import authed_settings, keys  # noqa: F401  # keys: a fixture
 from tests.integration.conftest import REFERRAL_ID, PartnerCenterView
 from tests.integration.e2e import pending_id, propose, text_of

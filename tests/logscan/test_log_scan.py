@@ -13,15 +13,16 @@ import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.settings import StateBackend, StateSettings
+from emulators.azurite import Azurite
+from emulators.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from tests.inbound.conftest import authed_settings, keys  # noqa: F401  # keys: a fixture
 from tests.integration.conftest import PartnerCenterView
 from tests.integration.e2e import propose
 from tests.logscan.scan import debug_logging, id_patterns, production_logging
 from tests.support.activities import channel_thread, message_payload
-from tests.support.azurite import Azurite, azurite, blob_state, fresh_blob_storage
+from tests.support.azurite import azurite, blob_state, fresh_blob_storage
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
 
 __all__ = ["azurite"]  # a session fixture used here

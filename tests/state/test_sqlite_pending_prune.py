@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.pending_blobs import NOW, mixed_changes, pending_change
 from bot.domain.pending import PendingState
 from bot.state.sqlite_db import SqliteDatabase
 from bot.state.sqlite_pending import PRUNE_PER_PUT, SqlitePendingChanges
-from tests.support.pending_blobs import NOW, mixed_changes, pending_change
 
 STORED = 10_000
 

@@ -8,10 +8,10 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+from bench.pending_blobs import NOW
 from bot.domain.pending import ClaimOutcome, PendingChange, PendingState
 from bot.state.pending_codec import encode_pending
 from bot.state.sqlite_state import open_sqlite_state
-from tests.support.pending_blobs import NOW
 from tests.unit.state.test_pending_changes_contract import ALICE, make_pending
 
 _OLD_SCHEMA = """

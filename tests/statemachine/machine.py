@@ -34,6 +34,7 @@ from bot.domain.errors import DomainError, SignInRequiredError
 from bot.domain.intent import ChangeIntent, Money
 from bot.domain.pending import PendingState
 from bot.domain.referral import SalesStage
+from emulators.azurite import Azurite
 from emulators.fixtures import FixtureUser
 from emulators.server import RunningEmulators
 from tests.card_actions.answers import confirm_id
@@ -41,7 +42,6 @@ from tests.card_actions.conftest import Harness
 from tests.services.world import AZURE, BANK, FABRIKAM
 from tests.statemachine.model import Proposal, Referrals, Said, said, shows
 from tests.statemachine.world import OTHER_WRITER, World, open_world
-from tests.support.azurite import Azurite
 from tests.support.emulators import OTHER_SELLER, SELLER
 
 T = TypeVar("T")

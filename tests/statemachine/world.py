@@ -29,12 +29,13 @@ from bot.state.blob_sweeper import BlobSweeper, SweepLimits
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.sqlite_state import open_sqlite_state
 from dialogs.ports import DialogServices
+from emulators.azurite import Azurite
 from emulators.fixtures import FixtureUser
 from emulators.server import RunningEmulators
 from tests.card_actions.conftest import PORTAL, ActivityAssertions, FakeClock, Harness
 from tests.services.world import NOW, make_client, reset
 from tests.support.activities import make_card_invoke
-from tests.support.azurite import Azurite, fresh_blob_storage
+from tests.support.azurite import fresh_blob_storage
 from tests.support.emulator_controls import REFERRALS_PATH, recorded_requests
 from tests.support.emulators import ADMIN
 from tests.support.partner_center import EmulatorControl, FakeTokenProvider, expired_claims

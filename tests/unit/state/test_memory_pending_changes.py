@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from bench.pending_blobs import NOW
 from bot.domain.pending import ClaimOutcome, PendingState
 from bot.state.pending_changes import MemoryPendingChanges
-from tests.support.pending_blobs import NOW
 from tests.unit.state.test_pending_changes_contract import ALICE, make_pending
 
 

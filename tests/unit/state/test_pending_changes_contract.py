@@ -17,12 +17,13 @@ from typing import Any
 
 import pytest
 
+from bench.pending_blobs import NOW, TTL, pending_change
 from bot.domain.pending import ClaimOutcome, PendingChange, PendingChanges, PendingState
 from bot.state.blob_pending_changes import BlobPendingChanges
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.sqlite_state import open_sqlite_state
-from tests.support.azurite import Azurite, azurite, fresh_blob_storage
-from tests.support.pending_blobs import NOW, TTL, pending_change
+from emulators.azurite import Azurite
+from tests.support.azurite import azurite, fresh_blob_storage
 
 LEASE = timedelta(seconds=80)
 ALICE = "aad-alice"
@@ -65,7 +66,7 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[PendingChanges]
 
 
 def make_pending(change_id: str = "p-1", *, proposer: str = ALICE, **fields: Any) -> PendingChange:
-    """A pending change of ALICE's by default, created at NOW (tests/support/pending_blobs)."""
+    """A pending change of ALICE's by default, created at NOW (bench/pending_blobs)."""
     return pending_change(change_id, proposer_id=proposer, **fields)
 
 

@@ -25,7 +25,7 @@ from bot.domain.pending import PendingChange
 from bot.state.blob_pending_changes import PREFIX
 from bot.state.blob_storage import AzureBlobStorage, BlobTimeouts
 from bot.state.pending_codec import encode_pending
-from tests.support.azurite import Azurite
+from emulators.azurite import Azurite
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 TTL = timedelta(minutes=30)

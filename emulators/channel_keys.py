@@ -1,7 +1,9 @@
-"""A local Bot Framework OpenID endpoint (metadata + JWKS) and a channel token minter.
+"""A local Bot Framework OpenID endpoint (metadata + JWKS), a channel token minter, and fixed
+outbound credentials: what a local run with auth ON needs instead of the Bot Framework.
 
-The keys server is aiohttp on 127.0.0.1:0 in the test's own loop: bot.inbound.channel_token fetches
-with aiohttp, never blocking. It counts JWKS fetches so tests can prove "one refresh, then 401".
+The keys server is aiohttp on 127.0.0.1:0 in the caller's own loop (the bot fetches keys with
+aiohttp, never blocking). It counts JWKS fetches so tests can prove "one refresh, then 401".
+Shared by the tests and `bench.flood`; like the other emulators it never imports the bot.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import Any
 
 import jwt
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 from botframework.connector.auth import ServiceClientCredentialsFactory
 from botframework.connector.auth.app_credentials import AppCredentials
 
@@ -57,13 +58,17 @@ class ChannelKeyServer:
 
 @asynccontextmanager
 async def serving(server: ChannelKeyServer) -> AsyncIterator[ChannelKeyServer]:
-    test_server = TestServer(server.app(), host="127.0.0.1", port=0)
-    await test_server.start_server()
+    """Serves `server` on a free port of 127.0.0.1 until the block ends."""
+    runner = web.AppRunner(server.app())
+    await runner.setup()
     try:
-        server.base_url = str(test_server.make_url("")).rstrip("/")
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        _, port = runner.addresses[0][:2]
+        server.base_url = f"http://127.0.0.1:{port}"
         yield server
     finally:
-        await test_server.close()
+        await runner.cleanup()
 
 
 @dataclass(frozen=True)
@@ -120,8 +125,3 @@ class FixedCredentialsFactory(ServiceClientCredentialsFactory):  # type: ignore[
         self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
     ) -> AppCredentials:
         return FixedCredentials(app_id=app_id, oauth_scope=oauth_scope)
-
-
-def authorization(bot: Any, minter: TokenMinter) -> dict[str, str]:
-    """A valid `Authorization` header for activities whose serviceUrl is the bot's connector."""
-    return {"Authorization": f"Bearer {minter.token(bot._connector_url)}"}
