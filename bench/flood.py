@@ -31,7 +31,7 @@ from bench.payloads import Payloads
 from bench.server import Server, server_process
 from bot.cards.confirm_change import CONFIRM_VERB
 from emulators.config import DEMO_BOT_APP_ID
-from tests.inbound.channel_keys import ChannelKeyServer, TokenMinter, serving
+from tests.support.channel_keys import ChannelKeyServer, TokenMinter, serving
 
 MiB = 1024 * 1024
 FLOOD_CONVERSATION = "flood"

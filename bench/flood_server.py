@@ -20,7 +20,7 @@ def main() -> None:
         sys.path.insert(0, args.code)
     import bot.__main__ as entry  # after sys.path names the code to run
     from bot.settings import Settings
-    from tests.inbound.channel_keys import FixedCredentialsFactory
+    from tests.support.channel_keys import FixedCredentialsFactory
 
     app_id = Settings().bot.app_id
     factory = FixedCredentialsFactory(app_id)

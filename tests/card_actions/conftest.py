@@ -28,15 +28,15 @@ from dialogs.ports import DialogServices
 from dialogs.turn_facts import tenant_of
 from emulators.fixtures import FixtureUser
 from emulators.server import RunningEmulators
-from tests.services.conftest import running, session
-from tests.services.world import NOW, make_client
+from tests.referrals.conftest import running, session
+from tests.support.world import NOW, make_client
 from tests.support.activities import TeamsConversation, TeamsUser, make_card_invoke
 from tests.support.cards import assert_valid_card
 from tests.support.emulator_controls import clear_faults
 from tests.support.emulators import SELLER
 from tests.support.partner_center import EmulatorControl, assertion_for
 
-__all__ = ["running", "session"]  # the Referrals world, shared with tests/services
+__all__ = ["running", "session"]  # the Referrals world, shared with tests/referrals
 
 PORTAL = "https://partner.example/referrals"
 

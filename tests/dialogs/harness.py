@@ -25,7 +25,7 @@ from bot.state.pending_changes import MemoryPendingChanges
 from dialogs.main_dialog import MainDialog
 from dialogs.ports import DialogServices
 from tests.dialogs.seed import seed_documents
-from tests.fakes import FakeAssertions, FakeClock, FakeReferralsService
+from tests.support.fakes import FakeAssertions, FakeClock, FakeReferralsService
 from tests.support.activities import TeamsConversation, TeamsUser, make_message
 from tests.support.cards import assert_valid_card, unescape
 

@@ -15,18 +15,19 @@ from pydantic import SecretStr
 from bot.settings import BotSettings, Settings
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.inbound.channel_keys import ChannelKeyServer, serving
-from tests.integration.conftest import (
+from tests.support.channel_keys import ChannelKeyServer, serving
+from tests.system.integration.conftest import (
     fresh,
     identity,
     partner_center,
     running,
 )
+from tests.support.azurite import azurite
 from tests.support.bot import demo_settings
 
 MATRIX = pytest.StashKey[list[tuple[str, int, int]]]()
 
-__all__ = ["fresh", "identity", "partner_center", "running"]  # the seeded emulators
+__all__ = ["azurite", "fresh", "identity", "partner_center", "running"]  # the seeded emulators
 
 
 def matrix_rows(config: pytest.Config) -> list[tuple[str, int, int]]:

@@ -12,9 +12,9 @@ import pytest
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.entra.keys import SigningKey
 from emulators.server import RunningEmulators
-from tests.inbound.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
+from tests.support.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from tests.inbound.conftest import authed_settings
-from tests.integration.standins import StandInCardActions, StandInDialog
+from tests.support.standins import StandInCardActions, StandInDialog
 from tests.support.activities import message_payload
 from tests.support.bot import BotUnderTest, running_bot
 

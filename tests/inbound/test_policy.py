@@ -12,14 +12,14 @@ from bot.cards.confirm_change import CONFIRM_VERB
 from bot.inbound.policy import GUEST_REFUSAL, TENANT_REFUSAL
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.inbound.channel_keys import (
+from tests.support.channel_keys import (
     ChannelKeyServer,
     FixedCredentialsFactory,
     TokenMinter,
     authorization,
 )
 from tests.inbound.conftest import authed_settings
-from tests.integration.conftest import PartnerCenterView
+from tests.system.integration.conftest import PartnerCenterView
 from tests.support.activities import card_invoke_payload, message_payload
 from tests.support.bot import BotUnderTest, button_data, only_card, running_bot
 from tests.support.emulator_controls import recorded_requests

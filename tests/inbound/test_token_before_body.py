@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from emulators.server import RunningEmulators
-from tests.inbound.channel_keys import ChannelKeyServer
+from tests.support.channel_keys import ChannelKeyServer
 from tests.inbound.raw_http import RawConnection, raw_connection
 from tests.inbound.served import JSON, hello, valid_token
 from tests.inbound.served import served_bot as _served_bot

@@ -23,7 +23,7 @@ from pydantic import SecretStr
 
 from bot.app import create_app
 from bot.settings import IdentitySettings, Mode, Settings, StateBackend, StateSettings
-from tests.integration.standins import StandInCardActions
+from tests.support.standins import StandInCardActions
 from tests.support.bot import BotUnderTest, FakeConnector
 
 

@@ -8,8 +8,8 @@ import aiohttp
 import pytest
 
 from emulators.server import RunningEmulators
-from tests.integration.conftest import PartnerCenterView, seed
-from tests.sign_in.token_service import TokenServiceControls
+from tests.system.integration.conftest import PartnerCenterView, seed
+from tests.support.token_service import TokenServiceControls
 from tests.support.emulators import running_emulators
 from tests.support.identity import IdentityClient
 

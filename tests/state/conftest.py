@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.integration.conftest import (  # noqa: F401  # pytest fixtures
+from tests.system.integration.conftest import (  # noqa: F401  # pytest fixtures
     fresh,
     identity,
     partner_center,
