@@ -6,9 +6,9 @@ from bot.cards.confirm_change import CANCEL_VERB
 from bot.domain.intent import ChangeIntent, Outcome
 from bot.domain.pending import PendingState
 from tests.support.answers import CARD, MESSAGE, text_of
-from tests.card_actions.conftest import Harness
-from tests.support.world import AZURE
+from tests.support.card_harness import Harness
 from tests.support.emulators import OTHER_SELLER
+from tests.support.world import AZURE
 
 WON = ChangeIntent(outcome=Outcome.WON)
 

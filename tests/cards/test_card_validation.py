@@ -11,8 +11,8 @@ import pytest
 from jsonschema import Draft6Validator
 
 from bot.cards.notice import render_notice_card
-from tests.support.cards import assert_valid_card, card_validator
 from tests.cards.samples import CARD_SAMPLES
+from tests.support.cards import assert_valid_card, card_validator
 
 
 def _good() -> dict[str, Any]:

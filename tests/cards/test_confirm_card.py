@@ -16,6 +16,7 @@ from bot.domain.change import plan_change
 from bot.domain.errors import DomainError
 from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
 from bot.domain.referral import SalesStage
+from tests.cards import samples
 from tests.support.cards import (
     actions,
     assert_inert,
@@ -25,7 +26,6 @@ from tests.support.cards import (
     visible_text,
     walk,
 )
-from tests.cards import samples
 
 
 def _execute_actions(card: dict[str, Any]) -> list[dict[str, Any]]:

@@ -14,8 +14,8 @@ from collections.abc import Callable
 import pytest
 
 import bot.cards
-from tests.support.cards import assert_inert, assert_valid_card
 from tests.cards import samples
+from tests.support.cards import assert_inert, assert_valid_card
 
 
 def _discovered_renderers() -> set[Callable[..., samples.Card]]:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from bot.cards.help import render_help_card
-from tests.support.cards import actions, assert_valid_card, visible_text, walk
 from tests.cards.samples import HELP_EXAMPLES
+from tests.support.cards import actions, assert_valid_card, visible_text, walk
 
 
 def test_examples_are_grouped_in_order() -> None:

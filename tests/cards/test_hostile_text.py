@@ -19,8 +19,8 @@ from bot.cards.referral_list import render_referral_list_card
 from bot.domain.change import FieldChange, ReferralChange
 from bot.domain.intent import ChangeIntent
 from bot.domain.referral import Referral
-from tests.support.cards import BIDI, actions, assert_inert, assert_valid_card
 from tests.cards import samples
+from tests.support.cards import BIDI, actions, assert_inert, assert_valid_card
 
 FRAGMENTS = (
     "[click me](https://evil.example/login)",

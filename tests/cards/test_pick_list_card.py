@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from bot.cards.pick_list import MAX_CANDIDATES, render_pick_list_card
-from tests.support.cards import actions, assert_valid_card, visible_text
 from tests.cards import samples
+from tests.support.cards import actions, assert_valid_card, visible_text
 
 
 def test_one_imback_button_per_candidate_sends_the_id() -> None:

@@ -4,8 +4,8 @@ from typing import Any
 
 from bot.cards.referral import NOTES_SHORTENED, referral_url, render_referral_card
 from bot.domain.referral import Referral
-from tests.support.cards import actions, assert_inert, assert_valid_card, visible_text, walk
 from tests.cards import samples
+from tests.support.cards import actions, assert_inert, assert_valid_card, visible_text, walk
 
 
 def _facts(card: dict[str, Any]) -> dict[str, str]:

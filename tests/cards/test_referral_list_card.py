@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from bot.cards.referral_list import MAX_ROWS, render_referral_list_card
-from tests.support.cards import actions, assert_valid_card, visible_text
 from tests.cards import samples
+from tests.support.cards import actions, assert_valid_card, visible_text
 
 
 def test_rows_show_name_customer_status_value_close_date_and_id() -> None:

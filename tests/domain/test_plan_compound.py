@@ -12,8 +12,8 @@ from bot.domain.change import WRITABLE_PATHS, plan_change
 from bot.domain.errors import InvalidChangeError, NothingToChangeError, TransitionNotAllowedError
 from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
 from bot.domain.referral import Referral, SalesStage
-from tests.support.referral_documents import make_referral_document
 from tests.domain.planning import LABEL, NOW, in_state, make_referral, ops, plan, rows
+from tests.support.referral_documents import make_referral_document
 
 ALEX = MemberSpec("alex.kim@contoso.com", "Alex", "Kim")
 

@@ -9,10 +9,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.emulators.conftest import DEAL
 from tests.support.emulator_controls import REFERRALS_PATH, add_fault, recorded_requests
 from tests.support.emulators import ADMIN, running_emulators
 from tests.support.referrals_http import ReferralsHttp
+from tests.support.seeds import DEAL
 
 NOTES = [{"op": "replace", "path": "/details/notes", "value": "from the test"}]
 DEAL_PATH = f"{REFERRALS_PATH}/{DEAL}"

@@ -12,10 +12,9 @@ from typing import Any
 from bot.settings import InboundSettings
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.support.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
-from tests.inbound.conftest import authed_settings
 from tests.support.activities import message_payload
-from tests.support.bot import BotUnderTest, running_bot
+from tests.support.bot import BotUnderTest, authed_settings, running_bot
+from tests.support.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 
 JSON = {"Content-Type": "application/json"}
 

@@ -21,12 +21,12 @@ import pytest
 from bench.flood import FLOOD_CONVERSATION, flood_body
 from bot.cards.confirm_change import CONFIRM_VERB
 from emulators.server import RunningEmulators
-from tests.support.channel_keys import ChannelKeyServer
 from tests.inbound.raw_http import raw_connection
 from tests.inbound.served import JSON, served_bot, valid_token
-from tests.system.integration.conftest import PartnerCenterView
-from tests.support.e2e import propose, text_of
 from tests.support.bot import BotUnderTest
+from tests.support.channel_keys import ChannelKeyServer
+from tests.support.e2e import propose, text_of
+from tests.support.emulators import PartnerCenterView
 
 FLOODERS = 4
 

@@ -12,11 +12,10 @@ import pytest
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.entra.keys import SigningKey
 from emulators.server import RunningEmulators
-from tests.support.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
-from tests.inbound.conftest import authed_settings
-from tests.support.standins import StandInCardActions, StandInDialog
 from tests.support.activities import message_payload
-from tests.support.bot import BotUnderTest, running_bot
+from tests.support.bot import BotUnderTest, authed_settings, running_bot
+from tests.support.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
+from tests.support.standins import StandInCardActions, StandInDialog
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import PartnerCenterView
-from tests.support.e2e import pending_id, propose
 from tests.support.activities import card_invoke_payload, message_payload
 from tests.support.bot import BotUnderTest, demo_settings, only_card, running_bot
+from tests.support.e2e import pending_id, propose
+from tests.support.emulators import PartnerCenterView
 
 
 @pytest.fixture

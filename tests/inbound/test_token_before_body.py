@@ -14,11 +14,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from emulators.server import RunningEmulators
-from tests.support.channel_keys import ChannelKeyServer
 from tests.inbound.raw_http import RawConnection, raw_connection
 from tests.inbound.served import JSON, hello, valid_token
 from tests.inbound.served import served_bot as _served_bot
 from tests.support.bot import BotUnderTest
+from tests.support.channel_keys import ChannelKeyServer
 
 MiB = 1024 * 1024
 STALL = 0.3  # seconds: the header and body timeouts of these tests

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.outbound.conftest import Fault, FaultyConnector
+from tests.outbound.faulty_connector import Fault, FaultyConnector
 from tests.support.bot import BotUnderTest
 
 SLACK = 0.02  # scheduling noise on a shared machine, never in the limits' favour

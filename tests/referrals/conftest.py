@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import aiohttp
 import pytest
 
 from bot.referrals.service import PartnerCenterReferrals
 from emulators.server import RunningEmulators
-from tests.support.world import make_client, reset, running_world
+from tests.support.fixtures import emulators_fixture
 from tests.support.partner_center import EmulatorControl
+from tests.support.world import WORLD_CONFIG, make_client, seed, world_session
 
+__all__ = ["running", "world_session"]
 
-@pytest.fixture(scope="module")
-def running() -> Iterator[RunningEmulators]:
-    with running_world() as emulators:
-        yield emulators
-
-
-@pytest.fixture
-async def session(running: RunningEmulators) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        await reset(client_session, running)
-        yield client_session
+running = emulators_fixture(seed, scope="module", **WORLD_CONFIG)
 
 
 @pytest.fixture

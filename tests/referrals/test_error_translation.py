@@ -44,9 +44,9 @@ from bot.referrals import ChangeNotAppliedError, ChangeSavedUnreadableError
 from bot.referrals.errors import translate
 from bot.referrals.service import PartnerCenterReferrals
 from emulators.server import RunningEmulators
-from tests.support.world import AZURE, make_client
 from tests.support.emulators import SELLER
 from tests.support.partner_center import assertion_for
+from tests.support.world import AZURE, make_client
 
 SET_NAME = [{"op": "replace", "path": "/name", "value": "New name"}]
 SECRET_TEXT = "eyJ0eXAiOiJKV1Qi.secret-token-text"

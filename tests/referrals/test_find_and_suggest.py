@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot.referrals.service import PartnerCenterReferrals, looks_like_id
+from tests.support.emulators import ADMIN, SELLER
+from tests.support.partner_center import EmulatorControl, assertion_for
 from tests.support.world import (
     AZURE,
     BANK,
@@ -11,8 +13,6 @@ from tests.support.world import (
     NORTHWIND,
     PHARMA,
 )
-from tests.support.emulators import ADMIN, SELLER
-from tests.support.partner_center import EmulatorControl, assertion_for
 
 SAM = assertion_for(SELLER)
 

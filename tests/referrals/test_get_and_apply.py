@@ -16,7 +16,6 @@ from bot.domain.errors import (
 )
 from bot.referrals import ChangeNotAppliedError, PartnerCenterReferrals
 from emulators.server import RunningEmulators
-from tests.support.world import AZURE, BANK, TAILSPIN, make_client
 from tests.support.emulators import ADMIN, NO_MFA, NO_ROLE, SELLER
 from tests.support.partner_center import (
     EmulatorControl,
@@ -24,6 +23,7 @@ from tests.support.partner_center import (
     assertion_for,
     expired_claims,
 )
+from tests.support.world import AZURE, BANK, TAILSPIN, make_client
 
 SAM = assertion_for(SELLER)
 SET_NAME = [{"op": "replace", "path": "/name", "value": "Contoso Azure landing zone"}]

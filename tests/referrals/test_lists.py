@@ -8,6 +8,8 @@ import pytest
 
 from bot.domain.list_kinds import ListKind
 from bot.referrals.service import PartnerCenterReferrals
+from tests.support.emulators import ADMIN, SELLER
+from tests.support.partner_center import assertion_for
 from tests.support.world import (
     AZURE,
     BANK,
@@ -21,8 +23,6 @@ from tests.support.world import (
     WOODGROVE,
     WOODGROVE_Q1,
 )
-from tests.support.emulators import ADMIN, SELLER
-from tests.support.partner_center import assertion_for
 
 SAM = assertion_for(SELLER)
 

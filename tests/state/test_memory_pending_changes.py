@@ -8,8 +8,8 @@ import pytest
 
 from bot.domain.pending import ClaimOutcome, PendingState
 from bot.state.pending_changes import MemoryPendingChanges
-from tests.support.pending_blobs import NOW
 from tests.state.test_pending_changes_contract import ALICE, make_pending
+from tests.support.pending_blobs import NOW
 
 
 async def test_past_the_limit_the_change_closest_to_expiry_is_dropped() -> None:

@@ -21,7 +21,7 @@ from bot.domain.pending import ClaimOutcome, PendingChange, PendingChanges, Pend
 from bot.state.blob_pending_changes import BlobPendingChanges
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.sqlite_state import open_sqlite_state
-from tests.support.azurite import Azurite, azurite, fresh_blob_storage
+from tests.support.azurite import Azurite, fresh_blob_storage
 from tests.support.pending_blobs import NOW, TTL, pending_change
 
 LEASE = timedelta(seconds=80)
@@ -57,7 +57,7 @@ async def blob_store(started: Azurite) -> AsyncIterator[PendingChanges]:
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[PendingChanges]:
     opening: AbstractAsyncContextManager[PendingChanges]
     if request.param == "blob":  # needs the session's Azurite (tests/support/azurite.py)
-        opening = blob_store(request.getfixturevalue(azurite.__name__))
+        opening = blob_store(request.getfixturevalue("azurite"))
     else:
         opening = STORE_FACTORIES[request.param]()
     async with opening as opened:

@@ -17,8 +17,8 @@ from bot.domain.pending import PendingChange, PendingState
 from bot.domain.referral import Referral
 from bot.state import sqlite_codec
 from bot.state.pending_codec import decode_pending, encode_pending
-from tests.support.referral_documents import make_referral_document
 from tests.domain.test_plan_properties import NOW, documents, intents
+from tests.support.referral_documents import make_referral_document
 
 CREATED = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from bot.domain.pending import ClaimOutcome, PendingChange, PendingState
 from bot.state.pending_codec import encode_pending
 from bot.state.sqlite_state import open_sqlite_state
-from tests.support.pending_blobs import NOW
 from tests.state.test_pending_changes_contract import ALICE, make_pending
+from tests.support.pending_blobs import NOW
 
 _OLD_SCHEMA = """
 CREATE TABLE pending_changes (

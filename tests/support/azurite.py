@@ -25,6 +25,9 @@ AZURITE = ROOT / "node_modules" / ".bin" / "azurite-blob"
 # The documented, public Azurite development account: not a secret.
 ACCOUNT = "devstoreaccount1"
 KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+FAST = BlobTimeouts(
+    connect_seconds=1.0, read_seconds=2.0, deadline_seconds=3.0
+)  # an outage fails in seconds
 _LISTENING = re.compile(r"successfully listens on http://127\.0\.0\.1:(\d+)")
 
 
@@ -84,7 +87,7 @@ def _wait_for_port(process: subprocess.Popen[str], log: Path, startup_seconds: f
 
 @pytest.fixture(scope="session")
 def azurite() -> Iterator[Azurite]:
-    """One Azurite for the test session (import this fixture where a module needs it)."""
+    """One Azurite for the test session (registered by tests/support/fixtures.py)."""
     with running_azurite() as started:
         yield started
 

@@ -23,9 +23,10 @@ from bench.fixtures import bot_environment
 from bot.card_actions.replies import SAVING_TITLE
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import REFERRAL_ID, PartnerCenterView
-from tests.support.e2e import propose, text_of
 from tests.support.bot import BotUnderTest, FakeConnector
+from tests.support.e2e import propose, text_of
+from tests.support.emulators import PartnerCenterView
+from tests.support.seeds import REFERRAL_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 _LISTENING = re.compile(r"listening on (http://\S+)/api/messages")

@@ -6,13 +6,14 @@ edges differ between the seller's calendar and UTC on purpose.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
+import pytest
 
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.retry import RetryPolicy
@@ -21,6 +22,7 @@ from emulators.fixtures import FixtureUser
 from emulators.server import RunningEmulators
 from tests.support.emulators import OTHER_SELLER, SELLER, running_emulators
 from tests.support.partner_center import FakeTokenProvider
+from tests.support.referral_documents import member, seed_referral
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 14, 10, 0, tzinfo=BERLIN)
@@ -49,10 +51,6 @@ VISIBLE_TO_SELLER = {
 CONTOSO_FOR_SELLER = {AZURE, PHARMA, RETAIL}
 
 
-def member(user: FixtureUser) -> dict[str, Any]:
-    return {"firstName": user.first_name, "lastName": user.last_name, "email": user.upn}
-
-
 def _referral(
     referral_id: str,
     name: str,
@@ -64,24 +62,21 @@ def _referral(
     crm: str | None = None,
     seller: FixtureUser = SELLER,
 ) -> dict[str, Any]:
-    status, substatus = state.split("/")
     details: dict[str, Any] = {"dealValue": 50_000, "currency": "USD", "notes": "First call."}
     if closing:
         details["closingDateTime"] = closing
-    document: dict[str, Any] = {
-        "id": referral_id,
-        "name": name,
-        "status": status,
-        "substatus": substatus,
-        "direction": direction,
-        "createdDateTime": "2026-01-05T09:00:00.0000000Z",
-        "customerProfile": {"name": customer},
-        "team": [member(seller)],
-        "details": details,
-    }
-    if crm:
-        document["externalReferenceId"] = crm
-    return document
+    extra = {"externalReferenceId": crm} if crm else {}
+    return seed_referral(
+        referral_id,
+        state,
+        name=name,
+        customer=customer,
+        team=[member(seller)],
+        details=details,
+        direction=direction,
+        createdDateTime="2026-01-05T09:00:00.0000000Z",
+        **extra,
+    )
 
 
 def seed() -> list[dict[str, Any]]:
@@ -151,9 +146,12 @@ def seed() -> list[dict[str, Any]]:
     ]
 
 
+WORLD_CONFIG: dict[str, Any] = {"throttle_per_minute": 100_000}
+
+
 @contextmanager
 def running_world() -> Iterator[RunningEmulators]:
-    with running_emulators(referrals=seed(), throttle_per_minute=100_000) as running:
+    with running_emulators(referrals=seed(), **WORLD_CONFIG) as running:
         yield running
 
 
@@ -176,3 +174,11 @@ def make_client(
 async def reset(session: aiohttp.ClientSession, running: RunningEmulators) -> None:
     async with session.post(f"{running.referrals_base_url}/_emulator/reset") as answer:
         assert answer.status == 204
+
+
+@pytest.fixture(name="session")
+async def world_session(running: RunningEmulators) -> AsyncIterator[aiohttp.ClientSession]:
+    """The `session` of a folder over this world: the emulator reset before the test."""
+    async with aiohttp.ClientSession() as client_session:
+        await reset(client_session, running)
+        yield client_session

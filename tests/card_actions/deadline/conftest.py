@@ -1,105 +1,22 @@
-"""Emulators once for the package (reset per test); a helper that clicks and times the answer.
-
-The bot answers card clicks within `ANSWER_WITHIN` (scaled down from the production 4 s) and
-Partner Center is made slower than that with the emulator's `latency` fault.
-"""
+"""Emulators once for the package (reset per test) and the bot per test, answering card clicks
+within `ANSWER_WITHIN` (tests/card_actions/deadline/clicks.py)."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-import uuid
-from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import (
-    fresh,
-    identity,
-    partner_center,
-    running,
-)
-from tests.support.activities import card_invoke_payload
-from tests.support.bot import BotUnderTest, SentActivity, demo_settings, running_bot
+from tests.card_actions.deadline.clicks import ANSWER_WITHIN
+from tests.support.bot import BotUnderTest, demo_settings, running_bot
+from tests.support.fixtures import emulators_fixture
+from tests.support.seeds import contoso_referrals
 
-ANSWER_WITHIN = 0.5  # seconds; production answers within 4.0
-SLOW = 1.5  # seconds of Partner Center latency: slower than ANSWER_WITHIN
-TASK_PREFIX = "card_action."
-
-__all__ = ["fresh", "identity", "partner_center", "running"]  # the seeded emulators
+running = emulators_fixture(contoso_referrals)
 
 
 @pytest.fixture
 async def bot(fresh: RunningEmulators) -> AsyncIterator[BotUnderTest]:
     async with running_bot(demo_settings(fresh), answer_within=ANSWER_WITHIN) as running:
         yield running
-
-
-@dataclass(frozen=True)
-class Click:
-    """One `adaptiveCard/action` invoke: its payload (to send again) and the clicked card's id."""
-
-    payload: dict[str, Any]
-
-    @property
-    def card_id(self) -> str:
-        value: str = self.payload["replyToId"]
-        return value
-
-    @classmethod
-    def of(cls, verb: str, data: Mapping[str, Any]) -> Click:
-        return cls(card_invoke_payload(verb, data, reply_to_id=f"1:{uuid.uuid4().hex}"))
-
-
-@dataclass(frozen=True)
-class Timed:
-    status: int
-    body: dict[str, Any]
-    seconds: float
-
-    @property
-    def card(self) -> dict[str, Any]:
-        assert self.body.get("type") == "application/vnd.microsoft.card.adaptive", self.body
-        card: dict[str, Any] = self.body["value"]
-        return card
-
-
-async def send(bot: BotUnderTest, session: aiohttp.ClientSession, click: Click) -> Timed:
-    """Post the invoke (to the bot's fake connector) and time its HTTP answer."""
-    body = click.payload | {"serviceUrl": bot._connector_url}
-    started = time.monotonic()
-    async with session.post(bot.messages_url, json=body) as answer:
-        data = await answer.json()
-        return Timed(answer.status, data, time.monotonic() - started)
-
-
-async def updates_of(
-    bot: BotUnderTest, click: Click, *, within: float = 10.0
-) -> list[SentActivity]:
-    """Wait for the bot's background work to end; then what it PUT over the clicked card."""
-    await no_card_work_left(within=within)
-    return [
-        sent
-        for sent in bot.connector.sent
-        if sent.reply_to_id == click.card_id and sent.body.get("id") == click.card_id
-    ]
-
-
-def card_work() -> list[asyncio.Task[Any]]:
-    return [
-        task
-        for task in asyncio.all_tasks()
-        if task.get_name().startswith(TASK_PREFIX) and not task.done()
-    ]
-
-
-async def no_card_work_left(*, within: float) -> None:
-    loop = asyncio.get_running_loop()
-    until = loop.time() + within
-    while card_work():
-        assert loop.time() < until, card_work()
-        await asyncio.sleep(0.05)

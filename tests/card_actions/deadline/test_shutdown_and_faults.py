@@ -17,11 +17,7 @@ from bot.cards.confirm_change import CONFIRM_VERB
 from dialogs.ports import DialogServices
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.support.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
-from tests.inbound.conftest import authed_settings, keys  # noqa: F401  # keys: a fixture
-from tests.system.integration.conftest import REFERRAL_ID, PartnerCenterView
-from tests.support.e2e import pending_id, propose, text_of
-from tests.card_actions.deadline.conftest import (
+from tests.card_actions.deadline.clicks import (
     ANSWER_WITHIN,
     SLOW,
     Click,
@@ -31,7 +27,11 @@ from tests.card_actions.deadline.conftest import (
 )
 from tests.card_actions.deadline.test_slow_partner_center import PATCH_123, assert_saving
 from tests.support.activities import message_payload
-from tests.support.bot import demo_settings, only_card, running_bot
+from tests.support.bot import authed_settings, demo_settings, only_card, running_bot
+from tests.support.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
+from tests.support.e2e import pending_id, propose, text_of
+from tests.support.emulators import PartnerCenterView
+from tests.support.seeds import REFERRAL_ID
 
 pytestmark = pytest.mark.slow  # a Partner Center slower than the real answer_within (0.5 s)
 
@@ -107,7 +107,7 @@ class RecordingCredentials(FixedCredentialsFactory):
 
 async def test_with_inbound_auth_on_the_card_is_updated_as_the_bots_app(
     fresh: RunningEmulators,
-    keys: ChannelKeyServer,  # noqa: F811
+    keys: ChannelKeyServer,
     partner_center: PartnerCenterView,
     session: aiohttp.ClientSession,
 ) -> None:

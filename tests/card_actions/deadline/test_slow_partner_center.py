@@ -13,9 +13,7 @@ import pytest
 
 from bot.card_actions.replies import CHECK_AGAIN, NOT_SAVED_YET, SAVING_TITLE
 from bot.cards.confirm_change import CONFIRM_VERB
-from tests.system.integration.conftest import REFERRAL_ID, PartnerCenterView
-from tests.support.e2e import pending_id, propose, text_of
-from tests.card_actions.deadline.conftest import (
+from tests.card_actions.deadline.clicks import (
     ANSWER_WITHIN,
     SLOW,
     Click,
@@ -24,7 +22,10 @@ from tests.card_actions.deadline.conftest import (
     updates_of,
 )
 from tests.support.bot import BotUnderTest, has_button
+from tests.support.e2e import pending_id, propose, text_of
 from tests.support.emulator_controls import REFERRALS_PATH
+from tests.support.emulators import PartnerCenterView
+from tests.support.seeds import REFERRAL_ID
 
 pytestmark = pytest.mark.slow  # a Partner Center slower than the real answer_within (0.5 s)
 

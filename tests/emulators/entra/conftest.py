@@ -1,24 +1,7 @@
+"""The identity (Entra) emulator once per module, no referrals; `identity` resets it per test."""
+
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from tests.support.fixtures import emulators_fixture
 
-import aiohttp
-import pytest
-
-from emulators.server import RunningEmulators
-from tests.support.emulators import running_emulators
-from tests.support.identity import IdentityClient
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[RunningEmulators]:
-    with running_emulators() as emulators:
-        yield emulators
-
-
-@pytest.fixture
-async def identity(running: RunningEmulators) -> AsyncIterator[IdentityClient]:
-    async with aiohttp.ClientSession() as session:
-        client = IdentityClient(running, session)
-        await client.reset()
-        yield client
+running = emulators_fixture(scope="module")

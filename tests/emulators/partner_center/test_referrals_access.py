@@ -8,7 +8,6 @@ import aiohttp
 import pytest
 
 from emulators.fixtures import FixtureUser
-from tests.emulators.conftest import ALL_IDS, DEAL, LEAD, OTHERS, UNASSIGNED, WON
 from tests.support.emulators import (
     ADMIN,
     GLOBAL_ADMIN,
@@ -20,6 +19,7 @@ from tests.support.emulators import (
     running_emulators,
 )
 from tests.support.referrals_http import ReferralsHttp
+from tests.support.seeds import ALL_IDS, DEAL, LEAD, OTHERS, UNASSIGNED, WON
 
 NOTES = [{"op": "replace", "path": "/details/notes", "value": "by someone"}]
 

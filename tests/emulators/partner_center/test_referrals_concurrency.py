@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.emulators.conftest import DEAL
 from tests.support.referrals_http import ReferralsHttp
+from tests.support.seeds import DEAL
 
 NOTES = [{"op": "replace", "path": "/details/notes", "value": "concurrent"}]
 

@@ -11,9 +11,9 @@ from aiohttp import web
 
 from emulators.partner_center.app import envelope
 from emulators.partner_center.errors import ApiError
-from tests.emulators.conftest import DEAL
 from tests.support.emulators import running_emulators
 from tests.support.referrals_http import ReferralsHttp
+from tests.support.seeds import DEAL
 
 NOTES = [{"op": "replace", "path": "/details/notes", "value": "mine"}]
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.emulators.conftest import ALL_IDS
 from tests.support.emulators import ADMIN
 from tests.support.referrals_http import ReferralsHttp
+from tests.support.seeds import ALL_IDS
 
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 

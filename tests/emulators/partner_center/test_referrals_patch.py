@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.emulators.conftest import DEAL, LEAD, WON
 from tests.support.referrals_http import ReferralsHttp
+from tests.support.seeds import DEAL, LEAD, WON
 
 DATE_7 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z")
 JANE = {

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.emulators.conftest import DEAL, LEAD, WON
 from tests.support.referrals_http import Answer, ReferralsHttp
+from tests.support.seeds import DEAL, LEAD, WON
 
 
 def replace(path: str, value: Any) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.emulators.conftest import DEAL, LEAD, WON
 from tests.support.referrals_http import Answer, ReferralsHttp
+from tests.support.seeds import DEAL, LEAD, WON
 
 
 async def _put(api: ReferralsHttp, referral_id: str, body: Any, if_match: str | None) -> Answer:

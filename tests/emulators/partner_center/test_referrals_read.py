@@ -11,9 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 
-from tests.emulators.conftest import ALL_IDS, DEAL, LEAD, UNASSIGNED
 from tests.support.emulators import running_emulators
 from tests.support.referrals_http import ReferralsHttp
+from tests.support.seeds import ALL_IDS, DEAL, LEAD, UNASSIGNED
 
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 

@@ -11,13 +11,13 @@ from emulators.fixtures import FixtureError
 from emulators.partner_center.errors import ApiError, invalid_request
 from emulators.partner_center.store import ReferralStore
 from emulators.seed import demo_fixtures
-from tests.emulators.conftest import DEAL, make_referrals
+from tests.support.seeds import DEAL, emulator_referrals
 
 FROZEN = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def make_store(seed: list[dict[str, Any]] | None = None) -> ReferralStore:
-    referrals = make_referrals() if seed is None else seed
+    referrals = emulator_referrals() if seed is None else seed
     return ReferralStore(referrals, base_url="http://127.0.0.1:1", clock=lambda: FROZEN)
 
 

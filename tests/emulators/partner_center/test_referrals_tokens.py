@@ -10,10 +10,10 @@ import aiohttp
 import pytest
 
 from emulators.server import RunningEmulators
-from tests.emulators.conftest import LEAD
 from tests.support import forged_tokens as forged
 from tests.support.emulators import ADMIN, mint_partner_center_token, running_emulators
 from tests.support.referrals_http import ReferralsHttp
+from tests.support.seeds import LEAD
 
 NOW = int(time.time())
 Forge = Callable[[RunningEmulators], str | None]

@@ -11,10 +11,10 @@ from botframework.connector.token_api.models import TokenExchangeRequest
 
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.support.token_service import CONNECTION, TokenServiceControls
 from tests.support.activities import TeamsUser
 from tests.support.emulators import OTHER_SELLER, SELLER
 from tests.support.identity import IdentityClient
+from tests.support.token_service import CONNECTION, TokenServiceControls
 
 CHANNEL = "msteams"
 SELLER_ID = TeamsUser.of(SELLER).id

@@ -1,4 +1,4 @@
-"""One Azurite for the session; each test gets a fresh container in it."""
+"""Each test gets a fresh container in the session's Azurite (the `azurite` fixture)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.state.blob_storage import AzureBlobStorage, BlobTimeouts
-from tests.support.azurite import Azurite, azurite, fresh_blob_storage
-
-__all__ = ["azurite"]  # the session fixture, shared by every test module here
-
-FAST = BlobTimeouts(connect_seconds=1.0, read_seconds=2.0, deadline_seconds=3.0)
+from bot.state.blob_storage import AzureBlobStorage
+from tests.support.azurite import FAST, Azurite, fresh_blob_storage
 
 
 @pytest.fixture

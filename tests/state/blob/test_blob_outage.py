@@ -9,8 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.state.blob_storage import StorageUnavailableError, opened_blob_storage
-from tests.state.blob.conftest import FAST
-from tests.support.azurite import running_azurite
+from tests.support.azurite import FAST, running_azurite
 
 pytestmark = pytest.mark.slow  # Azurite, and waits out real connect/read timeouts
 

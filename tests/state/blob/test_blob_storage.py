@@ -15,8 +15,7 @@ from bot.state.blob_storage import (
     blob_name,
     opened_blob_storage,
 )
-from tests.state.blob.conftest import FAST
-from tests.support.azurite import Azurite
+from tests.support.azurite import FAST, Azurite
 
 pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
 

@@ -8,18 +8,10 @@ import aiohttp
 import pytest
 
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import (
-    PartnerCenterView,
-    fresh,
-    identity,
-    partner_center,
-    running,
-)
 from tests.support.bot_process import killed_proposal_is_confirmed_once
+from tests.support.emulators import PartnerCenterView
 
 pytestmark = pytest.mark.slow  # kills bot processes on Azurite
-
-__all__ = ["fresh", "identity", "partner_center", "running"]  # fixtures used here
 
 
 async def test_a_killed_process_leaves_a_proposal_a_fresh_one_confirms_once(

@@ -10,18 +10,10 @@ import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import (
-    PartnerCenterView,
-    fresh,
-    identity,
-    partner_center,
-    running,
-)
 from tests.support.bot_process import SAVE_FAULTS, killed_mid_save_is_settled_by_the_next_click
+from tests.support.emulators import PartnerCenterView
 
 pytestmark = pytest.mark.slow  # kills bot processes on Azurite
-
-__all__ = ["fresh", "identity", "partner_center", "running"]  # fixtures used here
 
 
 @pytest.mark.parametrize("fault", sorted(SAVE_FAULTS))

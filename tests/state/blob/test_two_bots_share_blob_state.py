@@ -12,21 +12,13 @@ from bot.cards.confirm_change import CONFIRM_VERB
 from bot.state.blob_pending_changes import BlobPendingChanges
 from bot.state.blob_storage import AzureBlobStorage
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import (
-    REFERRAL_ID,
-    PartnerCenterView,
-    fresh,
-    identity,
-    partner_center,
-    running,
-)
-from tests.support.e2e import propose, text_of
 from tests.support.azurite import Azurite, fresh_blob_storage
 from tests.support.bot import ADAPTIVE_CARD, BotUnderTest, demo_settings, running_bot
+from tests.support.e2e import propose, text_of
+from tests.support.emulators import PartnerCenterView
+from tests.support.seeds import REFERRAL_ID
 
 pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
-
-__all__ = ["fresh", "identity", "partner_center", "running"]  # fixtures used here
 
 
 @pytest.fixture

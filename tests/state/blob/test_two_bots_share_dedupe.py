@@ -17,15 +17,13 @@ from bot.cards.confirm_change import CONFIRM_VERB
 from bot.settings import Settings
 from bot.state.blob_storage import AzureBlobStorage
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import PartnerCenterView, fresh, identity, partner_center, running
-from tests.support.e2e import propose
 from tests.support.activities import card_invoke_payload, message_payload
 from tests.support.azurite import Azurite, blob_state
 from tests.support.bot import BotUnderTest, demo_settings, only_card, running_bot
+from tests.support.e2e import propose
+from tests.support.emulators import PartnerCenterView
 
 pytestmark = pytest.mark.slow  # Azurite (a Node process) for every test
-
-__all__ = ["fresh", "identity", "partner_center", "running"]  # fixtures used here
 
 
 def blob_settings(emulators: RunningEmulators, azurite: Azurite, container: str) -> Settings:

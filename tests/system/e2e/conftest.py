@@ -6,9 +6,7 @@ each test starts from the seeded demo data with no recorded requests.
 
 from __future__ import annotations
 
-import json
 import shutil
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from playwright.sync_api import Browser
 
 from tests.support.playground import CHROMIUM, PlaygroundPage, headless_chromium
 from tests.support.playground_stack import PLAYGROUND_BIN, REPO_ROOT, Stack, running_stack
+from tests.system.e2e.emulator_controls import Emulator
 
 ARTIFACTS = REPO_ROOT / "artifacts" / "e2e"
 _FAILED = pytest.StashKey[bool]()
@@ -44,24 +43,6 @@ def browser() -> Iterator[Browser]:
     _require_tools()
     with headless_chromium() as chromium:
         yield chromium
-
-
-class Emulator:
-    """The Referrals emulator's test controls, over plain HTTP (tests here are synchronous)."""
-
-    def __init__(self, base_url: str) -> None:
-        self._base = base_url
-
-    def reset(self) -> None:
-        request = urllib.request.Request(f"{self._base}/_emulator/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=5) as answer:
-            assert answer.status == 204
-
-    def requests(self, method: str) -> list[dict[str, Any]]:
-        url = f"{self._base}/_emulator/requests?method={method}"
-        with urllib.request.urlopen(url, timeout=5) as answer:
-            found: list[dict[str, Any]] = json.load(answer)["requests"]
-            return found
 
 
 @pytest.fixture

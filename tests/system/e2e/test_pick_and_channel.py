@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.system.e2e.conftest import Emulator
 from tests.support.playground import WAIT_MS, PlaygroundPage
 from tests.support.playground_stack import BOT_NAME, CHANNEL_NAME
+from tests.system.e2e.emulator_controls import Emulator
 
 pytestmark = pytest.mark.slow  # the Playground and headless Chromium
 

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulators.server import RunningEmulators
-from tests.system.fuzz.hostile import rss_bytes
-from tests.system.fuzz.live import LiveBot, bot_in_thread
 from tests.support.activities import TeamsConversation, card_invoke_payload, message_payload
 from tests.support.bot import demo_settings
+from tests.system.fuzz.hostile import rss_bytes
+from tests.system.fuzz.live import LiveBot, bot_in_thread
 
 pytestmark = pytest.mark.slow  # fuzzing: Hypothesis and hostile tables against the served bot
 

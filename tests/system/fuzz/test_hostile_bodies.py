@@ -8,9 +8,15 @@ from collections.abc import AsyncIterator
 import pytest
 
 from emulators.server import RunningEmulators
-from tests.system.fuzz.hostile import JSON, encoding_cases, gzipped_message, hostile_cases, rss_bytes
-from tests.system.fuzz.live import healthy, post_raw
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
+from tests.system.fuzz.hostile import (
+    JSON,
+    encoding_cases,
+    gzipped_message,
+    hostile_cases,
+    rss_bytes,
+)
+from tests.system.fuzz.live import healthy, post_raw
 
 pytestmark = pytest.mark.slow  # fuzzing: Hypothesis and hostile tables against the served bot
 

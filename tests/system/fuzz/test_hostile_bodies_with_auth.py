@@ -8,11 +8,10 @@ import pytest
 
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
+from tests.support.bot import BotUnderTest, authed_settings, running_bot
+from tests.support.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from tests.system.fuzz.hostile import encoding_cases, hostile_cases
 from tests.system.fuzz.live import healthy, post_raw
-from tests.support.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
-from tests.inbound.conftest import authed_settings, keys  # noqa: F401  # keys: a fixture
-from tests.support.bot import BotUnderTest, running_bot
 
 pytestmark = pytest.mark.slow  # fuzzing: Hypothesis and hostile tables against the served bot
 
@@ -21,7 +20,7 @@ ENCODINGS = encoding_cases()
 
 
 @pytest.fixture
-async def bot(fresh: RunningEmulators, keys: ChannelKeyServer) -> AsyncIterator[BotUnderTest]:  # noqa: F811
+async def bot(fresh: RunningEmulators, keys: ChannelKeyServer) -> AsyncIterator[BotUnderTest]:
     async with running_bot(
         authed_settings(fresh, keys),
         served=True,  # as python -m bot serves it
@@ -42,7 +41,7 @@ async def test_without_a_token_every_hostile_body_is_4xx_and_runs_no_turn(
 
 async def test_with_a_valid_token_no_hostile_body_gets_a_5xx(
     bot: BotUnderTest,
-    keys: ChannelKeyServer,  # noqa: F811
+    keys: ChannelKeyServer,
 ) -> None:
     token = TokenMinter(keys.published[0], DEMO_BOT_APP_ID).token(bot._connector_url)
     auth = {"Authorization": f"Bearer {token}"}
@@ -55,7 +54,7 @@ async def test_with_a_valid_token_no_hostile_body_gets_a_5xx(
 
 async def test_a_body_not_in_its_declared_encoding_is_401_without_and_400_with_a_token(
     bot: BotUnderTest,
-    keys: ChannelKeyServer,  # noqa: F811
+    keys: ChannelKeyServer,
 ) -> None:
     token = TokenMinter(keys.published[0], DEMO_BOT_APP_ID).token(bot._connector_url)
     auth = {"Authorization": f"Bearer {token}"}

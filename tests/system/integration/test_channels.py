@@ -8,11 +8,10 @@ import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import PartnerCenterView
-from tests.support.e2e import obo_grants, propose, text_of
 from tests.support.activities import channel_thread
 from tests.support.bot import BotUnderTest, demo_settings, has_button, only_card, running_bot
-from tests.support.emulators import OTHER_SELLER, SELLER
+from tests.support.e2e import obo_grants, propose, text_of
+from tests.support.emulators import OTHER_SELLER, SELLER, PartnerCenterView
 from tests.support.identity import IdentityClient
 
 

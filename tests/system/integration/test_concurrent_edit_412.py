@@ -8,10 +8,11 @@ import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import REFERRAL_ID, PartnerCenterView
-from tests.support.e2e import pending_id, propose, text_of
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
+from tests.support.e2e import pending_id, propose, text_of
 from tests.support.emulator_controls import REFERRALS_PATH
+from tests.support.emulators import PartnerCenterView
+from tests.support.seeds import REFERRAL_ID
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import pytest
 
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import REFERRAL_ID, PartnerCenterView
-from tests.support.e2e import propose, text_of
 from tests.support.activities import channel_thread
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
-from tests.support.emulators import OTHER_SELLER, SELLER
+from tests.support.e2e import propose, text_of
+from tests.support.emulators import OTHER_SELLER, SELLER, PartnerCenterView
+from tests.support.seeds import REFERRAL_ID
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from pydantic import SecretStr
 from bot.settings import BotSettings
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.support.standins import StandInCardActions, StandInDialog
 from tests.support.activities import message_payload
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
+from tests.support.standins import StandInCardActions, StandInDialog
 
 UNSIGNED = jwt.encode(
     {"iss": "https://api.botframework.com", "aud": DEMO_BOT_APP_ID}, key="", algorithm="none"

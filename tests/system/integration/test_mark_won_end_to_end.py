@@ -8,9 +8,10 @@ import pytest
 
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import CONTOSO_DEAL, REFERRAL_ID, PartnerCenterView
-from tests.support.e2e import propose, text_of
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
+from tests.support.e2e import propose, text_of
+from tests.support.emulators import PartnerCenterView
+from tests.support.seeds import CONTOSO_DEAL, REFERRAL_ID
 
 
 @pytest.fixture

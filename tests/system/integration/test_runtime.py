@@ -9,12 +9,12 @@ import aiohttp
 import pytest
 
 from emulators.server import RunningEmulators
-from tests.support.e2e import obo_grants
-from tests.support.standins import FAULT_TEXT, StandInCardActions, StandInDialog
 from tests.support.activities import TeamsUser, channel_thread, message_payload, personal_chat
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
+from tests.support.e2e import obo_grants
 from tests.support.emulators import OTHER_SELLER, SELLER
 from tests.support.identity import IdentityClient
+from tests.support.standins import FAULT_TEXT, StandInCardActions, StandInDialog
 
 
 @pytest.fixture

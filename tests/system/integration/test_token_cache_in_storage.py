@@ -9,8 +9,8 @@ from botbuilder.core import MemoryStorage
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from emulators.server import RunningEmulators
-from tests.support.e2e import propose
 from tests.support.bot import demo_settings, running_bot
+from tests.support.e2e import propose
 from tests.support.emulators import SELLER
 
 JWT = re.compile(rb"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.")

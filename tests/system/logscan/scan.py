@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 from bot.logging import LIBRARY_LOGGERS, RedactingFilter, configure_logging
 from emulators.config import DEMO_BOT_APP_SECRET
-from tests.system.logscan.conftest import PHONE_NUMBERS
 from tests.support.emulators import USERS
+from tests.support.seeds import PHONE_NUMBERS
 
 EMULATOR_LOGGERS = ("emulators",)  # Microsoft's side in production: not the bot's logs
 

@@ -15,16 +15,14 @@ from bot.cards.confirm_change import CONFIRM_VERB
 from bot.settings import StateBackend, StateSettings
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.support.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
-from tests.inbound.conftest import authed_settings, keys  # noqa: F401  # keys: a fixture
-from tests.system.integration.conftest import PartnerCenterView
-from tests.support.e2e import propose
-from tests.system.logscan.scan import debug_logging, id_patterns, production_logging
 from tests.support.activities import channel_thread, message_payload
-from tests.support.azurite import Azurite, azurite, blob_state, fresh_blob_storage
-from tests.support.bot import BotUnderTest, demo_settings, running_bot
+from tests.support.azurite import Azurite, blob_state, fresh_blob_storage
+from tests.support.bot import BotUnderTest, authed_settings, demo_settings, running_bot
+from tests.support.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
+from tests.support.e2e import propose
+from tests.support.emulators import PartnerCenterView
+from tests.system.logscan.scan import debug_logging, id_patterns, production_logging
 
-__all__ = ["azurite"]  # a session fixture used here
 BACKENDS = ("memory", "sqlite", pytest.param("blob", marks=pytest.mark.slow))  # slow: Azurite
 Flow = Callable[[], AbstractAsyncContextManager[BotUnderTest]]
 
@@ -120,7 +118,7 @@ async def test_at_the_default_level_blob_state_logs_as_little_as_sqlite(
 
 async def test_with_inbound_auth_on_no_channel_or_connector_token_is_logged(
     fresh: RunningEmulators,
-    keys: ChannelKeyServer,  # noqa: F811
+    keys: ChannelKeyServer,
 ) -> None:
     settings = authed_settings(fresh, keys)
     factory = FixedCredentialsFactory(DEMO_BOT_APP_ID)

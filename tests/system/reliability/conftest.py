@@ -10,19 +10,15 @@ import pytest
 
 from bot.settings import PartnerCenterSettings
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import (
-    fresh,
-    identity,
-    partner_center,
-    running,
-)
-from tests.system.reliability.figures import FigureBook
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
+from tests.support.fixtures import emulators_fixture
+from tests.support.seeds import contoso_referrals
+from tests.system.reliability.figures import FigureBook
 
 FIGURES = pytest.StashKey[FigureBook]()
 ARTIFACT = "artifacts/reliability/faults.md"
 
-__all__ = ["fresh", "identity", "partner_center", "running"]  # the seeded emulators
+running = emulators_fixture(contoso_referrals)
 
 
 def client_settings(referrals_base_url: str) -> PartnerCenterSettings:

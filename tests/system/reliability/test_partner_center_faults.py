@@ -17,8 +17,12 @@ import pytest
 from bot.card_actions.replies import CARD, MESSAGE
 from bot.cards.confirm_change import CONFIRM_VERB
 from emulators.server import RunningEmulators
-from tests.system.integration.conftest import REFERRAL_ID, PartnerCenterView
+from tests.support.bot import BotUnderTest, SentActivity, has_button, only_card
+from tests.support.cards import assert_valid_card, visible_text
 from tests.support.e2e import pending_id
+from tests.support.emulator_controls import REFERRALS_PATH, clear_faults, recorded_requests
+from tests.support.emulators import PartnerCenterView
+from tests.support.seeds import REFERRAL_ID
 from tests.system.reliability.cases import (
     CASES,
     CONFIRM_CARD,
@@ -26,9 +30,6 @@ from tests.system.reliability.cases import (
     Case,
 )
 from tests.system.reliability.figures import FaultFigures, FigureBook
-from tests.support.bot import BotUnderTest, SentActivity, has_button, only_card
-from tests.support.cards import assert_valid_card, visible_text
-from tests.support.emulator_controls import REFERRALS_PATH, clear_faults, recorded_requests
 
 pytestmark = pytest.mark.slow  # real Retry-After waits, hangs and deadlines, end to end
 

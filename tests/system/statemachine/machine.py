@@ -37,12 +37,12 @@ from bot.domain.referral import SalesStage
 from emulators.fixtures import FixtureUser
 from emulators.server import RunningEmulators
 from tests.support.answers import confirm_id
-from tests.card_actions.conftest import Harness
+from tests.support.azurite import Azurite
+from tests.support.card_harness import Harness
+from tests.support.emulators import OTHER_SELLER, SELLER
 from tests.support.world import AZURE, BANK, FABRIKAM
 from tests.system.statemachine.model import Proposal, Referrals, Said, said, shows
 from tests.system.statemachine.world import OTHER_WRITER, World, open_world
-from tests.support.azurite import Azurite
-from tests.support.emulators import OTHER_SELLER, SELLER
 
 T = TypeVar("T")
 OWNED = ((SELLER, AZURE), (SELLER, FABRIKAM), (OTHER_SELLER, BANK))  # who may propose what

@@ -24,11 +24,9 @@ from tests.support.world import running_world
 from tests.system.statemachine.machine import ExactlyOnce
 from tests.system.statemachine.model import Said
 from tests.system.statemachine.world import BACKENDS
-from tests.support.azurite import azurite
 
 pytestmark = pytest.mark.slow  # Hypothesis state machine over every backend, Azurite included
 
-__all__ = ["azurite"]  # the session fixture, started only for the blob backend
 
 RUN = settings(
     max_examples=40,

@@ -31,14 +31,14 @@ from bot.state.sqlite_state import open_sqlite_state
 from dialogs.ports import DialogServices
 from emulators.fixtures import FixtureUser
 from emulators.server import RunningEmulators
-from tests.card_actions.conftest import PORTAL, ActivityAssertions, FakeClock, Harness
-from tests.support.world import NOW, make_client, reset
 from tests.support.activities import make_card_invoke
 from tests.support.azurite import Azurite, fresh_blob_storage
+from tests.support.card_harness import PORTAL, ActivityAssertions, FakeClock, Harness
 from tests.support.emulator_controls import REFERRALS_PATH, recorded_requests
 from tests.support.emulators import ADMIN
 from tests.support.partner_center import EmulatorControl, FakeTokenProvider, expired_claims
 from tests.support.referrals_http import ReferralsHttp
+from tests.support.world import NOW, make_client, reset
 
 BACKENDS = ("memory", "sqlite", "blob")
 PENDING_TTL = timedelta(minutes=30)
