@@ -1,7 +1,7 @@
 """Many pending changes in a Blob container, fast, and a storage that counts its HTTP requests.
 
 `store_pending_blobs` writes each change as `BlobPendingChanges.put` stores it (the same body
-and metadata; `tests/blob/test_blob_sweep.py` checks they read back equal), but
+and metadata; `tests/state/blob/test_blob_sweep.py` checks they read back equal), but
 concurrently and without going through `put`, so a container can be filled with 10,000 changes
 in seconds whatever `put` does. `counting_blob_storage` opens an AzureBlobStorage whose every
 HTTP request to the storage service is counted (the SDK's `raw_request_hook`), list pages and

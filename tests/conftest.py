@@ -1,4 +1,8 @@
-"""Every test starts from a clean environment; the network is loopback only (pytest-socket)."""
+"""Every test starts from a clean environment; the network is loopback only (pytest-socket).
+
+Fixtures shared between folders live in tests/support/fixtures.py (the one plugin, below); a
+folder's conftest.py holds only what is local to that folder, and no test imports a conftest.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from collections.abc import AsyncIterator, Iterator
 
 import aiohttp
 import pytest
+
+pytest_plugins = ["tests.support.fixtures"]
 
 _KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "PYTHONHASHSEED")
 

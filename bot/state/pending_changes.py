@@ -12,7 +12,7 @@ Memory is bounded: expired entries are dropped on every write, and past `max_ent
 entries closest to expiry go first (claimed ones last). Expiries wait in a heap, so a write
 looks only at what has expired, not at every stored change. A dropped entry reads as NOT_FOUND,
 which the card actions explain as "expired, ask again". Issue 6 adds durable stores behind the same
-Protocol (`tests/unit/state/test_pending_changes_contract.py` is their shared contract).
+Protocol (`tests/state/test_pending_changes_contract.py` is their shared contract).
 """
 
 from __future__ import annotations

@@ -1,32 +1,20 @@
+"""The identity emulator once per module (no referrals); OBO providers closed after each test."""
+
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
 import pytest
 
 from bot.auth.obo import OboTokenProvider
 from bot.auth.token_cache import MemoryTokenCacheStore, TokenCacheStore
 from emulators.server import RunningEmulators
-from tests.support.emulators import running_emulators
-from tests.support.identity import IdentityClient, identity_settings
+from tests.auth.providers import MakeProvider
+from tests.support.fixtures import emulators_fixture
+from tests.support.identity import identity_settings
 
-MakeProvider = Callable[..., OboTokenProvider]
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[RunningEmulators]:
-    with running_emulators() as emulators:
-        yield emulators
-
-
-@pytest.fixture
-async def identity(running: RunningEmulators) -> AsyncIterator[IdentityClient]:
-    async with aiohttp.ClientSession() as session:
-        client = IdentityClient(running, session)
-        await client.reset()
-        yield client
+running = emulators_fixture(scope="module")
 
 
 @pytest.fixture

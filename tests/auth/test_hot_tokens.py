@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from bot.auth.hot_tokens import HotTokens
 from bot.auth.token_cache import MemoryTokenCacheStore
 from bot.domain.assertion import UserAssertion
-from tests.auth.conftest import MakeProvider
+from tests.auth.providers import MakeProvider
 from tests.support.emulators import SELLER
 from tests.support.identity import IdentityClient, assertion_for
 

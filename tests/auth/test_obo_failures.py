@@ -20,7 +20,7 @@ from bot.auth.token_cache import MemoryTokenCacheStore
 from bot.domain.assertion import UserAssertion
 from emulators.config import DEMO_BOT_APP_SECRET
 from emulators.server import RunningEmulators
-from tests.auth.conftest import MakeProvider
+from tests.auth.providers import MakeProvider
 from tests.support.emulators import NO_MFA, OTHER_SELLER, SELLER
 from tests.support.identity import IdentityClient, assertion_for, signed_sso_token
 

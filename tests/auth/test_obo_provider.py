@@ -10,7 +10,7 @@ from bot.auth.obo import cache_key
 from bot.auth.token_cache import MemoryTokenCacheStore
 from emulators.config import PARTNER_CENTER_AUDIENCE
 from emulators.server import RunningEmulators
-from tests.auth.conftest import MakeProvider
+from tests.auth.providers import MakeProvider
 from tests.support.emulators import (
     ADMIN,
     GLOBAL_ADMIN,

@@ -8,7 +8,7 @@ from pydantic import SecretStr
 
 from bot.auth.obo import cache_key
 from bot.auth.token_cache import EncryptedTokenCacheStore, MemoryTokenCacheStore
-from tests.auth.conftest import MakeProvider
+from tests.auth.providers import MakeProvider
 from tests.auth.test_obo_provider import token_posts
 from tests.support.emulators import SELLER
 from tests.support.identity import IdentityClient, assertion_for

@@ -5,10 +5,10 @@ from __future__ import annotations
 from bot.cards.confirm_change import CANCEL_VERB
 from bot.domain.intent import ChangeIntent, Outcome
 from bot.domain.pending import PendingState
-from tests.card_actions.answers import CARD, MESSAGE, text_of
-from tests.card_actions.conftest import Harness
-from tests.services.world import AZURE
+from tests.support.answers import CARD, MESSAGE, text_of
+from tests.support.card_harness import Harness
 from tests.support.emulators import OTHER_SELLER
+from tests.support.world import AZURE
 
 WON = ChangeIntent(outcome=Outcome.WON)
 

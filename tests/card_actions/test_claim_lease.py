@@ -14,11 +14,11 @@ from bot.cards.confirm_change import CANCEL_VERB
 from bot.domain.change import plan_change
 from bot.domain.intent import ChangeIntent, NoteEdit, Outcome
 from bot.domain.pending import PendingChange, PendingState
-from tests.card_actions.answers import CARD, MESSAGE, confirm_id, text_of
-from tests.card_actions.conftest import Harness
-from tests.services.world import AZURE
+from tests.support.answers import CARD, MESSAGE, confirm_id, text_of
+from tests.support.card_harness import Harness
 from tests.support.emulators import OTHER_SELLER, SELLER
 from tests.support.partner_center import assertion_for
+from tests.support.world import AZURE
 
 WON = ChangeIntent(outcome=Outcome.WON)
 

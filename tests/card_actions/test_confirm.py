@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from bot.domain.intent import ChangeIntent, Money, Outcome
 from bot.domain.pending import PendingState
-from tests.card_actions.answers import CARD, MESSAGE, confirm_id, text_of
-from tests.card_actions.conftest import Harness
-from tests.services.world import AZURE
 from tests.support.activities import TeamsUser, channel_thread
+from tests.support.answers import CARD, MESSAGE, confirm_id, text_of
+from tests.support.card_harness import Harness
 from tests.support.emulators import OTHER_SELLER, SELLER
 from tests.support.partner_center import assertion_for
+from tests.support.world import AZURE
 
 WON = ChangeIntent(outcome=Outcome.WON)
 VALUE = ChangeIntent(deal_value=Money(Decimal("175000")))

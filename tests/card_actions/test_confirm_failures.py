@@ -8,11 +8,12 @@ import secrets
 
 from bot.domain.intent import ChangeIntent, Outcome
 from bot.domain.pending import PendingState
-from tests.card_actions.answers import CARD, MESSAGE, confirm_id, text_of
-from tests.card_actions.conftest import Harness
-from tests.services.world import AZURE, member
+from tests.support.answers import CARD, MESSAGE, confirm_id, text_of
+from tests.support.card_harness import Harness
 from tests.support.emulators import ADMIN, OTHER_SELLER
 from tests.support.partner_center import assertion_for
+from tests.support.referral_documents import member
+from tests.support.world import AZURE
 
 WON = ChangeIntent(outcome=Outcome.WON)
 ITEM = f"/v1.0/engagements/referrals/{AZURE}"

@@ -11,11 +11,11 @@ from botbuilder.core.adapters import TestAdapter
 
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
 from bot.domain.intent import ChangeIntent, Outcome
-from tests.card_actions.answers import ERROR, text_of
-from tests.card_actions.conftest import Harness
-from tests.services.world import AZURE
 from tests.support.activities import make_card_invoke
+from tests.support.answers import ERROR, text_of
+from tests.support.card_harness import Harness
 from tests.support.emulators import SELLER
+from tests.support.world import AZURE
 
 
 async def dispatch(harness: Harness, verb: str, data: Any) -> dict[str, Any]:

@@ -25,9 +25,9 @@ from bot.state.pending_changes import MemoryPendingChanges
 from dialogs.main_dialog import MainDialog
 from dialogs.ports import DialogServices
 from tests.dialogs.seed import seed_documents
-from tests.fakes import FakeAssertions, FakeClock, FakeReferralsService
 from tests.support.activities import TeamsConversation, TeamsUser, make_message
 from tests.support.cards import assert_valid_card, unescape
+from tests.support.fakes import FakeAssertions, FakeClock, FakeReferralsService
 
 MEGAN_USER = TeamsUser(aad_object_id="0000aaaa-0000-4000-8000-00000000000a", name="Megan Bowen")
 ALEX_USER = TeamsUser(aad_object_id="0000bbbb-0000-4000-8000-00000000000b", name="Alex Wilber")

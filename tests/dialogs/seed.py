@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.support.referral_documents import seed_referral
+
 MEGAN = {"firstName": "Megan", "lastName": "Bowen", "email": "megan.bowen@contoso.com"}
 ALEX = {"firstName": "Alex", "lastName": "Wilber", "email": "alex.wilber@contoso.com"}
 JANE = {
@@ -30,7 +32,6 @@ def referral_document(
     crm_id: str | None = None,
     notes: str | None = None,
 ) -> dict[str, Any]:
-    status, substatus = state.split("/")
     details: dict[str, Any] = {"currency": currency}
     if value is not None:
         details["dealValue"] = value
@@ -38,25 +39,25 @@ def referral_document(
         details["closingDateTime"] = closing
     if notes is not None:
         details["notes"] = notes
-    document: dict[str, Any] = {
-        "id": referral_id,
-        "name": name,
-        "status": status,
-        "substatus": substatus,
-        "direction": direction,
-        "type": "Independent",
-        "qualification": "SalesQualified",
-        "createdDateTime": created,
-        "updatedDateTime": created,
-        "customerProfile": {"name": customer, "team": []},
-        "details": details,
-        "team": [dict(member) for member in team],
-    }
+    extra: dict[str, Any] = {}
     if stage is not None:
-        document["salesStage"] = stage
+        extra["salesStage"] = stage
     if crm_id is not None:
-        document["externalReferenceId"] = crm_id
-    return document
+        extra["externalReferenceId"] = crm_id
+    return seed_referral(
+        referral_id,
+        state,
+        name=name,
+        team=team,
+        details=details,
+        direction=direction,
+        type="Independent",
+        qualification="SalesQualified",
+        createdDateTime=created,
+        updatedDateTime=created,
+        customerProfile={"name": customer, "team": []},
+        **extra,
+    )
 
 
 def seed_documents() -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.dialogs.harness import DialogHarness
 from tests.dialogs.seed import referral_document, seed_documents
-from tests.fakes import FakeReferralsService
+from tests.support.fakes import FakeReferralsService
 from tests.support.hostile_text import hostile_text
 from tests.support.teams_markdown import live_markup, shown_text
 

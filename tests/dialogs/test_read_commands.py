@@ -8,7 +8,7 @@ from bot.domain.list_kinds import ListKind
 from dialogs import replies
 from tests.dialogs.harness import PORTAL_URL, DialogHarness, card_text
 from tests.dialogs.seed import many_open_documents, seed_documents
-from tests.fakes import FakeReferralsService
+from tests.support.fakes import FakeReferralsService
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from botbuilder.schema import Activity
 
 from dialogs.turn_facts import seller_now, seller_of, seller_time_zone, tenant_of
 from tests.dialogs.harness import MEGAN_USER, DialogHarness
-from tests.fakes import FakeClock
 from tests.support.activities import channel_thread, make_message
+from tests.support.fakes import FakeClock
 
 LATE_EVENING_UTC = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
 

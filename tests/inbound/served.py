@@ -13,9 +13,8 @@ from bot.settings import InboundSettings
 from emulators.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.inbound.conftest import authed_settings
 from tests.support.activities import message_payload
-from tests.support.bot import BotUnderTest, running_bot
+from tests.support.bot import BotUnderTest, authed_settings, running_bot
 
 JSON = {"Content-Type": "application/json"}
 

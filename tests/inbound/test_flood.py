@@ -24,9 +24,9 @@ from emulators.channel_keys import ChannelKeyServer
 from emulators.server import RunningEmulators
 from tests.inbound.raw_http import raw_connection
 from tests.inbound.served import JSON, served_bot, valid_token
-from tests.integration.conftest import PartnerCenterView
-from tests.integration.e2e import propose, text_of
 from tests.support.bot import BotUnderTest
+from tests.support.e2e import propose, text_of
+from tests.support.emulators import PartnerCenterView
 
 FLOODERS = 4
 

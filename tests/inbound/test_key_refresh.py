@@ -13,10 +13,9 @@ from emulators.channel_keys import ChannelKeyServer, FixedCredentialsFactory, To
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.entra.keys import SigningKey
 from emulators.server import RunningEmulators
-from tests.inbound.conftest import authed_settings
-from tests.integration.standins import StandInCardActions, StandInDialog
 from tests.support.activities import message_payload
-from tests.support.bot import BotUnderTest, running_bot
+from tests.support.bot import BotUnderTest, authed_settings, running_bot
+from tests.support.standins import StandInCardActions, StandInDialog
 
 
 @pytest.fixture

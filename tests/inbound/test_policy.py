@@ -10,14 +10,17 @@ import aiohttp
 
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.inbound.replies import GUEST_REFUSAL, TENANT_REFUSAL
-from emulators.channel_keys import ChannelKeyServer, FixedCredentialsFactory, TokenMinter
+from emulators.channel_keys import (
+    ChannelKeyServer,
+    FixedCredentialsFactory,
+    TokenMinter,
+)
 from emulators.config import DEMO_BOT_APP_ID
 from emulators.server import RunningEmulators
-from tests.inbound.conftest import authed_settings
-from tests.integration.conftest import PartnerCenterView
 from tests.support.activities import card_invoke_payload, message_payload
-from tests.support.bot import BotUnderTest, button_data, only_card, running_bot
+from tests.support.bot import BotUnderTest, authed_settings, button_data, only_card, running_bot
 from tests.support.emulator_controls import recorded_requests
+from tests.support.emulators import PartnerCenterView
 
 
 @asynccontextmanager

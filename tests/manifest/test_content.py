@@ -13,7 +13,7 @@ from dialogs.grammar.commands import ParseFailure
 from dialogs.grammar.normalize import DEFAULT_BOT_NAMES
 from dialogs.grammar.parser import parse_command
 from manifest.package import PackageError, build_package
-from tests.manifest.conftest import APP_ID, DOMAIN, read_zip, settings
+from tests.manifest.package_files import APP_ID, DOMAIN, read_zip, settings
 
 SCOPES = ["personal", "team", "groupChat"]
 EXAMPLES = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from manifest.package import HERE, ICONS, ManifestSettings, PackageError, build_package, fill, main
-from tests.manifest.conftest import APP_ID, DOMAIN, read_zip, settings
+from tests.manifest.package_files import APP_ID, DOMAIN, read_zip, settings
 
 OTHER_ID = "0b7e9a44-1d2c-4e6f-a8b9-c0d1e2f3a4b5"
 

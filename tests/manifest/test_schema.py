@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from manifest.package import TEMPLATE
-from tests.manifest.conftest import MANIFEST_VERSION, SCHEMAS, schema_path, teams_validator
+from tests.manifest.package_files import MANIFEST_VERSION, SCHEMAS, schema_path, teams_validator
 
 
 def test_the_built_manifest_is_schema_valid(manifest: dict[str, Any]) -> None:

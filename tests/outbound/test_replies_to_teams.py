@@ -6,7 +6,7 @@ clock the bot paces and retries on, and the waits it asked for are asserted.
 
 from __future__ import annotations
 
-from tests.outbound.conftest import Fault, FaultyConnector
+from tests.outbound.faulty_connector import Fault, FaultyConnector
 from tests.support.bot import BotUnderTest
 from tests.support.skipped_time import SkippedTime
 

@@ -9,9 +9,9 @@ import aiohttp
 from bot.domain.referral import Direction, Status, Substatus
 from bot.partner_center.client import ReferralsClient
 from emulators.server import RunningEmulators
-from tests.partner_center.conftest import OPEN_ID
 from tests.support.emulators import ADMIN, SELLER, mint_partner_center_token
 from tests.support.partner_center import EmulatorControl, assertion_for
+from tests.support.seeds import OPEN_ID
 
 
 async def test_get_returns_the_referral_and_its_etag_and_rebuilds_the_document(

@@ -16,7 +16,7 @@ from bot.partner_center.errors import (
 )
 from bot.referrals.errors import translate
 from emulators.server import RunningEmulators
-from tests.partner_center.conftest import CLOSED_ID, OPEN_ID, OTHERS_ID, make_client, seed
+from tests.partner_center.clients import make_client
 from tests.support.emulators import ADMIN, NO_MFA, NO_ROLE, SELLER, running_emulators
 from tests.support.partner_center import (
     EmulatorControl,
@@ -24,6 +24,7 @@ from tests.support.partner_center import (
     assertion_for,
     expired_claims,
 )
+from tests.support.seeds import CLOSED_ID, OPEN_ID, OTHERS_ID, client_referrals
 
 CORRELATION = "0b5c6a2e-7f00-4d6e-9c1a-3b2d4e5f6a70"
 
@@ -147,7 +148,7 @@ async def test_a_stale_etag_surfaces_as_precondition_failed_without_retry(
 async def test_the_per_user_bucket_throttles_and_the_client_gives_up_within_its_deadline(
     session: aiohttp.ClientSession,
 ) -> None:
-    with running_emulators(referrals=seed(), throttle_per_minute=2) as running:
+    with running_emulators(referrals=client_referrals(), throttle_per_minute=2) as running:
         client = make_client(session, running)
         admin = assertion_for(ADMIN)
         for _ in range(2):

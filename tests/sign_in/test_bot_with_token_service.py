@@ -16,12 +16,12 @@ from bot.cards.confirm_change import CONFIRM_VERB
 from bot.settings import BotSettings
 from dialogs.replies import SIGNED_IN, SIGNED_OUT
 from emulators.server import RunningEmulators
-from tests.integration.conftest import REFERRAL_ID, PartnerCenterView
-from tests.integration.e2e import pending_id
-from tests.sign_in.token_service import CONNECTION, TokenServiceControls
 from tests.support.bot import BotUnderTest, SentActivity, demo_settings, only_card, running_bot
-from tests.support.emulators import SELLER
+from tests.support.e2e import pending_id
+from tests.support.emulators import SELLER, PartnerCenterView
 from tests.support.identity import IdentityClient
+from tests.support.seeds import REFERRAL_ID
+from tests.support.token_service import CONNECTION, TokenServiceControls
 
 OAUTH_CARD = "application/vnd.microsoft.card.oauth"
 

@@ -14,14 +14,13 @@ from bot.cards.confirm_change import CONFIRM_VERB
 from bot.settings import BotSettings
 from dialogs.replies import SIGNED_IN
 from emulators.server import RunningEmulators
-from tests.integration.conftest import PartnerCenterView
-from tests.integration.e2e import pending_id
 from tests.sign_in.test_bot_with_token_service import assert_asked_to_sign_in
-from tests.sign_in.token_service import CONNECTION, TokenServiceControls
 from tests.support.activities import message_payload
 from tests.support.bot import BotUnderTest, demo_settings, only_card, running_bot
-from tests.support.emulators import SELLER
+from tests.support.e2e import pending_id
+from tests.support.emulators import SELLER, PartnerCenterView
 from tests.support.identity import IdentityClient
+from tests.support.token_service import CONNECTION, TokenServiceControls
 
 
 @pytest.fixture

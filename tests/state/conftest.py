@@ -1,10 +1,8 @@
-"""The integration fixtures (emulators once per package, reset per test) reused here."""
+"""The emulators once for the package (tests/state and tests/state/blob), reset per test."""
 
 from __future__ import annotations
 
-from tests.integration.conftest import (  # noqa: F401  # pytest fixtures
-    fresh,
-    identity,
-    partner_center,
-    running,
-)
+from tests.support.fixtures import emulators_fixture
+from tests.support.seeds import contoso_referrals
+
+running = emulators_fixture(contoso_referrals)

@@ -8,8 +8,8 @@ import aiohttp
 import pytest
 
 from emulators.server import RunningEmulators
-from tests.integration.conftest import PartnerCenterView
-from tests.state.bot_process import killed_proposal_is_confirmed_once
+from tests.support.bot_process import killed_proposal_is_confirmed_once
+from tests.support.emulators import PartnerCenterView
 
 pytestmark = pytest.mark.slow  # kills bot processes
 

@@ -10,8 +10,8 @@ import pytest
 
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
 from emulators.server import RunningEmulators
-from tests.integration.conftest import PartnerCenterView
-from tests.state.bot_process import SAVE_FAULTS, killed_mid_save_is_settled_by_the_next_click
+from tests.support.bot_process import SAVE_FAULTS, killed_mid_save_is_settled_by_the_next_click
+from tests.support.emulators import PartnerCenterView
 
 pytestmark = pytest.mark.slow  # kills bot processes
 

@@ -18,8 +18,8 @@ from bot.domain.referral import Referral
 from bot.state import sqlite_codec
 from bot.state.errors import UnsafeStateError
 from bot.state.pending_codec import decode_pending, encode_pending
+from tests.domain.test_plan_properties import NOW, documents, intents
 from tests.support.referral_documents import make_referral_document
-from tests.unit.domain.test_plan_properties import NOW, documents, intents
 
 CREATED = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

@@ -13,9 +13,10 @@ from bot.domain.pending import ClaimOutcome, PendingChange
 from bot.settings import Settings, StateBackend, StateSettings
 from bot.state.sqlite_state import open_sqlite_state
 from emulators.server import RunningEmulators
-from tests.integration.conftest import CONTOSO_DEAL, REFERRAL_ID, PartnerCenterView
-from tests.integration.e2e import propose, text_of
 from tests.support.bot import demo_settings, running_bot
+from tests.support.e2e import propose, text_of
+from tests.support.emulators import PartnerCenterView
+from tests.support.seeds import CONTOSO_DEAL, REFERRAL_ID
 
 NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 

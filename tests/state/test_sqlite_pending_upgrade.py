@@ -12,7 +12,7 @@ from bench.pending_blobs import NOW
 from bot.domain.pending import ClaimOutcome, PendingChange, PendingState
 from bot.state.pending_codec import encode_pending
 from bot.state.sqlite_state import open_sqlite_state
-from tests.unit.state.test_pending_changes_contract import ALICE, make_pending
+from tests.state.test_pending_changes_contract import ALICE, make_pending
 
 _OLD_SCHEMA = """
 CREATE TABLE pending_changes (

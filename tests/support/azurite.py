@@ -14,10 +14,13 @@ from bot.settings import StateBackend, StateSettings
 from bot.state.blob_storage import AzureBlobStorage, BlobTimeouts, opened_blob_storage
 from emulators.azurite import Azurite, running_azurite
 
+# An outage fails in seconds.
+FAST = BlobTimeouts(connect_seconds=1.0, read_seconds=2.0, deadline_seconds=3.0)
+
 
 @pytest.fixture(scope="session")
 def azurite() -> Iterator[Azurite]:
-    """One Azurite for the test session (import this fixture where a module needs it)."""
+    """One Azurite for the test session (registered by tests/support/fixtures.py)."""
     with running_azurite() as started:
         yield started
 

@@ -16,11 +16,14 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from pydantic import SecretStr
 
 from bot.app import create_app
 from bot.inbound.serving import start_serving
-from bot.settings import Settings, StateBackend, StateSettings
+from bot.settings import BotSettings, Settings, StateBackend, StateSettings
 from demo.settings import demo_settings as _demo_settings
+from emulators.channel_keys import ChannelKeyServer
+from emulators.config import DEMO_BOT_APP_ID
 from emulators.fixtures import FixtureUser
 from emulators.server import RunningEmulators
 from tests.support.activities import (
@@ -211,3 +214,17 @@ def _walk(node: Any) -> list[dict[str, Any]]:
     if isinstance(node, list):
         return [item for value in node for item in _walk(value)]
     return []
+
+
+def authed_settings(running: RunningEmulators, keys: ChannelKeyServer, **bot: Any) -> Settings:
+    """Demo wiring (emulators) but with inbound auth ON against the local key server."""
+    return demo_settings(
+        running,
+        dangerously_allow_unauthenticated=False,
+        bot=BotSettings(
+            app_id=DEMO_BOT_APP_ID,
+            app_password=SecretStr("bot-password"),
+            openid_metadata_url=keys.metadata_url,
+            **bot,
+        ),
+    )

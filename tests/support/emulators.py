@@ -1,4 +1,5 @@
-"""Start the emulators for a test and mint tokens the way the identity emulator would."""
+"""Start the emulators for a test, mint tokens the way the identity emulator would, and read what
+the Referrals emulator holds and recorded (`PartnerCenterView`)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import aiohttp
+
 from emulators.config import DEMO_BOT_APP_ID, EmulatorConfig
 from emulators.entra.claims import partner_center_claims
 from emulators.fixtures import Fixtures, FixtureUser
 from emulators.server import RunningEmulators, emulators_in_thread
+from tests.support.emulator_controls import add_fault, recorded_requests
 
 ADMIN = FixtureUser.from_json(
     {"upn": "admin@contoso.example", "name": "Ada Admin", "roles": ["Referral Admin"]}
@@ -51,3 +55,30 @@ def mint_partner_center_token(
     )
     claims.update(overrides)
     return running.keys.sign({k: v for k, v in claims.items() if v is not None})
+
+
+class PartnerCenterView:
+    """What the Referrals emulator holds and recorded, read as an admin (not through the bot)."""
+
+    def __init__(self, session: aiohttp.ClientSession, running: RunningEmulators) -> None:
+        self._session = session
+        self._running = running
+
+    async def referral(self, referral_id: str) -> dict[str, Any]:
+        token = mint_partner_center_token(self._running, ADMIN)
+        url = f"{self._running.referrals_url}/{referral_id}"
+        headers = {"Authorization": f"Bearer {token}"}
+        async with self._session.get(url, headers=headers) as answer:
+            assert answer.status == 200, await answer.text()
+            document: dict[str, Any] = await answer.json()
+            return document
+
+    async def patches(self, *, status: int | None = None) -> list[dict[str, Any]]:
+        """PATCH requests the emulator answered (only those with `status`, when given)."""
+        found = await recorded_requests(
+            self._session, self._running.referrals_base_url, method="PATCH"
+        )
+        return [r for r in found if status is None or r["status"] == status]
+
+    async def add_fault(self, kind: str, **rule: Any) -> None:
+        await add_fault(self._session, self._running.referrals_base_url, kind, **rule)

@@ -1,9 +1,51 @@
-"""Referral documents shaped like the service's (spec §5), for model and client tests."""
+"""Referral documents: `seed_referral` builds every document a test seeds the emulator with, and
+`make_referral_document` a full one shaped like the service's (spec §5) for model and client tests.
+
+Tests seed with `seed_referral` (directly, or through a folder's own wrapper with its defaults),
+so a seed holds only the fields it names; the emulator's store fills in the rest like it does for
+any fixture file. The demo's seed (`emulators/seed.py`) is product code and tests use it as is.
+"""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from emulators.fixtures import FixtureUser
+
+
+def member(user: FixtureUser) -> dict[str, Any]:
+    """A team member as a seed names one: the user's name and sign-in address."""
+    return {"firstName": user.first_name, "lastName": user.last_name, "email": user.upn}
+
+
+def seed_referral(
+    referral_id: str,
+    state: str | None = "Active/Accepted",
+    *,
+    name: str | None = None,
+    customer: str | None = None,
+    team: Iterable[Mapping[str, Any]] | None = None,
+    details: Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A seed document with `state` as "Status/Substatus" (None: the store's default) and only the
+    other fields given; `fields` are further top-level keys, spelled as the service spells them."""
+    document: dict[str, Any] = {"id": referral_id}
+    if name is not None:
+        document["name"] = name
+    if state is not None:
+        document["status"], document["substatus"] = state.split("/")
+    if customer is not None:
+        document["customerProfile"] = {"name": customer}
+    if team is not None:
+        document["team"] = [dict(person) for person in team]
+    if details is not None:
+        document["details"] = dict(details)
+    document.update(copy.deepcopy(fields))
+    return document
+
 
 _REALISTIC: dict[str, Any] = {
     "id": "6b0a6f3e-8c1d-4f5e-9a7b-2c3d4e5f6a7b",

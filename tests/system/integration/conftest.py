@@ -1,0 +1,9 @@
+"""The emulators once for the package, seeded with the Contoso referrals; `fresh` (tests/support/
+fixtures.py) resets them before a test."""
+
+from __future__ import annotations
+
+from tests.support.fixtures import emulators_fixture
+from tests.support.seeds import contoso_referrals
+
+running = emulators_fixture(contoso_referrals)
