@@ -25,7 +25,7 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from bot.auth.obo import OboTokenProvider
-from bot.auth.token_cache import EncryptedTokenCacheStore, TokenCacheStore
+from bot.auth.sealed_store import ByteStore, EncryptedByteStore
 from bot.background import BackgroundTasks
 from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime, Sleep
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
@@ -66,6 +66,8 @@ SERVICES = web.AppKey("services", DialogServices)
 BACKGROUND = web.AppKey("background_tasks", BackgroundTasks)  # card updates after "Saving…"
 STATE = web.AppKey("private_conversation_state", PrivateConversationState)
 STATE_PARTS = web.AppKey("state_parts", StateParts)
+# each seller's referral index, sealed with the token caches' key (bot.state.referral_indexes)
+REFERRAL_INDEXES = web.AppKey("referral_indexes", ByteStore)
 
 
 class SystemClock:
@@ -82,7 +84,7 @@ class Overrides:
     assertions: AssertionsFactory | None = None
     clock: Clock | None = None
     storage: Storage | None = None
-    token_store: TokenCacheStore | None = None
+    token_store: ByteStore | None = None
     # How replies get their outbound Bot Framework token; tests swap in a local fake.
     credentials_factory: ServiceClientCredentialsFactory | None = None
     pending: PendingChanges | None = None  # the state backend, or create_app(pending=...)
@@ -102,7 +104,7 @@ def create_app(
     assertions: AssertionsFactory | None = None,
     clock: Clock | None = None,
     storage: Storage | None = None,
-    token_store: TokenCacheStore | None = None,
+    token_store: ByteStore | None = None,
     credentials_factory: ServiceClientCredentialsFactory | None = None,
     pending: PendingChanges | None = None,
     answer_within: float = ANSWER_WITHIN,
@@ -147,19 +149,25 @@ def default_card_actions(services: DialogServices) -> CardActionDispatcher:
     return CardActions(services)
 
 
-def _token_store(settings: Settings, overrides: Overrides, storage: Storage) -> TokenCacheStore:
-    """Per-user msal caches live in the bot's storage, always encrypted.
+def _sealing_key(settings: Settings) -> SecretStr:
+    """The one key of per-seller secrets: msal token caches and referral indexes.
 
-    Without a configured key a random one is made per process: caches then do not outlive a
-    restart (the next turn does one fresh on-behalf-of), but storage never holds a token.
+    Without a configured key a random one is made per process: caches and indexes then do not
+    outlive a restart (the next turn does one fresh on-behalf-of, and rebuilds the index), but
+    storage never holds a token or a referral in clear.
     """
-    if overrides.token_store is not None:
-        return overrides.token_store
     key = settings.identity.token_cache_key
     if not key.get_secret_value():
         logger.info("auth.token_cache.ephemeral_key: set REFERRAL_BOT_IDENTITY__TOKEN_CACHE_KEY")
         key = SecretStr(Fernet.generate_key().decode("ascii"))
-    return EncryptedTokenCacheStore(StorageTokenCacheStore(storage), key)
+    return key
+
+
+def _token_store(overrides: Overrides, storage: Storage, key: SecretStr) -> ByteStore:
+    """Per-user msal caches live in the bot's storage, always encrypted."""
+    if overrides.token_store is not None:
+        return overrides.token_store
+    return EncryptedByteStore(StorageTokenCacheStore(storage), key)
 
 
 def _services(
@@ -249,7 +257,7 @@ def _validator(settings: Settings, session: aiohttp.ClientSession) -> ChannelTok
 
 async def _durable_state(app: web.Application) -> AsyncIterator[None]:
     """REFERRAL_BOT_STATE__BACKEND (memory, sqlite, blob): opened here, closed after the bot."""
-    async with open_state(app[SETTINGS].state) as parts:
+    async with open_state(app[SETTINGS].state, app[SETTINGS].index) as parts:
         app[STATE_PARTS] = parts
         yield
 
@@ -261,8 +269,10 @@ async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[
     pending = overrides.pending if overrides.pending is not None else parts.pending
     # state, SSO and token caches share the storage
     overrides = replace(overrides, storage=storage, pending=pending)
+    key = _sealing_key(settings)
+    app[REFERRAL_INDEXES] = EncryptedByteStore(parts.referral_indexes, key, kind="referral_index")
     async with aiohttp.ClientSession() as session:
-        tokens = OboTokenProvider(settings.identity, _token_store(settings, overrides, storage))
+        tokens = OboTokenProvider(settings.identity, _token_store(overrides, storage, key))
         app[BACKGROUND] = BackgroundTasks()
         try:
             services = _services(settings, session, tokens, overrides)

@@ -147,6 +147,14 @@ class StateSettings(BaseModel):
         return "memory (lost when the bot stops)"
 
 
+class IndexSettings(BaseModel):
+    """REFERRAL_BOT_INDEX__*: each seller's referral index (bot.referrals), kept encrypted in the
+    state backend (bot.state.referral_indexes, docs/configuration.md)."""
+
+    # an index no turn has read for this long is deleted (the seller's next turn rebuilds it)
+    unused_days: int = Field(default=30, ge=1, le=3650)
+
+
 LogLevel = Annotated[
     Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
     BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value),
@@ -216,6 +224,7 @@ class Settings(BaseSettings):
     identity: IdentitySettings = IdentitySettings()
     state: StateSettings = StateSettings()
     inbound: InboundSettings = InboundSettings()
+    index: IndexSettings = IndexSettings()
 
     @classmethod
     def settings_customise_sources(

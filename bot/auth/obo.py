@@ -2,7 +2,7 @@
 
 `OboTokenProvider.get_token(user)`:
 0. answers from `HotTokens` (memory) while a token it got for this very assertion is fresh;
-1. loads the seller's own `msal.SerializableTokenCache` from the `TokenCacheStore`, keyed by
+1. loads the seller's own `msal.SerializableTokenCache` from the `ByteStore`, keyed by
    the *authenticated* tenant and user id of the `UserAssertion` (never by the token's
    unverified claims: a cache hit skips Entra's check of the assertion);
 2. asks msal for a cached token first (`acquire_token_silent`: no request while the token is
@@ -49,7 +49,7 @@ from bot.auth.errors import (
     error_from_result,
 )
 from bot.auth.hot_tokens import HotTokens
-from bot.auth.token_cache import TokenCacheStore
+from bot.auth.sealed_store import ByteStore
 from bot.domain.assertion import UserAssertion
 from bot.settings import IdentitySettings
 
@@ -108,7 +108,7 @@ class OboTokenProvider:
     def __init__(
         self,
         settings: IdentitySettings,
-        cache_store: TokenCacheStore,
+        cache_store: ByteStore,
         *,
         max_workers: int = 16,
         timeout_seconds: float = 10.0,

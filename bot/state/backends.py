@@ -3,6 +3,8 @@
 memory: one process, lost on restart (tests). sqlite (default): one file, survives restarts.
 blob: Azure Blob Storage, shared by several instances, each sweeping expired pending changes and
 seen activities in the background while it runs. Whatever is opened is closed on exit.
+Each backend also keeps sellers' referral indexes, deleted when unused for
+`REFERRAL_BOT_INDEX__UNUSED_DAYS` (bot.state.referral_indexes).
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.settings import StateBackend, StateSettings
+from bot.settings import IndexSettings, StateBackend, StateSettings
 from bot.state.blob_pending_changes import PREFIX as PENDING_PREFIX
 from bot.state.blob_pending_changes import BlobPendingChanges, sweepable
+from bot.state.blob_referral_indexes import BlobReferralIndexes
 from bot.state.blob_seen import PREFIX as SEEN_PREFIX
 from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import opened_blob_storage
@@ -20,6 +23,8 @@ from bot.state.blob_sweeper import BlobSweeper, SweepLimits, sweeping
 from bot.state.memory_storage import VersionedMemoryStorage
 from bot.state.parts import StateParts
 from bot.state.pending_changes import MemoryPendingChanges
+from bot.state.referral_indexes import PREFIX as INDEX_PREFIX
+from bot.state.referral_indexes import IndexAges, MemoryReferralIndexes
 from bot.state.seen import MemorySeenActivities
 from bot.state.sqlite_state import open_sqlite_state
 
@@ -27,19 +32,27 @@ _PROBE_KEY = "startup-probe"
 
 
 @asynccontextmanager
-async def open_state(settings: StateSettings) -> AsyncIterator[StateParts]:
+async def open_state(
+    settings: StateSettings, index: IndexSettings | None = None
+) -> AsyncIterator[StateParts]:
+    ages = IndexAges.from_settings(index or IndexSettings())
     if settings.backend is StateBackend.SQLITE:
-        async with open_sqlite_state(settings.sqlite_path) as parts:
+        async with open_sqlite_state(settings.sqlite_path, index_ages=ages) as parts:
             yield parts
     elif settings.backend is StateBackend.BLOB:
-        async with _open_blob_state(settings) as parts:
+        async with _open_blob_state(settings, ages) as parts:
             yield parts
     else:
-        yield StateParts(VersionedMemoryStorage(), MemoryPendingChanges(), MemorySeenActivities())
+        yield StateParts(
+            VersionedMemoryStorage(),
+            MemoryPendingChanges(),
+            MemorySeenActivities(),
+            MemoryReferralIndexes(ages),
+        )
 
 
 @asynccontextmanager
-async def _open_blob_state(settings: StateSettings) -> AsyncIterator[StateParts]:
+async def _open_blob_state(settings: StateSettings, ages: IndexAges) -> AsyncIterator[StateParts]:
     """Fails at start-up, naming the container, when it is missing or the store refuses us."""
     connection_string = settings.blob_connection_string.get_secret_value()
     async with opened_blob_storage(connection_string, settings.blob_container) as storage:
@@ -51,6 +64,8 @@ async def _open_blob_state(settings: StateSettings) -> AsyncIterator[StateParts]
         seen = BlobSeenActivities(storage)
         pending_sweeper = BlobSweeper(storage, PENDING_PREFIX, sweepable, limits)
         seen_sweeper = BlobSweeper(storage, SEEN_PREFIX, seen.sweepable, limits)
+        indexes = BlobReferralIndexes(storage, ages)
+        index_sweeper = BlobSweeper(storage, INDEX_PREFIX, indexes.sweepable, limits)
         # stopped before the storage is closed
-        async with sweeping(pending_sweeper), sweeping(seen_sweeper):
-            yield StateParts(storage, BlobPendingChanges(storage), seen)
+        async with sweeping(pending_sweeper), sweeping(seen_sweeper), sweeping(index_sweeper):
+            yield StateParts(storage, BlobPendingChanges(storage), seen, indexes)

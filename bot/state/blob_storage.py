@@ -53,6 +53,15 @@ class Listed:
 
 
 @dataclass(frozen=True)
+class RawBlob:
+    """One blob as stored: its bytes, ETag and metadata (stores that keep bytes, not items)."""
+
+    body: bytes
+    etag: str
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True)
 class BlobTimeouts:
     """Bounds of one storage call; an outage must surface in seconds, not minutes."""
 
@@ -160,16 +169,46 @@ class AzureBlobStorage(Storage):  # type: ignore[misc]  # botbuilder is untyped
             return False
         return True
 
-    async def _read_one(self, key: str) -> object | None:
+    async def read_raw(self, key: str) -> RawBlob | None:
+        """One blob's bytes as stored (no codec), with its ETag and metadata; None if missing."""
         try:
             downloader = await self._bounded(self._container.download_blob(blob_name(key)))
-            text = await self._bounded(downloader.readall())
+            body = await self._bounded(downloader.readall())
         except ResourceNotFoundError as error:
             if _container_missing(error):
                 raise self._missing_container() from error
             return None
-        value = decode(text.decode("utf-8"))
-        return _stamped(value, str(downloader.properties.etag))
+        properties = downloader.properties
+        return RawBlob(bytes(body), str(properties.etag), dict(properties.metadata or {}))
+
+    async def write_raw(self, key: str, body: bytes, *, metadata: dict[str, str]) -> str:
+        """Overwrites one blob with `body` as it is (no codec) and `metadata`; returns the ETag."""
+        return await self._upload(key, body, {"overwrite": True, "metadata": metadata})
+
+    async def set_metadata_if_unchanged(
+        self, key: str, metadata: dict[str, str], *, etag: str
+    ) -> bool:
+        """Replaces the metadata of that version of the blob only; False if it changed or went."""
+        client = self._container.get_blob_client(blob_name(key))
+        try:
+            await self._bounded(
+                client.set_blob_metadata(
+                    metadata, etag=etag, match_condition=MatchConditions.IfNotModified
+                )
+            )
+        except ResourceNotFoundError as error:
+            if _container_missing(error):
+                raise self._missing_container() from error
+            return False
+        except ResourceModifiedError:
+            return False
+        return True
+
+    async def _read_one(self, key: str) -> object | None:
+        raw = await self.read_raw(key)
+        if raw is None:
+            return None
+        return _stamped(decode(raw.body.decode("utf-8")), raw.etag)
 
     async def _write_one(
         self, key: str, item: object, metadata: dict[str, str] | None = None
@@ -184,7 +223,9 @@ class AzureBlobStorage(Storage):  # type: ignore[misc]  # botbuilder is untyped
             conditions |= {"etag": etag, "match_condition": MatchConditions.IfNotModified}
         if metadata:
             conditions["metadata"] = metadata
-        body = encode(_unstamped(item)).encode("utf-8")
+        return await self._upload(key, encode(_unstamped(item)).encode("utf-8"), conditions)
+
+    async def _upload(self, key: str, body: bytes, conditions: dict[str, Any]) -> str:
         try:
             result = await self._bounded(
                 self._container.get_blob_client(blob_name(key)).upload_blob(body, **conditions)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from botbuilder.core import Storage
 
+from bot.auth.sealed_store import ByteStore
 from bot.domain.pending import PendingChanges
 from bot.state.seen import SeenActivities
 
@@ -15,3 +16,5 @@ class StateParts:
     storage: Storage  # bot state, Teams SSO dedupe, encrypted token caches
     pending: PendingChanges
     seen: SeenActivities  # activity dedupe: shared by instances when the store is
+    # sellers' referral indexes (bot.state.referral_indexes); bot.app seals them
+    referral_indexes: ByteStore

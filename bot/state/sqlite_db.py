@@ -57,6 +57,12 @@ CREATE TABLE IF NOT EXISTS seen_activities (
     answer TEXT
 );
 CREATE INDEX IF NOT EXISTS seen_activities_age ON seen_activities (seen_at);
+CREATE TABLE IF NOT EXISTS referral_indexes (
+    name TEXT PRIMARY KEY,
+    blob BLOB NOT NULL,
+    last_used REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS referral_indexes_age ON referral_indexes (last_used);
 """
 # Columns added after a table was first created: (table, column, definition). A file made by an
 # older version gets them on open; their defaults are what old rows mean (no claim lease: a

@@ -1,6 +1,6 @@
 """Sellers' msal token caches in the bot's own storage, so every instance shares them.
 
-Blobs are stored base64-encoded under `token-cache/<tenant>/<user>`; `EncryptedTokenCacheStore`
+Blobs are stored base64-encoded under `token-cache/<tenant>/<user>`; `EncryptedByteStore`
 wraps this store so storage only ever holds ciphertext.
 """
 
@@ -34,3 +34,6 @@ class StorageTokenCacheStore:
     async def save(self, key: str, blob: bytes) -> None:
         encoded = base64.b64encode(blob).decode("ascii")
         await self._storage.write({_PREFIX + key: {"blob": encoded, "e_tag": "*"}})
+
+    async def delete(self, key: str) -> None:
+        await self._storage.delete([_PREFIX + key])

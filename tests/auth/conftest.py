@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.auth.obo import OboTokenProvider
-from bot.auth.token_cache import MemoryTokenCacheStore, TokenCacheStore
+from bot.auth.sealed_store import ByteStore, MemoryByteStore
 from emulators.server import RunningEmulators
 from tests.auth.providers import MakeProvider
 from tests.support.fixtures import emulators_fixture
@@ -23,7 +23,7 @@ async def make_provider(running: RunningEmulators) -> AsyncIterator[MakeProvider
     made: list[OboTokenProvider] = []
 
     def make(
-        store: TokenCacheStore | None = None,
+        store: ByteStore | None = None,
         *,
         emulators: RunningEmulators | None = None,
         timeout_seconds: float = 10.0,
@@ -31,7 +31,7 @@ async def make_provider(running: RunningEmulators) -> AsyncIterator[MakeProvider
     ) -> OboTokenProvider:
         provider = OboTokenProvider(
             identity_settings(emulators or running, **settings),
-            store if store is not None else MemoryTokenCacheStore(),
+            store if store is not None else MemoryByteStore(),
             timeout_seconds=timeout_seconds,
         )
         made.append(provider)

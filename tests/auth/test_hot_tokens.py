@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.auth.hot_tokens import HotTokens
-from bot.auth.token_cache import MemoryTokenCacheStore
+from bot.auth.sealed_store import MemoryByteStore
 from bot.domain.assertion import UserAssertion
 from tests.auth.providers import MakeProvider
 from tests.support.emulators import SELLER
@@ -23,7 +23,7 @@ class Clock:
 
 
 @dataclass
-class CountingStore(MemoryTokenCacheStore):
+class CountingStore(MemoryByteStore):
     loads: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -16,7 +16,7 @@ from bot.auth.errors import (
     SignInRequiredError,
 )
 from bot.auth.obo import cache_key
-from bot.auth.token_cache import MemoryTokenCacheStore
+from bot.auth.sealed_store import MemoryByteStore
 from bot.domain.assertion import UserAssertion
 from emulators.config import DEMO_BOT_APP_SECRET
 from emulators.server import RunningEmulators
@@ -157,7 +157,7 @@ async def test_a_silent_identity_provider_times_out_as_unavailable(
 async def test_a_token_for_someone_else_is_never_filed_under_this_seller(
     identity: IdentityClient, make_provider: MakeProvider
 ) -> None:
-    store = MemoryTokenCacheStore()
+    store = MemoryByteStore()
     mismatched = UserAssertion(
         tenant_id=OTHER_SELLER.tenant_id,
         user_id=OTHER_SELLER.oid,

@@ -7,7 +7,7 @@ import aiohttp
 import jwt
 
 from bot.auth.obo import cache_key
-from bot.auth.token_cache import MemoryTokenCacheStore
+from bot.auth.sealed_store import MemoryByteStore
 from emulators.config import PARTNER_CENTER_AUDIENCE
 from emulators.server import RunningEmulators
 from tests.auth.providers import MakeProvider
@@ -105,7 +105,7 @@ async def test_another_seller_gets_an_on_behalf_of_token_of_their_own(
 async def test_a_new_provider_over_the_same_store_reuses_the_cached_token(
     identity: IdentityClient, make_provider: MakeProvider
 ) -> None:
-    store = MemoryTokenCacheStore()
+    store = MemoryByteStore()
     assertion = assertion_for(SELLER, await identity.sso_token(SELLER))
     first = await make_provider(store).get_token(assertion)
     await identity.reset()
@@ -155,7 +155,7 @@ async def test_concurrent_sellers_each_get_their_own_token(
 async def test_the_cache_is_keyed_by_the_authenticated_user_not_the_token(
     identity: IdentityClient, make_provider: MakeProvider
 ) -> None:
-    store = MemoryTokenCacheStore()
+    store = MemoryByteStore()
     provider = make_provider(store)
     await provider.get_token(assertion_for(GLOBAL_ADMIN, await identity.sso_token(GLOBAL_ADMIN)))
 

@@ -4,7 +4,7 @@ from botbuilder.core import MemoryStorage
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
-from bot.auth.token_cache import EncryptedTokenCacheStore
+from bot.auth.sealed_store import EncryptedByteStore
 from bot.state.token_caches import StorageTokenCacheStore
 
 SECRET_TOKEN = b'{"AccessToken": {"secret": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.payload.sig"}}'
@@ -26,7 +26,7 @@ async def test_two_stores_over_one_storage_share_the_caches() -> None:
 async def test_encrypted_caches_leave_no_token_in_storage() -> None:
     storage = MemoryStorage()
     key = SecretStr(Fernet.generate_key().decode())
-    store = EncryptedTokenCacheStore(StorageTokenCacheStore(storage), key)
+    store = EncryptedByteStore(StorageTokenCacheStore(storage), key)
     await store.save("msal-obo/tenant/user", SECRET_TOKEN)
 
     raw = (await storage.read(["token-cache/msal-obo/tenant/user"]))[

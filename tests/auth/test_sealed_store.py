@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from bot.auth.obo import cache_key
-from bot.auth.token_cache import EncryptedTokenCacheStore, MemoryTokenCacheStore
+from bot.auth.sealed_store import EncryptedByteStore, MemoryByteStore
 from tests.auth.providers import MakeProvider
 from tests.auth.test_obo_provider import token_posts
 from tests.support.emulators import SELLER
@@ -19,7 +19,7 @@ def new_key() -> SecretStr:
 
 
 async def test_encrypted_store_round_trips_a_blob() -> None:
-    store = EncryptedTokenCacheStore(MemoryTokenCacheStore(), new_key())
+    store = EncryptedByteStore(MemoryByteStore(), new_key())
 
     await store.save("k", b'{"AccessToken": {}}')
 
@@ -30,10 +30,10 @@ async def test_encrypted_store_round_trips_a_blob() -> None:
 async def test_encrypted_store_reads_a_wrong_key_as_an_empty_cache(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    inner = MemoryTokenCacheStore()
-    await EncryptedTokenCacheStore(inner, new_key()).save("k", b"secret-cache-content")
+    inner = MemoryByteStore()
+    await EncryptedByteStore(inner, new_key()).save("k", b"secret-cache-content")
 
-    loaded = await EncryptedTokenCacheStore(inner, new_key()).load("k")
+    loaded = await EncryptedByteStore(inner, new_key()).load("k")
 
     assert loaded is None
     assert "auth.token_cache.unreadable" in caplog.text
@@ -41,15 +41,15 @@ async def test_encrypted_store_reads_a_wrong_key_as_an_empty_cache(
 
 
 async def test_encrypted_store_reads_a_corrupt_blob_as_an_empty_cache() -> None:
-    inner = MemoryTokenCacheStore()
+    inner = MemoryByteStore()
     await inner.save("k", b"not a fernet token")
 
-    assert await EncryptedTokenCacheStore(inner, new_key()).load("k") is None
+    assert await EncryptedByteStore(inner, new_key()).load("k") is None
 
 
 async def test_a_blob_moved_to_another_sellers_key_reads_as_empty() -> None:
-    inner = MemoryTokenCacheStore()
-    store = EncryptedTokenCacheStore(inner, new_key())
+    inner = MemoryByteStore()
+    store = EncryptedByteStore(inner, new_key())
     await store.save("tenant/alice", b"alice's tokens")
     await inner.save("tenant/mallory", await inner.load("tenant/alice") or b"")
 
@@ -58,14 +58,14 @@ async def test_a_blob_moved_to_another_sellers_key_reads_as_empty() -> None:
 
 def test_encrypted_store_refuses_a_key_that_is_not_a_fernet_key() -> None:
     with pytest.raises(ValueError, match="Fernet key"):
-        EncryptedTokenCacheStore(MemoryTokenCacheStore(), SecretStr("too-short"))
+        EncryptedByteStore(MemoryByteStore(), SecretStr("too-short"))
 
 
 async def test_stored_cache_never_holds_the_token_in_clear(
     identity: IdentityClient, make_provider: MakeProvider
 ) -> None:
-    inner = MemoryTokenCacheStore()
-    store = EncryptedTokenCacheStore(inner, new_key())
+    inner = MemoryByteStore()
+    store = EncryptedByteStore(inner, new_key())
     assertion = assertion_for(SELLER, await identity.sso_token(SELLER))
 
     token = await make_provider(store).get_token(assertion)
@@ -82,11 +82,11 @@ async def test_stored_cache_never_holds_the_token_in_clear(
 async def test_a_cache_sealed_with_another_key_means_a_new_on_behalf_of(
     identity: IdentityClient, make_provider: MakeProvider
 ) -> None:
-    inner = MemoryTokenCacheStore()
+    inner = MemoryByteStore()
     assertion = assertion_for(SELLER, await identity.sso_token(SELLER))
-    await make_provider(EncryptedTokenCacheStore(inner, new_key())).get_token(assertion)
+    await make_provider(EncryptedByteStore(inner, new_key())).get_token(assertion)
 
-    await make_provider(EncryptedTokenCacheStore(inner, new_key())).get_token(assertion)
+    await make_provider(EncryptedByteStore(inner, new_key())).get_token(assertion)
 
     assert token_posts(await identity.recorded()) == 2
 
@@ -95,7 +95,7 @@ async def test_an_unreadable_plain_cache_means_a_new_on_behalf_of(
     identity: IdentityClient, make_provider: MakeProvider, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    store = MemoryTokenCacheStore()
+    store = MemoryByteStore()
     assertion = assertion_for(SELLER, await identity.sso_token(SELLER))
     await store.save(cache_key(assertion), b"{not json")
 
