@@ -41,6 +41,7 @@ from bot.state.sqlite_codec import decode, encode
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 _ETAG = "e_tag"
+_MAX_PUT_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,10 @@ class AzureBlobStorage(Storage):  # type: ignore[misc]  # botbuilder is untyped
             connection_timeout=bounds.connect_seconds,
             read_timeout=bounds.read_seconds,
             retry_total=0,
+            # a bigger body goes up in blocks of this size: aiohttp warns that one raw body over
+            # 1 MiB may hold up the event loop (sellers' referral indexes reach a few MB)
+            max_single_put_size=_MAX_PUT_BYTES,
+            max_block_size=_MAX_PUT_BYTES,
             logging_enable=False,  # never log bodies (state, token caches); see bot.logging
         )
         return cls(client, timeouts=bounds)

@@ -29,6 +29,7 @@ from bot.state.blob_seen import PREFIX as SEEN_PREFIX
 from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import AzureBlobStorage, Listed, opened_blob_storage
 from bot.state.blob_sweeper import BlobSweeper, SweepLimits, sweeping
+from bot.state.referral_indexes import PREFIX as INDEX_PREFIX
 from emulators.azurite import Azurite
 from tests.support.azurite import blob_state, fresh_blob_storage
 
@@ -204,6 +205,7 @@ async def test_the_app_state_sweeps_while_open_and_stops_the_sweeper_on_exit(
         sweepers = [t for t in asyncio.all_tasks() if t.get_name().startswith("blob-sweeper:")]
         assert sorted(t.get_name() for t in sweepers) == [
             f"blob-sweeper:{PREFIX}",
+            f"blob-sweeper:{INDEX_PREFIX}",
             f"blob-sweeper:{SEEN_PREFIX}",
         ]
         for _ in range(400):  # a round every 0.05 s: gone within a few
