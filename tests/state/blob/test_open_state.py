@@ -6,12 +6,17 @@ from pathlib import Path
 
 import pytest
 from botbuilder.core import MemoryStorage
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 
+from bot.auth.sealed_store import EncryptedByteStore
 from bot.settings import StateBackend, StateSettings
 from bot.state.backends import open_state
+from bot.state.blob_referral_indexes import BlobReferralIndexes
 from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import AzureBlobStorage
 from bot.state.errors import StorageUnavailableError
+from bot.state.referral_indexes import PREFIX as INDEX_PREFIX
 from bot.state.seen import MemorySeenActivities
 from bot.state.sqlite_seen import SqliteSeenActivities
 from bot.state.sqlite_storage import SqliteStorage
@@ -43,3 +48,20 @@ async def test_a_missing_container_fails_at_start_and_names_it(azurite: Azurite)
     with pytest.raises(StorageUnavailableError, match="no-such-container"):
         async with open_state(blob_state(azurite, "no-such-container")):
             pytest.fail("opened a backend without its container")
+
+
+async def test_a_sealed_referral_index_outlives_the_instance_that_wrote_it(
+    azurite: Azurite, blob_storage: AzureBlobStorage
+) -> None:
+    key = SecretStr(Fernet.generate_key().decode())
+    settings = blob_state(azurite, blob_storage.container_name)
+    async with open_state(settings) as first:
+        assert isinstance(first.referral_indexes, BlobReferralIndexes)
+        await EncryptedByteStore(first.referral_indexes, key).save("t/alice", b"alice's index")
+
+    async with open_state(settings) as restarted:
+        sealed = EncryptedByteStore(restarted.referral_indexes, key)
+        assert await sealed.load("t/alice") == b"alice's index"
+        await sealed.delete("t/alice")  # sign-out
+    page, _ = await blob_storage.list_page(INDEX_PREFIX, continuation=None, page_size=10)
+    assert page == []
