@@ -11,7 +11,14 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr, ValidationError
 
 from bot.auth.sealed_store import EncryptedByteStore
-from bot.settings import IndexSettings, Settings, StateBackend, StateSettings
+from bot.settings import (
+    BotSettings,
+    IdentitySettings,
+    IndexSettings,
+    Settings,
+    StateBackend,
+    StateSettings,
+)
 from bot.state.backends import open_state
 from bot.state.referral_indexes import IndexAges, MemoryReferralIndexes
 from bot.state.sqlite_db import SqliteDatabase
@@ -72,8 +79,8 @@ async def test_the_unused_days_setting_reaches_every_backend(
 ) -> None:
     monkeypatch.setenv("REFERRAL_BOT_INDEX__UNUSED_DAYS", "12")
     settings = Settings(
-        identity={"client_id": "c", "client_secret": "s"},
-        bot={"app_id": "a", "app_password": "p"},
+        identity=IdentitySettings(client_id="c", client_secret=SecretStr("s")),
+        bot=BotSettings(app_id="a", app_password=SecretStr("p")),
     )
     ages = IndexAges.from_settings(settings.index)
     assert ages.unused_after == 12 * DAY
