@@ -22,6 +22,7 @@ from demo.playground import REPO_ROOT, Playground, PlaygroundError, find_executa
 from demo.playground_config import pick_users, write_playground_config
 from demo.settings import demo_settings
 from emulators.config import EmulatorConfig
+from emulators.partner_center.odata_grammar import QueryMode
 from emulators.seed import demo_fixtures
 from emulators.server import RunningEmulators, emulators_in_thread
 
@@ -121,7 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.ready_file.unlink(missing_ok=True)  # a stale file must not look like "ready"
     try:
         executable = find_executable(args.playground_bin)
-        config = EmulatorConfig(fixtures=demo_fixtures(), test_controls=True)
+        # lenient until the referral index lands (issue 15)
+        config = EmulatorConfig(
+            fixtures=demo_fixtures(), test_controls=True, query_mode=QueryMode.LENIENT
+        )
         with emulators_in_thread(config) as running:
             return asyncio.run(_run(args, running, executable))
     except (PlaygroundError, TimeoutError) as error:

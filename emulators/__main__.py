@@ -12,6 +12,7 @@ from pathlib import Path
 
 from emulators.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET, EmulatorConfig
 from emulators.fixtures import FixtureError, Fixtures, load_fixtures
+from emulators.partner_center.odata_grammar import QueryMode
 from emulators.seed import demo_fixtures
 from emulators.server import EmulatorStack, RunningEmulators
 
@@ -28,6 +29,12 @@ def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--test-controls", action="store_true", help="enable /_emulator/*")
     parser.add_argument("--no-mfa", action="store_true", help="do not require the MFA claim")
     parser.add_argument("--throttle-per-minute", type=int, default=60)
+    parser.add_argument(
+        "--lenient-queries",
+        action="store_true",
+        help="accept OData beyond the documented subset (contains, ne, lt..., any field);"
+        " for experiments only",
+    )
     parser.add_argument(
         "--client",
         action="append",
@@ -52,6 +59,7 @@ def _config(args: argparse.Namespace) -> EmulatorConfig:
         enforce_mfa=not args.no_mfa,
         throttle_per_minute=args.throttle_per_minute,
         host=args.host,
+        query_mode=QueryMode.LENIENT if args.lenient_queries else QueryMode.STRICT,
     )
 
 
@@ -63,6 +71,7 @@ def _describe(running: RunningEmulators, config: EmulatorConfig) -> dict[str, ob
         "authority": running.authority(tenant),
         "ca_file": str(running.ca_file),
         "test_controls": config.test_controls,
+        "query_mode": str(config.query_mode),
         "users": [{"upn": u.upn, "roles": list(u.roles)} for u in config.fixtures.users],
     }
 
@@ -79,6 +88,7 @@ async def _run(args: argparse.Namespace) -> None:
     print("Partner Center Referrals API emulator:", running.referrals_url, flush=True)
     print("Identity emulator (authority):       ", described["authority"], flush=True)
     print("Trust this CA for the identity TLS:  ", running.ca_file, flush=True)
+    print("OData queries:                       ", config.query_mode, flush=True)
     for user in config.fixtures.users:
         print(f"  user {user.upn:<34} {', '.join(user.roles) or '(no role)'}", flush=True)
     print("Press Ctrl-C to stop.", flush=True)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from emulators.fixtures import Fixtures
+from emulators.partner_center.odata_grammar import QueryMode
 
 PARTNER_CENTER_AUDIENCE = "https://api.partner.microsoft.com"
 DEMO_BOT_APP_ID = "b0770000-0000-4000-8000-00000000b077"
@@ -26,6 +27,9 @@ class EmulatorConfig:
     throttle_per_minute: int = 60
     token_lifetime_seconds: int = 3600
     host: str = "127.0.0.1"
+    # The list route's OData: the documented subset (strict), or the wider grammar (lenient,
+    # for experiments only; see docs/emulators.md).
+    query_mode: QueryMode = QueryMode.STRICT
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def create_referrals_app(
         return web.json_response({"status": "ok"})
 
     app.router.add_get("/healthz", healthz)
-    ReferralsRoutes(store, base_url).add_to(app)
+    ReferralsRoutes(store, base_url, config.query_mode).add_to(app)
     if config.test_controls:
 
         def reset() -> None:

@@ -1,9 +1,14 @@
-"""The OData subset of the Referrals list route (spec §2): filter, order, count and page. No I/O.
+"""The OData subset of the Referrals list route (spec §2): filter, order, count, select and page.
+No I/O. Strict mode (the default) accepts only the documented subset, lenient the wider grammar
+(`odata_grammar`).
 
 Decisions the spec leaves open:
-- `$top` is 0..1000 (`$top=0&$count=true` only counts); above the page size it still pages.
-- `$skip` is 0..999999999. Other `$` options (`$select`, `$expand`, ...) are rejected; query
+- `$top` is 0..1000 (`$top=0&$count=true` only counts); above the page size it still pages:
+  `$top` caps the whole result, the service's page size (100) cuts it into pages.
+- `$skip` is 0..999999999. Other `$` options (`$expand`, `$search`, ...) are rejected; query
   parameters without `$` are not OData options and are ignored.
+- `$select` names top-level properties (`id,name,status`); each item carries only those it has.
+  Paths into a property (`customerProfile/name`) are refused.
 - Without `$orderby` items keep the order they were given in (the store's order). With it, ties
   are broken by `id` ascending, and nulls sort first ascending, last descending.
 - `$skiptoken` is base64url JSON: the absolute position of the next page plus a digest of
@@ -21,15 +26,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from emulators.partner_center import odata_grammar as documented
 from emulators.partner_center.odata_filter import parse_filter
-from emulators.partner_center.odata_model import ODataError, sort_key
+from emulators.partner_center.odata_grammar import QueryMode
+from emulators.partner_center.odata_model import REFERRAL_SCHEMA, ODataError, sort_key
 
-__all__ = ["ORDERABLE", "ODataError", "QueryPage", "query_referrals", "wants_count"]
+__all__ = ["ORDERABLE", "ODataError", "QueryMode", "QueryPage", "query_referrals", "wants_count"]
 
+# What lenient mode orders by; strict mode only by `odata_grammar.DOCUMENTED_ORDERBY`.
 ORDERABLE = ("createdDateTime", "updatedDateTime", "details/closingDateTime", "details/dealValue")
 MAX_TOP = 1000
 MAX_SKIP = 999_999_999
-_OPTIONS = ("$filter", "$orderby", "$top", "$skip", "$count", "$skiptoken")
+_OPTIONS = ("$filter", "$orderby", "$top", "$skip", "$count", "$select", "$skiptoken")
 _TOKEN_TEXT = re.compile(r"[A-Za-z0-9_-]{1,200}")
 
 
@@ -47,15 +55,20 @@ class _OrderKey:
 
 
 def query_referrals(
-    items: Sequence[Mapping[str, Any]], params: Mapping[str, str], *, page_size: int = 100
+    items: Sequence[Mapping[str, Any]],
+    params: Mapping[str, str],
+    *,
+    page_size: int = 100,
+    mode: QueryMode = QueryMode.STRICT,
 ) -> QueryPage:
     """One page of `items` as the list route answers `params`; ODataError for a bad query."""
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     _reject_unknown_options(params)
     wants_count(params)  # validates $count even though the caller decides what to do with it
-    keep = _filter(params.get("$filter"))
-    order = _parse_orderby(params.get("$orderby"))
+    keep = _filter(params.get("$filter"), mode)
+    order = _parse_orderby(params.get("$orderby"), mode)
+    selected = _parse_select(params.get("$select"))
     top = _bounded_integer(params, "$top", MAX_TOP)
     skip = _bounded_integer(params, "$skip", MAX_SKIP) or 0
     matching = [dict(item) for item in items if keep(item)]
@@ -68,7 +81,10 @@ def query_referrals(
     if stop < end:
         next_params = {key: value for key, value in params.items() if key != "$skiptoken"}
         next_params["$skiptoken"] = _encode_token(stop, digest)
-    return QueryPage(matching[start:stop], len(matching), next_params)
+    page = matching[start:stop]
+    if selected is not None:
+        page = [{name: item[name] for name in selected if name in item} for item in page]
+    return QueryPage(page, len(matching), next_params)
 
 
 def wants_count(params: Mapping[str, str]) -> bool:
@@ -89,8 +105,8 @@ def _reject_unknown_options(params: Mapping[str, str]) -> None:
             )
 
 
-def _filter(text: str | None) -> Callable[[Mapping[str, Any]], bool]:
-    return (lambda _item: True) if text is None else parse_filter(text)
+def _filter(text: str | None, mode: QueryMode) -> Callable[[Mapping[str, Any]], bool]:
+    return (lambda _item: True) if text is None else parse_filter(text, mode)
 
 
 def _bounded_integer(params: Mapping[str, str], name: str, highest: int) -> int | None:
@@ -102,14 +118,17 @@ def _bounded_integer(params: Mapping[str, str], name: str, highest: int) -> int 
     return int(text)
 
 
-def _parse_orderby(text: str | None) -> list[_OrderKey]:
+def _parse_orderby(text: str | None, mode: QueryMode) -> list[_OrderKey]:
     if text is None:
         return []
     keys = []
-    for clause in text.split(","):
+    clauses = text.split(",")
+    for clause in clauses:
         words = clause.split()
         if not words or len(words) > 2:
             raise ODataError(f"$orderby needs 'property [asc|desc]' items, got {clause.strip()!r}")
+        if mode is QueryMode.STRICT:
+            documented.check_orderby(words[0], len(clauses))
         if words[0] not in ORDERABLE:
             raise ODataError(f"Cannot order by '{words[0]}' (orderable: {', '.join(ORDERABLE)})")
         direction = words[1] if len(words) == 2 else "asc"
@@ -117,6 +136,20 @@ def _parse_orderby(text: str | None) -> list[_OrderKey]:
             raise ODataError(f"$orderby direction must be asc or desc, not {direction!r}")
         keys.append(_OrderKey(tuple(words[0].split("/")), direction == "desc"))
     return keys
+
+
+def _parse_select(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",")]
+    for name in names:
+        if not name:
+            raise ODataError(f"$select needs property names separated by commas, got {text!r}")
+        if "/" in name:
+            raise ODataError(f"$select on {name} is not supported: select top-level properties")
+        if not isinstance(REFERRAL_SCHEMA, dict) or name not in REFERRAL_SCHEMA:
+            raise ODataError(f"Unknown property '{name}' in $select")
+    return names
 
 
 def _value_at(item: Mapping[str, Any], path: tuple[str, ...]) -> object:

@@ -9,7 +9,9 @@ Grammar (lowest precedence first; keywords are lower-case, as in OData):
     lambda     := "(" [name ":" or_expr] ")"
 Literals: 'text' ('' escapes a quote), numbers, true/false/null, bare GUIDs and ISO dates.
 Every failure, whatever the input, is an ODataError; nesting is bounded so input cannot exhaust
-the stack. Value semantics live in `odata_model`.
+the stack. Value semantics live in `odata_model`. In strict mode (the default) the parser also
+refuses, construct by construct as it meets them, everything outside the documented subset
+(`odata_grammar`); lenient mode accepts the whole grammar above.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from emulators.partner_center import odata_grammar as documented
+from emulators.partner_center.odata_grammar import QueryMode
 from emulators.partner_center.odata_model import (
     ANY_SHAPE,
     REFERRAL_SCHEMA,
@@ -91,10 +95,13 @@ class _Operand:
     text: str
     literal: bool = False
     value: object = None  # the literal's value
+    kind: str = ""  # the literal's token kind (string, guid, ...), "name" for true/false/null
+    property: bool = False  # a property path (`status`, `t/email`), not a computed value
+    quantified: bool = False  # `collection/any(...)`: a condition on its own
 
 
-def _constant(value: object, text: str) -> _Operand:
-    return _Operand(lambda _env: value, text, literal=True, value=value)
+def _constant(value: object, text: str, kind: str) -> _Operand:
+    return _Operand(lambda _env: value, text, literal=True, value=value, kind=kind)
 
 
 def _path_getter(base: str, segments: tuple[str, ...]) -> Callable[[Env], Any]:
@@ -125,11 +132,13 @@ def _literal_value(token: Token) -> object:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, mode: QueryMode) -> None:
         self._tokens = tokenize(text)
         self._index = 0
         self._depth = 0
         self._scopes: dict[str, Schema] = {}
+        self._collections: dict[str, str] = {}  # lambda variable -> the collection it ranges over
+        self._strict = mode is QueryMode.STRICT
 
     def parse(self) -> Predicate:
         predicate = self._or()
@@ -192,6 +201,8 @@ class _Parser:
     def _unary(self) -> Predicate:
         with self._nested():
             if self._accept("name", "not"):
+                if self._strict:
+                    raise documented.unsupported("'not'")
                 inner = self._unary()
                 return lambda env: not inner(env)
             if self._accept("punct", "("):
@@ -210,28 +221,36 @@ class _Parser:
                     f"Expected eq, ne, lt, le, gt or ge at position {token.pos} in {_WHERE}, "
                     f"found {token.describe()}"
                 )
+            if self._strict and not left.quantified:
+                raise documented.unsupported(f"A condition without eq ({left.text})")
             return lambda env: left.get(env) is True
         self._index += 1
+        if self._strict:
+            documented.check_operator(token.text)
         right = self._operand()
+        if self._strict:
+            _check_documented_comparison(left, right)
         return _compile_comparison(token.text, left, right)
 
     # -- operands -----------------------------------------------------------------------------
     def _operand(self) -> _Operand:
         token = self._next()
         if token.kind in ("string", "guid", "date", "number"):
-            return _constant(_literal_value(token), token.text)
+            return _constant(_literal_value(token), token.text, token.kind)
         if token.kind != "name":
             raise ODataError(
                 f"Expected a value or a property at position {token.pos} in {_WHERE}, "
                 f"found {token.describe()}"
             )
         if token.text in _LITERAL_NAMES:
-            return _constant(_LITERAL_NAMES[token.text], token.text)
+            return _constant(_LITERAL_NAMES[token.text], token.text, "name")
         if self._peek().kind == "punct" and self._peek().text == "(":
             return self._function(token)
         return self._path(token)
 
     def _function(self, name: Token) -> _Operand:
+        if self._strict:
+            raise documented.unsupported(f"{name.text}()")
         test = _TEXT_FUNCTIONS.get(name.text)
         if test is None:
             known = ", ".join(sorted(_TEXT_FUNCTIONS))
@@ -269,13 +288,24 @@ class _Parser:
             segments.append(segment.text)
         if isinstance(schema, ArrayOf):
             raise ODataError(f"'{shown}' is a collection: use {shown}/any(x: ...) in {_WHERE}")
-        return _Operand(_path_getter(base, tuple(segments)), shown)
+        if self._strict:
+            self._check_documented_path(base, segments, shown)
+        return _Operand(_path_getter(base, tuple(segments)), shown, property=True)
+
+    def _check_documented_path(self, base: str, segments: list[str], shown: str) -> None:
+        if base == _ROOT:
+            documented.check_field(shown)
+        else:
+            documented.check_lambda_member(self._collections[base], "/".join(segments), shown)
 
     def _lambda(
         self, kind: str, items: Callable[[Env], Any], schema: Schema, shown: str
     ) -> _Operand:
         if not isinstance(schema, ArrayOf) and schema is not ANY_SHAPE:
             raise ODataError(f"'{shown}' is not a collection, so it has no {kind}() in {_WHERE}")
+        if self._strict:
+            empty = self._peek(1).kind == "punct" and self._peek(1).text == ")"
+            documented.check_lambda(shown, kind, empty=empty)
         self._expect("punct", "(")
         if kind == "any" and self._accept("punct", ")"):
             return _Operand(lambda env: bool(_elements(items(env))), f"{shown}/any()")
@@ -284,13 +314,14 @@ class _Parser:
             raise ODataError(f"'{variable}' cannot name a lambda variable in {_WHERE}")
         self._expect("punct", ":")
         element = schema.item if isinstance(schema, ArrayOf) else ANY_SHAPE
-        outer = self._scopes
+        outer, outer_collections = self._scopes, self._collections
         self._scopes = {**outer, variable: element}
+        self._collections = {**outer_collections, variable: shown}
         try:
             with self._nested():
                 body = self._or()
         finally:
-            self._scopes = outer
+            self._scopes, self._collections = outer, outer_collections
         self._expect("punct", ")")
         quantifier = any if kind == "any" else all
 
@@ -300,11 +331,20 @@ class _Parser:
                 return False
             return quantifier(body({**env, variable: element}) for element in found)
 
-        return _Operand(test, f"{shown}/{kind}(...)")
+        return _Operand(test, f"{shown}/{kind}(...)", quantified=True)
 
 
 def _elements(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _check_documented_comparison(left: _Operand, right: _Operand) -> None:
+    """Strict: `property eq 'value'`, the only comparison shape the documentation shows."""
+    if not left.property:
+        raise documented.unsupported(f"{left.text} on the left of eq (write property eq value)")
+    if not right.literal:
+        raise documented.unsupported(f"Comparing {left.text} with {right.text}")
+    documented.check_value(left.text, right.kind, right.text)
 
 
 def _compile_comparison(op: str, left: _Operand, right: _Operand) -> Predicate:
@@ -317,12 +357,15 @@ def _compile_comparison(op: str, left: _Operand, right: _Operand) -> Predicate:
     return lambda env: values_ordered(op, left.get(env), right.get(env))
 
 
-def parse_filter(text: str) -> Callable[[Mapping[str, Any]], bool]:
-    """Compile `$filter` text into a predicate over one referral; ODataError when invalid."""
+def parse_filter(
+    text: str, mode: QueryMode = QueryMode.STRICT
+) -> Callable[[Mapping[str, Any]], bool]:
+    """Compile `$filter` text into a predicate over one referral; ODataError when invalid or,
+    in strict mode, outside the documented subset."""
     if not text.strip():
         raise ODataError(f"{_WHERE} is empty")
     try:
-        predicate = _Parser(text).parse()
+        predicate = _Parser(text, mode).parse()
     except RecursionError as exc:  # belt and braces: _MAX_DEPTH should keep us far from it
         raise ODataError(f"{_WHERE} is too deeply nested") from exc
     return lambda item: predicate({_ROOT: item})

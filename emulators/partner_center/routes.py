@@ -23,7 +23,7 @@ from emulators.partner_center.documents import (
 from emulators.partner_center.errors import invalid_request, not_found
 from emulators.partner_center.guard import caller_of
 from emulators.partner_center.lifecycle import check_open, check_transition
-from emulators.partner_center.odata import ODataError, query_referrals, wants_count
+from emulators.partner_center.odata import ODataError, QueryMode, query_referrals, wants_count
 from emulators.partner_center.patching import apply_operations, parse_operations
 from emulators.partner_center.request_body import prefers_representation, read_json
 from emulators.partner_center.store import ReferralStore
@@ -49,9 +49,12 @@ def _creator_member(caller: Caller) -> dict[str, Any]:
 
 
 class ReferralsRoutes:
-    def __init__(self, store: ReferralStore, base_url: str) -> None:
+    def __init__(
+        self, store: ReferralStore, base_url: str, query_mode: QueryMode = QueryMode.STRICT
+    ) -> None:
         self._store = store
         self._base_url = base_url.rstrip("/")
+        self._query_mode = query_mode
 
     def add_to(self, app: web.Application) -> None:
         app.router.add_get(COLLECTION, self.list_referrals)
@@ -65,7 +68,7 @@ class ReferralsRoutes:
         visible = [doc for doc in self._store.all() if caller.can_see(doc)]
         params = dict(request.query)
         try:
-            page = query_referrals(visible, params, page_size=PAGE_SIZE)
+            page = query_referrals(visible, params, page_size=PAGE_SIZE, mode=self._query_mode)
         except ODataError as exc:
             raise invalid_request(str(exc), target="query") from exc
         body: dict[str, Any] = {"@odata.context": f"{self._base_url}/v1.0/$metadata#referrals"}

@@ -92,7 +92,8 @@ async def test_filter_is_applied(api: ReferralsHttp) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["?$filter=status eq", "?$orderby=name", "?$top=-1", "?$skiptoken=abc", "?$select=id"]
+    "query",
+    ["?$filter=status eq", "?$orderby=name", "?$top=-1", "?$skiptoken=abc", "?$select=nosuch"],
 )
 async def test_bad_odata_is_400_invalid_request(api: ReferralsHttp, query: str) -> None:
     answer = await api.send("GET", f"{api.url()}{query}")
@@ -102,7 +103,12 @@ async def test_bad_odata_is_400_invalid_request(api: ReferralsHttp, query: str) 
 
 def _many(count: int) -> list[dict[str, Any]]:
     return [
-        {"id": f"{n:04d}", "status": "New", "details": {"dealValue": n, "currency": "USD"}}
+        {
+            "id": f"{n:04d}",
+            "status": "New",
+            "createdDateTime": f"2026-01-01T{n // 60:02d}:{n % 60:02d}:00Z",
+            "details": {"dealValue": n, "currency": "USD"},
+        }
         for n in range(count)
     ]
 
@@ -111,7 +117,7 @@ async def test_next_link_is_absolute_keeps_the_query_and_reaches_every_item() ->
     with running_emulators(_many(130)) as running:
         async with aiohttp.ClientSession() as session:
             api = ReferralsHttp(running, session)
-            url = f"{api.url()}?$filter=status eq 'New'&$orderby=details/dealValue desc"
+            url = f"{api.url()}?$filter=status eq 'New'&$orderby=createdDateTime desc"
             first = (await api.send("GET", url)).json
             link = first["@odata.nextLink"]
             second = (await api.send("GET", link)).json
@@ -119,7 +125,7 @@ async def test_next_link_is_absolute_keeps_the_query_and_reaches_every_item() ->
     assert link.startswith(f"{running.referrals_url}?")
     query = parse_qs(urlsplit(link).query)
     assert query["$filter"] == ["status eq 'New'"]
-    assert query["$orderby"] == ["details/dealValue desc"]
+    assert query["$orderby"] == ["createdDateTime desc"]
     assert "$skiptoken" in query
     values = [item["details"]["dealValue"] for item in first["value"] + second["value"]]
     assert values == list(range(129, -1, -1))
