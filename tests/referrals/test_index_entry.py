@@ -35,8 +35,10 @@ def test_an_entry_holds_the_fields_search_and_lists_need() -> None:
     )
     assert (entry.deal_value, entry.currency) == (Decimal("125000.5"), "USD")
     assert entry.external_reference_id == "CRM-000123"
-    assert entry.closing_date_time is not None and entry.closing_date_time.month == 6
-    assert entry.updated_date_time is not None and entry.updated_date_time.day == 4
+    assert entry.closing_date_time is not None
+    assert entry.closing_date_time.month == 6
+    assert entry.updated_date_time is not None
+    assert entry.updated_date_time.day == 4
     assert entry.team == (IndexMember("Sam", "Seller", "seller@contoso.example"),)
 
 

@@ -138,7 +138,8 @@ def test_equal_scores_fall_back_to_the_id() -> None:
 def test_by_id(index: SellerIndex) -> None:
     assert index.by_id("4") == REALISTIC[3]
     assert index.by_id("404") is None
-    assert "4" in index and "404" not in index
+    assert "4" in index
+    assert "404" not in index
 
 
 # --- suggest --------------------------------------------------------------------------------
@@ -267,7 +268,8 @@ def test_apply_full_replaces_everything(index: SellerIndex) -> None:
     index.apply_full([entry("x", "Only one", updated=2)], visible_count=1, complete=True, now=5.0)
     assert ids(index.entries()) == ["x"]
     assert (index.high_water, index.synced_at, index.visible_count) == (at(2), 5.0, 1)
-    assert index.complete and not index.stale
+    assert index.complete
+    assert not index.stale
     assert index.find("contoso") == []
 
 
@@ -289,7 +291,8 @@ def test_an_older_delta_never_moves_the_high_water_back(index: SellerIndex) -> N
 
 def test_upsert_leaves_the_high_water_alone(index: SellerIndex) -> None:
     index.upsert(entry("2", "Contoso Pharma data platform", updated=40))
-    assert index.by_id("2") is not None and index.high_water == at(9)
+    assert index.by_id("2") is not None
+    assert index.high_water == at(9)
 
 
 def test_a_referral_that_became_invisible_asks_for_a_full_sync(index: SellerIndex) -> None:
@@ -303,7 +306,8 @@ def test_a_referral_that_became_invisible_asks_for_a_full_sync(index: SellerInde
 def test_remove_forgets_a_referral(index: SellerIndex) -> None:
     assert index.remove("4")
     assert not index.remove("4")
-    assert index.by_id("4") is None and ids(index.find("Northwind")) == []
+    assert index.by_id("4") is None
+    assert ids(index.find("Northwind")) == []
     assert index.expected_count == len(REALISTIC) - 1
 
 
@@ -319,7 +323,8 @@ def test_the_cap_keeps_the_most_recently_updated() -> None:
 
 def test_a_full_sync_within_the_cap_is_complete() -> None:
     index = index_of([entry(str(n), updated=n) for n in range(4)], max_entries=4)
-    assert index.complete and len(index) == 4
+    assert index.complete
+    assert len(index) == 4
 
 
 def test_max_entries_must_be_positive() -> None:
@@ -373,7 +378,8 @@ def test_the_stored_form_is_compressed_json_with_a_version() -> None:
 
 def test_a_restored_index_honours_a_smaller_cap() -> None:
     restored = SellerIndex.from_bytes(rich_index().to_bytes(), max_entries=2)
-    assert len(restored) == 2 and not restored.complete
+    assert len(restored) == 2
+    assert not restored.complete
 
 
 def corrupt_blobs() -> list[bytes]:
