@@ -1,7 +1,7 @@
 """One seller's referral index: find, "did you mean" and the lists, answered locally.
 
 The index replaces server-side `contains(...)`, `ne` and date-range `$filter`s, which Partner
-Center does not document, with the same meaning computed here (docs/referrals-api.md):
+Center does not document, with the same meaning computed here (docs/referrals-api.md, "Not documented"):
 - find: the CRM id exactly (ignoring case), or deal or customer names containing the text
   (casefolded, as the service's `contains` did); when nothing contains it, the text without
   filler words ("the Northwind lead" -> "Northwind"); ranked by `ranking` with its cutoff.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 import logging
+import sys
 import zlib
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -447,18 +448,18 @@ def _entry(row: Any) -> IndexEntry:
         id=_of_type(id_, str),
         name=_text(name),
         customer_name=_text(customer),
-        customer_country=_text(country),
-        status=_text(status),
-        substatus=_text(substatus),
-        direction=_text(direction),
-        type=_text(type_),
+        customer_country=_word(country),
+        status=_word(status),
+        substatus=_word(substatus),
+        direction=_word(direction),
+        type=_word(type_),
         deal_value=None if value is None else Decimal(_of_type(value, str)),
-        currency=_text(currency),
+        currency=_word(currency),
         closing_date_time=_instant(closing),
         created_date_time=_instant(created),
         updated_date_time=_instant(updated),
         expiration_date_time=_instant(expiration),
-        sales_stage=_text(stage),
+        sales_stage=_word(stage),
         external_reference_id=_text(crm),
         team=tuple(_member(member) for member in _of_type(team, builtins.list)),
     )
@@ -477,6 +478,11 @@ def _of_type(value: Any, kind: type[_T]) -> _T:
 
 def _text(value: Any) -> str | None:
     return None if value is None else _of_type(value, str)
+
+
+def _word(value: Any) -> str | None:
+    """A status, currency or country: interned, as `IndexEntry.of` does."""
+    return None if value is None else sys.intern(_of_type(value, str))
 
 
 def _instant(value: Any) -> datetime | None:
