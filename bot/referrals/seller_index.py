@@ -1,7 +1,7 @@
 """One seller's referral index: find, "did you mean" and the lists, answered locally.
 
 The index replaces server-side `contains(...)`, `ne` and date-range `$filter`s, which Partner
-Center does not document, with the same meaning computed here (docs/referrals-api.md, "Not documented"):
+Center does not document (docs/referrals-api.md, "Not documented"), with the same meaning here:
 - find: the CRM id exactly (ignoring case), or deal or customer names containing the text
   (casefolded, as the service's `contains` did); when nothing contains it, the text without
   filler words ("the Northwind lead" -> "Northwind"); ranked by `ranking` with its cutoff.
