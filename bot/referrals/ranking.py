@@ -13,6 +13,9 @@ from bot.domain.referral import Referral, Status
 
 MATCH_CUTOFF = 60.0  # below this a server-side "contains" hit is noise ("lead" in "Leadership")
 SUGGEST_CUTOFF = 75.0
+# The scorers, shared with the seller index (bot.referrals.seller_index) so both rank alike.
+MATCH_SCORER = fuzz.token_set_ratio
+SUGGEST_SCORER = fuzz.WRatio
 
 
 def _names(referral: Referral) -> list[str]:
@@ -27,8 +30,7 @@ def match_score(text: str, referral: Referral) -> float:
     ):
         return 100.0
     scores = [
-        fuzz.token_set_ratio(text, name, processor=utils.default_process)
-        for name in _names(referral)
+        MATCH_SCORER(text, name, processor=utils.default_process) for name in _names(referral)
     ]
     return max(scores, default=0.0)
 
@@ -43,12 +45,21 @@ def rank(text: str, referrals: Iterable[Referral], *, limit: int) -> list[Referr
 
 def close_names(text: str, referrals: Iterable[Referral], *, limit: int) -> list[str]:
     """Distinct deal or customer names that look like `text` (typos included), best first."""
+    scored = (
+        (SUGGEST_SCORER(text, name, processor=utils.default_process), name)
+        for referral in referrals
+        for name in _names(referral)
+    )
+    return pick_names(scored, limit=limit)
+
+
+def pick_names(scored: Iterable[tuple[float, str]], *, limit: int) -> list[str]:
+    """Names scoring at least SUGGEST_CUTOFF, one per casefolded name (its first best spelling),
+    best first, then shortest: the tail of "did you mean", shared with the seller index."""
     best: dict[str, tuple[float, str]] = {}
-    for referral in referrals:
-        for name in _names(referral):
-            score = fuzz.WRatio(text, name, processor=utils.default_process)
-            key = name.casefold()
-            if score >= SUGGEST_CUTOFF and score > best.get(key, (-1.0, ""))[0]:
-                best[key] = (score, name)
+    for score, name in scored:
+        key = name.casefold()
+        if score >= SUGGEST_CUTOFF and score > best.get(key, (-1.0, ""))[0]:
+            best[key] = (score, name)
     ordered = sorted(best.values(), key=lambda pair: (-pair[0], len(pair[1]), pair[1]))
     return [name for _, name in ordered[:limit]]
