@@ -41,6 +41,8 @@ from dialogs.referral_lists import show_list, show_more
 from dialogs.seller_memory import SellerMemory
 from dialogs.show_referral_dialog import ShowReferralDialog
 from dialogs.sign_in_dialog import RetryCommand, SignInDialog
+from dialogs.suggestions import forget_seller
+from dialogs.turn_facts import seller_of
 from dialogs.understanding import clean_answer, understand_turn
 from dialogs.update_referral_dialog import UpdateReferralDialog
 
@@ -141,6 +143,10 @@ class MainDialog(CancelAndHelpDialog):
     async def _sign_out(self, step: WaterfallStepContext) -> DialogTurnResult:
         assert self._sign_in is not None
         await self._sign_in.sign_out(step)
+        seller = seller_of(step.context.activity)  # their referral index goes with the token
+        await forget_seller(
+            self.services.referrals, tenant_id=seller.tenant_id, user_id=seller.user_id
+        )
         await say(step.context, replies.SIGNED_OUT)
         return await step.end_dialog(None)
 

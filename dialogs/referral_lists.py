@@ -14,6 +14,7 @@ from dialogs import replies
 from dialogs.outbox import say, show_card
 from dialogs.ports import DialogServices
 from dialogs.seller_memory import ListPosition, SellerMemory
+from dialogs.suggestions import coverage_of
 from dialogs.turn_facts import require_user, seller_now
 
 PAGE_SIZE = 10
@@ -29,8 +30,10 @@ async def show_list(
     user = await require_user(context, services)
     now = seller_now(context.activity, services.clock)
     rows = await services.referrals.list(kind, user=user, now=now)
+    note = replies.coverage_note(coverage_of(services.referrals, user=user))
     if not rows:
-        await say(context, replies.EMPTY_LISTS[kind])
+        empty = replies.EMPTY_LISTS[kind]
+        await say(context, empty if note is None else f"{empty} {note}")
         return
     start = page * PAGE_SIZE
     if start >= len(rows):
@@ -43,6 +46,8 @@ async def show_list(
         has_more=start + PAGE_SIZE < len(rows),
     )
     await show_card(context, card)
+    if note is not None and page == 0:
+        await say(context, note)
     await memory.remember_list(context, ListPosition(kind, page))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.cards.text import inert_message
+from bot.domain.coverage import Coverage
 from bot.domain.errors import AccessDeniedError, ReferralBotError, TooManyRequestsError
 from bot.domain.list_kinds import ListKind
 from dialogs.grammar.commands import ParseFailure
@@ -160,6 +161,20 @@ def not_found_text(text: str, suggestions: Sequence[str] = ()) -> str:
         names = ", ".join(f"**{_echo(name)}**" for name in suggestions)
         return f"{found} Did you mean {names}?"
     return f"{found} Try its id, or say **my open referrals** to see yours."
+
+
+def coverage_note(coverage: Coverage | None) -> str | None:
+    """Said after a list or a search that did not cover everything the seller can see."""
+    if coverage is None or not coverage.partial:
+        return None
+    if coverage.loading:
+        return (
+            f"I'm still loading your referrals from Partner Center: this covers the "
+            f"{coverage.searched:,} loaded so far. Ask again in a moment for the rest."
+        )
+    if coverage.stale:
+        return "Partner Center didn't answer just now, so this may be a little out of date."
+    return f"I searched the {coverage.searched:,} most recently updated referrals you can see."
 
 
 def change_refused(user_message: str) -> str:

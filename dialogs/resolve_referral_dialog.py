@@ -23,7 +23,7 @@ from dialogs.interruptions import CancelAndHelpDialog
 from dialogs.outbox import card_activity, say, text_activity
 from dialogs.ports import DialogServices
 from dialogs.seller_memory import SellerMemory
-from dialogs.suggestions import close_names
+from dialogs.suggestions import close_names, coverage_of
 from dialogs.turn_facts import require_user
 from dialogs.understanding import clean_answer, understand_reference
 
@@ -96,6 +96,9 @@ class ResolveReferralDialog(CancelAndHelpDialog):
         if not matches:
             names = await close_names(self.services.referrals, ref.text, user=user)
             await say(step.context, replies.not_found_text(ref.text, names))
+            note = replies.coverage_note(coverage_of(self.services.referrals, user=user))
+            if note is not None:
+                await say(step.context, note)
             return await step.end_dialog(None)
         if len(matches) == 1:
             return await self._load_and_end(step, matches[0].id)

@@ -1,7 +1,8 @@
-"""'Did you mean …' names for a referral we couldn't find, when the service can offer them.
+"""The optional extras of a ReferralsService: "did you mean" names, what a search covered,
+and forgetting a seller's index at sign-out.
 
-`suggest` is an optional extra of a ReferralsService (the Partner Center adapter has it); the
-dialogs check for it by type, so a service without it simply gives no suggestions.
+The Partner Center adapter has them all; the dialogs check for each by type, so a service
+without one simply gives no suggestions, no coverage note, nothing to forget.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from bot.domain.assertion import UserAssertion
+from bot.domain.coverage import Coverage
 from dialogs.ports import ReferralsService
 
 
@@ -21,3 +23,22 @@ async def close_names(referrals: ReferralsService, text: str, *, user: UserAsser
     if isinstance(referrals, SuggestsNames):
         return await referrals.suggest(text, user=user)
     return []
+
+
+@runtime_checkable
+class ReportsCoverage(Protocol):
+    def coverage(self, *, user: UserAssertion) -> Coverage | None: ...
+
+
+def coverage_of(referrals: ReferralsService, *, user: UserAssertion) -> Coverage | None:
+    return referrals.coverage(user=user) if isinstance(referrals, ReportsCoverage) else None
+
+
+@runtime_checkable
+class ForgetsSellers(Protocol):
+    async def forget(self, *, tenant_id: str, user_id: str) -> None: ...
+
+
+async def forget_seller(referrals: ReferralsService, *, tenant_id: str, user_id: str) -> None:
+    if isinstance(referrals, ForgetsSellers):
+        await referrals.forget(tenant_id=tenant_id, user_id=user_id)

@@ -36,7 +36,7 @@ from bot.partner_center.retry import (
     should_retry,
 )
 from bot.partner_center.transport import JSON, Call, Reply, Transport, new_guid
-from bot.partner_center.wire import dump_json
+from bot.partner_center.wire import Page, dump_json
 from bot.settings import PartnerCenterSettings
 
 _QUERY_SAFE = "'(),/:$@"
@@ -88,6 +88,23 @@ class ReferralsClient:
                 remaining -= min(remaining, len(page.items))
                 if remaining == 0:
                     return
+            url = self._next_url(page.next_link, correlation_id)
+
+    async def pages(
+        self,
+        *,
+        user: UserAssertion,
+        orderby: str | None = None,
+        count: bool = False,
+        correlation_id: str | None = None,
+    ) -> AsyncGenerator[Page, None]:
+        """Every referral the seller can see, a page at a time (following `@odata.nextLink`
+        verbatim), for a reader that stops when it has what it needs (the referral index)."""
+        correlation_id = correlation_id or self._new_id()
+        url: URL | None = self._query_url(None, orderby, None, count=count)
+        while url is not None:
+            page = (await self._read(self._call(user, correlation_id), url)).page()
+            yield page
             url = self._next_url(page.next_link, correlation_id)
 
     async def search(
@@ -213,8 +230,15 @@ class ReferralsClient:
             raise InvalidRequestError(code="invalidRequest", detail="not a referral id")
         return URL(f"{self._collection}/{quote(referral_id, safe='')}", encoded=True)
 
-    def _query_url(self, filter: str | None, orderby: str | None, top: int | None) -> URL:
-        params = {"$filter": filter, "$orderby": orderby, "$top": None if top is None else str(top)}
+    def _query_url(
+        self, filter: str | None, orderby: str | None, top: int | None, *, count: bool = False
+    ) -> URL:
+        params = {
+            "$filter": filter,
+            "$orderby": orderby,
+            "$top": None if top is None else str(top),
+            "$count": "true" if count else None,
+        }
         query = urlencode(
             {key: value for key, value in params.items() if value is not None},
             quote_via=quote,

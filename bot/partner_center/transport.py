@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 JSON = "application/json"
 _LOGGED_QUERY_VALUES = frozenset({"$top", "$skip", "$count"})
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # what one answer may hold (docs/referrals-api.md)
 
 
 def new_guid() -> str:
@@ -123,7 +124,7 @@ class Transport:
                 allow_redirects=False,
             ) as response:
                 status = response.status
-                reply = Reply(status, response.headers, await response.read(), call)
+                reply = Reply(status, response.headers, await _bounded_body(response, call), call)
         except TimeoutError as exc:
             raise _unavailable("timeout", call) from exc
         except aiohttp.ClientError as exc:
@@ -152,6 +153,28 @@ class Transport:
             call.request_id,
             (self._policy.clock() - started) * 1000,
         )
+
+
+async def _bounded_body(response: aiohttp.ClientResponse, call: Call) -> bytes:
+    """The body, refused past `MAX_RESPONSE_BYTES`: a page of 100 referrals is well under 1 MiB,
+    so anything near the limit is a fault, and reading it whole would only cost memory."""
+    declared = response.content_length
+    if declared is not None and declared <= MAX_RESPONSE_BYTES:
+        return await response.read()
+    if declared is not None:
+        raise _too_large(response.status, call)
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        body += chunk
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise _too_large(response.status, call)
+    return bytes(body)
+
+
+def _too_large(status: int, call: Call) -> PartnerCenterError:
+    return UnexpectedResponseError(
+        status_code=status, code="responseTooLarge", correlation_id=call.correlation_id
+    )
 
 
 def _unavailable(code: str, call: Call) -> PartnerCenterError:

@@ -18,12 +18,14 @@ from pydantic import BaseModel
 from bot.domain.referral import Referral, Versioned, format_service_time
 
 NEXT_LINK = "@odata.nextLink"
+COUNT = "@odata.count"
 
 
 @dataclass(frozen=True)
 class Page:
     items: list[Referral]
     next_link: str | None
+    count: int | None = None  # `@odata.count`, when the query asked for `$count=true`
 
 
 def dump_json(value: Any) -> bytes:
@@ -70,5 +72,8 @@ def page_from_json(document: Any) -> Page:
     next_link = document.get(NEXT_LINK)
     if next_link is not None and not isinstance(next_link, str):
         raise ValueError("@odata.nextLink must be a string")
+    count = document.get(COUNT)
+    if count is not None and (type(count) is not int or count < 0):
+        raise ValueError("@odata.count must be a non-negative integer")
     items = [referral_from_json(item) for item in document["value"]]
-    return Page(items=items, next_link=next_link or None)
+    return Page(items=items, next_link=next_link or None, count=count)

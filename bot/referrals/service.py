@@ -1,14 +1,14 @@
 """PartnerCenterReferrals: the dialogs' ReferralsService port over the typed Partner Center client.
 
-What it adds to the client: searching the way a seller names a deal (server-side `contains`,
-then fuzzy ranking), the list queries in the seller's calendar, and the translation of every
-client or sign-in failure into `bot.domain.errors.ServiceError` (see `bot.referrals.errors`).
+What it adds to the client: finding a referral the way a seller names it and every list, on the
+seller's own referral index (`bot.referrals.index_sync`: Partner Center documents no search, so
+no undocumented query is ever sent), and the translation of every client or sign-in failure into
+`bot.domain.errors.ServiceError` (see `bot.referrals.errors`). Reads and writes by id go to
+Partner Center and update the index with what they return.
 
-Lists: the adapter only knows who the seller is as (tenant, AAD object id), not their e-mail, so
-"my open referrals" cannot filter on `team/any(t:t/email eq …)`. It asks for every open referral
-the seller can see: Partner Center already limits a Referral User to the referrals whose team
-includes them, while a Referral Admin or Global Admin sees all open referrals of the partner
-organisation, so the dialog titles that list "Open referrals you can see".
+Lists: the index holds what the seller can see. Partner Center already limits a Referral User to
+the referrals whose team includes them, while a Referral Admin or Global Admin sees all of the
+partner organisation's, so the dialog titles that list "Open referrals you can see".
 """
 
 from __future__ import annotations
@@ -21,18 +21,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain.assertion import UserAssertion
+from bot.domain.coverage import Coverage
 from bot.domain.errors import ReferralNotFoundError
 from bot.domain.list_kinds import ListKind
 from bot.domain.referral import Referral, Versioned
-from bot.partner_center.client import ReferralsClient
-from bot.referrals import queries, ranking
 from bot.referrals.errors import query_refused, service_errors
+from bot.referrals.index_sync import ReferralIndexes
 
 logger = logging.getLogger(__name__)
 
 _ID_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-_CANDIDATES = 50  # how many server-side matches are ranked locally
-_SUGGESTION_POOL = 200  # how many referrals "did you mean" compares against
 
 
 def looks_like_id(text: str) -> bool:
@@ -47,12 +45,19 @@ def _not_found(_: Exception) -> ReferralNotFoundError:
 class PartnerCenterReferrals:
     """Implements `dialogs.ports.ReferralsService`; raises only the ServiceError tree."""
 
-    def __init__(self, client: ReferralsClient) -> None:
-        self._client = client
+    def __init__(self, indexes: ReferralIndexes) -> None:
+        self._indexes = indexes
+        self._client = indexes.client
 
     async def get(self, referral_id: str, *, user: UserAssertion) -> Versioned[Referral]:
-        with service_errors("get", invalid=_not_found):
-            return await self._client.get(referral_id, user=user)
+        try:
+            with service_errors("get", invalid=_not_found):
+                loaded = await self._client.get(referral_id, user=user)
+        except ReferralNotFoundError:
+            self._indexes.lost(user, referral_id)
+            raise
+        self._indexes.saw(user, loaded.value)
+        return loaded
 
     async def apply(
         self,
@@ -63,11 +68,14 @@ class PartnerCenterReferrals:
         user: UserAssertion,
     ) -> Versioned[Referral]:
         with service_errors("apply"):
-            return await self._client.patch(referral_id, operations, if_match=if_match, user=user)
+            saved = await self._client.patch(referral_id, operations, if_match=if_match, user=user)
+        self._indexes.saw(user, saved.value)
+        return saved
 
     async def find(self, text: str, *, user: UserAssertion, limit: int = 10) -> list[Referral]:
-        """An exact id first; else deal or customer names containing `text` (or `text` without
-        filler words like "lead"), or the CRM id `text`; best first."""
+        """An exact id first; else, in the seller's index, the CRM id `text`, or deal or
+        customer names containing `text` (or `text` without filler words like "lead"); best
+        first."""
         text = text.strip()
         if not text or limit < 1:
             return []
@@ -75,45 +83,39 @@ class PartnerCenterReferrals:
             exact = await self._by_id(text, user=user)
             if exact is not None:
                 return [exact]
-        found = await self._search(queries.find_filter(text), user=user)
-        core = queries.core_name(text)
-        if not found and core is not None:
-            text, found = core, await self._search(queries.find_filter(core), user=user)
-        return ranking.rank(text, found, limit=limit)
+        with service_errors("search", invalid=query_refused):
+            index, _ = await self._indexes.fresh(user)
+        return [entry.to_referral() for entry in index.find(text, limit=limit)]
 
     async def suggest(self, text: str, *, user: UserAssertion, limit: int = 3) -> list[str]:
         """Deal or customer names close to `text` ("Contosso" -> "Contoso Ltd"), best first."""
         text = text.strip()
         if not text or limit < 1:
             return []
-        pool = await self._search(
-            None, user=user, orderby="updatedDateTime desc", limit=_SUGGESTION_POOL
-        )
-        return ranking.close_names(text, pool, limit=limit)
+        with service_errors("search", invalid=query_refused):
+            index, _ = await self._indexes.fresh(user)
+        return index.suggest(text, limit=limit)
 
     async def list(
         self, kind: ListKind, *, user: UserAssertion, now: datetime, limit: int = 50
     ) -> builtins.list[Referral]:
         if limit < 1:
             return []
-        query = queries.list_query(kind, now if now.tzinfo else now.replace(tzinfo=UTC))
-        return await self._search(query.filter, user=user, orderby=query.orderby, limit=limit)
+        with service_errors("search", invalid=query_refused):
+            index, _ = await self._indexes.fresh(user)
+        seller_now = now if now.tzinfo else now.replace(tzinfo=UTC)
+        return [entry.to_referral() for entry in index.list(kind, seller_now, limit=limit)]
+
+    def coverage(self, *, user: UserAssertion) -> Coverage | None:
+        """What the seller's last search or list covered (None: nothing searched yet)."""
+        return self._indexes.coverage(user)
+
+    async def forget(self, *, tenant_id: str, user_id: str) -> None:
+        """Sign-out: the seller's index goes."""
+        await self._indexes.forget(tenant_id, user_id)
 
     async def _by_id(self, referral_id: str, *, user: UserAssertion) -> Referral | None:
         try:
             return (await self.get(referral_id, user=user)).value
         except ReferralNotFoundError:
             return None  # not an id after all: maybe a CRM id or part of a name
-
-    async def _search(
-        self,
-        filter: str | None,
-        *,
-        user: UserAssertion,
-        orderby: str | None = None,
-        limit: int = _CANDIDATES,
-    ) -> builtins.list[Referral]:
-        with service_errors("search", invalid=query_refused):
-            return await self._client.search(
-                user=user, filter=filter, orderby=orderby, max_items=limit
-            )
