@@ -86,9 +86,8 @@ package: $(STAMP)
 demo: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m demo $(DEMO_ARGS)
 
-# lenient until the referral index lands (issue 15)
 emulators: $(STAMP)
-	$(BIN)/python -m emulators --demo --lenient-queries $(EMULATOR_ARGS)
+	$(BIN)/python -m emulators --demo $(EMULATOR_ARGS)
 
 lock:
 	rm -rf .lock-venv && $(PY) -m venv .lock-venv

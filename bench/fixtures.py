@@ -10,7 +10,6 @@ from typing import Any
 from bot.settings import ENV_PREFIX, StateBackend, StateSettings
 from emulators.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET, EmulatorConfig
 from emulators.fixtures import Fixtures, FixtureUser
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.server import RunningEmulators, emulators_in_thread
 
 SELLER = FixtureUser.from_json(
@@ -47,7 +46,6 @@ def bench_emulators(changes: int) -> Iterator[RunningEmulators]:
         fixtures=Fixtures.of([SELLER], referrals),
         test_controls=True,
         throttle_per_minute=1_000_000_000,
-        query_mode=QueryMode.LENIENT,  # lenient until the referral index lands (issue 15)
     )
     with emulators_in_thread(config) as running:
         yield running

@@ -40,6 +40,7 @@ from bot.inbound.turn_errors import make_on_turn_error
 from bot.outbound.pacing import ConversationPacer, OutboundRetry, OutboundSender
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.retry import RetryPolicy
+from bot.referrals.index_sync import ReferralIndexes
 from bot.referrals.service import PartnerCenterReferrals
 from bot.routes import ADAPTER, BOT, add_routes
 from bot.settings import Mode, Settings
@@ -171,18 +172,21 @@ def _token_store(overrides: Overrides, storage: Storage, key: SecretStr) -> Byte
 
 
 def _services(
-    settings: Settings,
+    app: web.Application,
     session: aiohttp.ClientSession,
     tokens: OboTokenProvider,
     overrides: Overrides,
 ) -> DialogServices:
+    settings = app[SETTINGS]
     policy = RetryPolicy.from_settings(
         settings.partner_center, sleep=overrides.sleep, clock=overrides.monotonic
     )
     client = ReferralsClient(session, settings.partner_center, tokens, retry_policy=policy)
     make_assertions = overrides.assertions or default_assertions
     return DialogServices(
-        referrals=PartnerCenterReferrals(client),
+        referrals=PartnerCenterReferrals(
+            ReferralIndexes(client, app[REFERRAL_INDEXES], app[BACKGROUND], settings.index)
+        ),
         pending=overrides.pending if overrides.pending is not None else MemoryPendingChanges(),
         clock=overrides.clock or SystemClock(),
         assertions=make_assertions(session, settings),
@@ -275,7 +279,7 @@ async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[
         tokens = OboTokenProvider(settings.identity, _token_store(overrides, storage, key))
         app[BACKGROUND] = BackgroundTasks()
         try:
-            services = _services(settings, session, tokens, overrides)
+            services = _services(app, session, tokens, overrides)
             app[HTTP_SESSION], app[TOKENS], app[SERVICES] = session, tokens, services
             _wire_bot(app, services, overrides)
             yield

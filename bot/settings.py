@@ -153,6 +153,17 @@ class IndexSettings(BaseModel):
 
     # an index no turn has read for this long is deleted (the seller's next turn rebuilds it)
     unused_days: int = Field(default=30, ge=1, le=3650)
+    # an index older than this is refreshed before it answers (a warm refresh is one request)
+    refresh_seconds: float = Field(default=60.0, ge=0)
+    # how long a turn waits for a refresh before answering from the index as it stands
+    wait_seconds: float = Field(default=5.0, gt=0, le=10)
+    # caps: the most recently updated referrals kept per seller, and pages read per refresh
+    max_entries: int = Field(default=10_000, ge=100, le=100_000)
+    max_pages: int = Field(default=120, ge=1, le=1000)
+    # entries updated this close to the high-water mark are read again (equal timestamps)
+    overlap_seconds: float = Field(default=2.0, ge=0, le=3600)
+    # indexes kept in memory per process (the least recently used are reloaded from the store)
+    sellers_in_memory: int = Field(default=100, ge=1, le=100_000)
 
 
 LogLevel = Annotated[

@@ -22,7 +22,6 @@ from demo.playground import REPO_ROOT, Playground, PlaygroundError, find_executa
 from demo.playground_config import pick_users, write_playground_config
 from demo.settings import demo_settings
 from emulators.config import EmulatorConfig
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.seed import demo_fixtures
 from emulators.server import RunningEmulators, emulators_in_thread
 
@@ -122,10 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.ready_file.unlink(missing_ok=True)  # a stale file must not look like "ready"
     try:
         executable = find_executable(args.playground_bin)
-        # lenient until the referral index lands (issue 15)
-        config = EmulatorConfig(
-            fixtures=demo_fixtures(), test_controls=True, query_mode=QueryMode.LENIENT
-        )
+        config = EmulatorConfig(fixtures=demo_fixtures(), test_controls=True)
         with emulators_in_thread(config) as running:
             return asyncio.run(_run(args, running, executable))
     except (PlaygroundError, TimeoutError) as error:

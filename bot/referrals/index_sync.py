@@ -35,6 +35,7 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.auth.sealed_store import ByteStore
 from bot.background import BackgroundTasks
 from bot.domain.assertion import UserAssertion
 from bot.domain.coverage import Coverage
@@ -42,22 +43,11 @@ from bot.domain.referral import Referral
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.errors import PartnerCenterError
 from bot.referrals.index_entry import IndexEntry
-from bot.referrals.index_store import IndexStore
 from bot.referrals.seller_index import SellerIndex
+from bot.referrals.sync_queries import FULL_SYNC, REFRESH
+from bot.settings import IndexSettings
 
 logger = logging.getLogger(__name__)
-
-NEWEST_FIRST = "updatedDateTime desc"
-
-
-@dataclass(frozen=True)
-class IndexLimits:
-    refresh_seconds: float = 60.0
-    wait_seconds: float = 5.0
-    max_entries: int = 10_000
-    max_pages: int = 120
-    overlap_seconds: float = 2.0
-    sellers_in_memory: int = 100
 
 
 @dataclass
@@ -73,16 +63,16 @@ class ReferralIndexes:
     def __init__(
         self,
         client: ReferralsClient,
-        store: IndexStore,
+        store: ByteStore,
         background: BackgroundTasks,
-        limits: IndexLimits | None = None,
+        limits: IndexSettings | None = None,
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._client = client
         self._store = store
         self._background = background
-        self._limits = limits or IndexLimits()
+        self._limits = limits or IndexSettings()
         self._clock = clock
         self._held: OrderedDict[str, _Held] = OrderedDict()
         self._refreshing: dict[str, asyncio.Task[None]] = {}
@@ -135,11 +125,15 @@ class ReferralIndexes:
         return held
 
     async def _load(self, key: str) -> _Held:
+        """The stored index (decoded in a thread: ~0.2 s at 10,000 entries), or an empty one."""
+        limit = self._limits.max_entries
         blob = await self._store.load(key)
-        index = SellerIndex.from_bytes(blob, max_entries=self._limits.max_entries) if blob else None
-        if index is None:
-            return _Held(SellerIndex(max_entries=self._limits.max_entries), loading=True)
-        return _Held(index)
+        index = (
+            await asyncio.to_thread(SellerIndex.from_bytes, blob, max_entries=limit)
+            if blob
+            else SellerIndex(max_entries=limit)
+        )
+        return _Held(index, loading=index.high_water is None)
 
     def _is_fresh(self, index: SellerIndex) -> bool:
         synced = index.synced_at
@@ -161,7 +155,7 @@ class ReferralIndexes:
         failure = held.failure
         if failure is None:
             return
-        if not isinstance(failure, PartnerCenterError) or not held.index.entries:
+        if not isinstance(failure, PartnerCenterError) or not len(held.index):
             raise failure  # sign-in needed, or nothing to answer from: the turn says so
         # else: answer from the previous index, marked stale
 
@@ -179,7 +173,8 @@ class ReferralIndexes:
                     await self._full_sync(user, held)
                     changed = True
         except Exception as error:
-            index.stale, held.failure = True, error
+            index.mark_stale()
+            held.failure = error
             logger.warning("referral_index.refresh_failed %s", type(error).__name__)
             return
         held.loading = False
@@ -188,7 +183,8 @@ class ReferralIndexes:
 
     async def _save(self, key: str, index: SellerIndex) -> None:
         try:
-            await self._store.save(key, index.to_bytes())
+            blob = await asyncio.to_thread(index.snapshot().to_bytes)
+            await self._store.save(key, blob)
         except Exception as error:  # the index in memory still answers; the next save retries
             logger.warning("referral_index.save_failed %s", type(error).__name__)
 
@@ -202,7 +198,7 @@ class ReferralIndexes:
         pages = 0
         reached_known = False
         async with aclosing(
-            self._client.pages(user=user, orderby=NEWEST_FIRST, count=True)
+            self._client.pages(user=user, orderby=REFRESH.orderby, count=REFRESH.count)
         ) as found:
             async for page in found:
                 pages += 1
@@ -230,7 +226,7 @@ class ReferralIndexes:
         pages = 0
         complete = True
         async with aclosing(
-            self._client.pages(user=user, orderby=NEWEST_FIRST, count=True)
+            self._client.pages(user=user, orderby=FULL_SYNC.orderby, count=FULL_SYNC.count)
         ) as found:
             async for page in found:
                 pages += 1
@@ -256,7 +252,7 @@ class ReferralIndexes:
     def _coverage(self, held: _Held) -> Coverage:
         index = held.index
         return Coverage(
-            searched=len(index.entries),
+            searched=len(index),
             complete=index.complete,
             stale=index.stale,
             loading=held.loading,

@@ -9,14 +9,12 @@ import pytest
 
 from bot.auth.obo import OboTokenProvider
 from bot.auth.sealed_store import ByteStore, MemoryByteStore
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.server import RunningEmulators
 from tests.auth.providers import MakeProvider
 from tests.support.fixtures import emulators_fixture
 from tests.support.identity import identity_settings
 
-# lenient until the referral index lands (issue 15)
-running = emulators_fixture(scope="module", query_mode=QueryMode.LENIENT)
+running = emulators_fixture(scope="module")
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import jwt
 from bot.auth.obo import cache_key
 from bot.auth.sealed_store import MemoryByteStore
 from emulators.config import PARTNER_CENTER_AUDIENCE
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.server import RunningEmulators
 from tests.auth.providers import MakeProvider
 from tests.support.emulators import (
@@ -124,8 +123,7 @@ async def test_a_token_close_to_expiry_is_refreshed_with_the_refresh_token_not_o
     make_provider: MakeProvider,
 ) -> None:
     # msal treats tokens with under 5 minutes left as expired.
-    # lenient until the referral index lands (issue 15)
-    with running_emulators(token_lifetime_seconds=120, query_mode=QueryMode.LENIENT) as short_lived:
+    with running_emulators(token_lifetime_seconds=120) as short_lived:
         async with aiohttp.ClientSession() as session:
             identity = IdentityClient(short_lived, session)
             provider = make_provider(emulators=short_lived)

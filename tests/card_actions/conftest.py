@@ -9,13 +9,13 @@ import aiohttp
 import pytest
 
 from bot.card_actions.verbs import CardActions
-from bot.referrals.service import PartnerCenterReferrals
 from bot.state.pending_changes import MemoryPendingChanges
 from dialogs.ports import DialogServices
 from emulators.server import RunningEmulators
 from tests.support.card_harness import PORTAL, ActivityAssertions, FakeClock, Harness
 from tests.support.fixtures import emulators_fixture
 from tests.support.partner_center import EmulatorControl
+from tests.support.referrals import index_backed
 from tests.support.world import WORLD_CONFIG, make_client, seed, world_session
 
 __all__ = ["running", "world_session"]
@@ -27,7 +27,7 @@ running = emulators_fixture(seed, scope="module", **WORLD_CONFIG)
 def harness(session: aiohttp.ClientSession, running: RunningEmulators) -> Harness:
     clock, assertions, store = FakeClock(), ActivityAssertions(), MemoryPendingChanges()
     services = DialogServices(
-        referrals=PartnerCenterReferrals(make_client(session, running)),
+        referrals=index_backed(make_client(session, running)),
         pending=store,
         clock=clock,
         assertions=assertions,

@@ -12,7 +12,6 @@ from yarl import URL
 
 import demo.__main__ as demo_main
 from emulators.config import EmulatorConfig
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.seed import demo_fixtures
 from emulators.server import emulators_in_thread
 
@@ -47,8 +46,7 @@ def test_the_demo_bot_caps_unauthenticated_connections(
 
     monkeypatch.setattr(demo_main, "_with_playground", instead_of_the_playground)
     args = argparse.Namespace(port=0)
-    # lenient until the referral index lands (issue 15)
-    config = EmulatorConfig(fixtures=demo_fixtures(), query_mode=QueryMode.LENIENT)
+    config = EmulatorConfig(fixtures=demo_fixtures())
     with emulators_in_thread(config) as running:
         assert asyncio.run(demo_main._run(args, running, tmp_path / "playground")) == 0
     assert seen == [True]

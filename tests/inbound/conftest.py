@@ -10,13 +10,11 @@ from typing import Any
 
 import pytest
 
-from emulators.partner_center.odata_grammar import QueryMode
 from tests.inbound.matrix import MATRIX
 from tests.support.fixtures import emulators_fixture
 from tests.support.seeds import contoso_referrals
 
-# lenient until the referral index lands (issue 15)
-running = emulators_fixture(contoso_referrals, query_mode=QueryMode.LENIENT)
+running = emulators_fixture(contoso_referrals)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

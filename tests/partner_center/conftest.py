@@ -6,15 +6,13 @@ import aiohttp
 import pytest
 
 from bot.partner_center.client import ReferralsClient
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.server import RunningEmulators
 from tests.partner_center.clients import make_client
 from tests.support.fixtures import emulators_fixture
 from tests.support.partner_center import EmulatorControl
 from tests.support.seeds import client_referrals
 
-# lenient until the referral index lands (issue 15)
-running = emulators_fixture(client_referrals, scope="function", query_mode=QueryMode.LENIENT)
+running = emulators_fixture(client_referrals, scope="function")
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from bot.partner_center.errors import (
     UnauthenticatedError,
 )
 from bot.referrals.errors import translate
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.server import RunningEmulators
 from tests.partner_center.clients import make_client
 from tests.support.emulators import ADMIN, NO_MFA, NO_ROLE, SELLER, running_emulators
@@ -149,10 +148,7 @@ async def test_a_stale_etag_surfaces_as_precondition_failed_without_retry(
 async def test_the_per_user_bucket_throttles_and_the_client_gives_up_within_its_deadline(
     session: aiohttp.ClientSession,
 ) -> None:
-    # lenient until the referral index lands (issue 15)
-    with running_emulators(
-        referrals=client_referrals(), throttle_per_minute=2, query_mode=QueryMode.LENIENT
-    ) as running:
+    with running_emulators(referrals=client_referrals(), throttle_per_minute=2) as running:
         client = make_client(session, running)
         admin = assertion_for(ADMIN)
         for _ in range(2):

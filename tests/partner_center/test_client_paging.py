@@ -10,7 +10,6 @@ import pytest
 from yarl import URL
 
 from bot.partner_center.client import ReferralsClient
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.server import RunningEmulators
 from tests.partner_center.clients import make_client
 from tests.support.emulators import (
@@ -40,10 +39,7 @@ def many() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def running() -> Iterator[RunningEmulators]:
-    # lenient until the referral index lands (issue 15)
-    with running_emulators(
-        referrals=many(), throttle_per_minute=1000, query_mode=QueryMode.LENIENT
-    ) as emulators:
+    with running_emulators(referrals=many(), throttle_per_minute=1000) as emulators:
         yield emulators
 
 

@@ -9,6 +9,7 @@ from bot.referrals.service import PartnerCenterReferrals
 from emulators.server import RunningEmulators
 from tests.support.fixtures import emulators_fixture
 from tests.support.partner_center import EmulatorControl
+from tests.support.referrals import index_backed
 from tests.support.world import WORLD_CONFIG, make_client, seed, world_session
 
 __all__ = ["running", "world_session"]
@@ -18,7 +19,7 @@ running = emulators_fixture(seed, scope="module", **WORLD_CONFIG)
 
 @pytest.fixture
 def referrals(session: aiohttp.ClientSession, running: RunningEmulators) -> PartnerCenterReferrals:
-    return PartnerCenterReferrals(make_client(session, running))
+    return index_backed(make_client(session, running))
 
 
 @pytest.fixture

@@ -41,10 +41,10 @@ from bot.partner_center.errors import (
 from bot.partner_center.retry import DEADLINE_EXCEEDED, OUTCOME_UNKNOWN, REREAD_FAILED
 from bot.referrals import ChangeNotAppliedError, ChangeSavedUnreadableError
 from bot.referrals.errors import translate
-from bot.referrals.service import PartnerCenterReferrals
 from emulators.server import RunningEmulators
 from tests.support.emulators import SELLER
 from tests.support.partner_center import assertion_for
+from tests.support.referrals import index_backed
 from tests.support.world import AZURE, make_client
 
 SET_NAME = [{"op": "replace", "path": "/name", "value": "New name"}]
@@ -133,7 +133,7 @@ async def test_sign_in_failures_through_the_adapter_are_translated(
     error: AuthError,
     expected: type[ReferralBotError],
 ) -> None:
-    referrals = PartnerCenterReferrals(make_client(session, running, RaisingTokens(error)))
+    referrals = index_backed(make_client(session, running, RaisingTokens(error)))
     with pytest.raises(expected):
         await referrals.apply(AZURE, SET_NAME, if_match='"x"', user=assertion_for(SELLER))
 
@@ -143,7 +143,7 @@ async def test_a_misconfigured_bot_is_logged_as_an_error_without_the_token(
     running: RunningEmulators,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    referrals = PartnerCenterReferrals(
+    referrals = index_backed(
         make_client(session, running, RaisingTokens(AuthConfigurationError(error="invalid_client")))
     )
     user = UserAssertion(tenant_id="t", user_id=SELLER.oid, token=SECRET_TEXT)

@@ -23,6 +23,7 @@ from tests.support.partner_center import (
     assertion_for,
     expired_claims,
 )
+from tests.support.referrals import index_backed
 from tests.support.world import AZURE, BANK, TAILSPIN, make_client
 
 SAM = assertion_for(SELLER)
@@ -148,6 +149,6 @@ async def test_an_expired_token_asks_to_sign_in_again(
     session: aiohttp.ClientSession, running: RunningEmulators
 ) -> None:
     tokens = FakeTokenProvider(running, claims=expired_claims())
-    referrals = PartnerCenterReferrals(make_client(session, running, tokens))
+    referrals = index_backed(make_client(session, running, tokens))
     with pytest.raises(SignInRequiredError):
         await referrals.get(AZURE, user=SAM)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.server import RunningEmulators
 from tests.support.fixtures import emulators_fixture
 from tests.support.seeds import contoso_referrals
 from tests.support.token_service import TokenServiceControls
 
-# lenient until the referral index lands (issue 15)
-running = emulators_fixture(contoso_referrals, query_mode=QueryMode.LENIENT)
+running = emulators_fixture(contoso_referrals)
 
 
 @pytest.fixture

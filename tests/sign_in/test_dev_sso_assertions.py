@@ -16,7 +16,6 @@ from botbuilder.core.adapters import TestAdapter
 from bot.domain.errors import ServiceUnavailableError
 from bot.sign_in.dev_sso import DevSsoAssertions
 from emulators.config import DEMO_BOT_APP_ID
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.server import RunningEmulators
 from tests.support.activities import TeamsUser, make_message
 from tests.support.emulators import SELLER, running_emulators
@@ -45,8 +44,7 @@ class FakeMonotonic:
 
 @pytest.fixture(scope="module")
 def running() -> Iterator[RunningEmulators]:
-    # lenient until the referral index lands (issue 15)
-    with running_emulators(query_mode=QueryMode.LENIENT) as emulators:
+    with running_emulators() as emulators:
         yield emulators
 
 

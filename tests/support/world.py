@@ -19,7 +19,6 @@ from bot.partner_center.client import ReferralsClient
 from bot.partner_center.retry import RetryPolicy
 from bot.settings import PartnerCenterSettings
 from emulators.fixtures import FixtureUser
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.server import RunningEmulators
 from tests.support.emulators import OTHER_SELLER, SELLER, running_emulators
 from tests.support.partner_center import FakeTokenProvider
@@ -149,7 +148,6 @@ def seed() -> list[dict[str, Any]]:
 
 WORLD_CONFIG: dict[str, Any] = {
     "throttle_per_minute": 100_000,
-    "query_mode": QueryMode.LENIENT,  # lenient until the referral index lands (issue 15)
 }
 
 

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.server import RunningEmulators
 from tests.card_actions.deadline.clicks import Deadline
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
@@ -16,8 +15,7 @@ from tests.support.fixtures import emulators_fixture
 from tests.support.seeds import contoso_referrals
 from tests.support.skipped_time import SkippedTime
 
-# lenient until the referral index lands (issue 15)
-running = emulators_fixture(contoso_referrals, query_mode=QueryMode.LENIENT)
+running = emulators_fixture(contoso_referrals)
 
 
 @pytest.fixture

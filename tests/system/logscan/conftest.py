@@ -3,9 +3,7 @@ for)."""
 
 from __future__ import annotations
 
-from emulators.partner_center.odata_grammar import QueryMode
 from tests.support.fixtures import emulators_fixture
 from tests.support.seeds import contoso_referrals_with_phones
 
-# lenient until the referral index lands (issue 15)
-running = emulators_fixture(contoso_referrals_with_phones, query_mode=QueryMode.LENIENT)
+running = emulators_fixture(contoso_referrals_with_phones)

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot.settings import PartnerCenterSettings
-from emulators.partner_center.odata_grammar import QueryMode
 from emulators.server import RunningEmulators
 from tests.support.bot import BotUnderTest, demo_settings, running_bot
 from tests.support.fixtures import emulators_fixture
@@ -21,8 +20,7 @@ from tests.system.reliability.figures import FigureBook
 FIGURES = pytest.StashKey[FigureBook]()
 ARTIFACT = "artifacts/reliability/faults.md"
 
-# lenient until the referral index lands (issue 15)
-running = emulators_fixture(contoso_referrals, query_mode=QueryMode.LENIENT)
+running = emulators_fixture(contoso_referrals)
 
 
 def client_settings(referrals_base_url: str) -> PartnerCenterSettings:

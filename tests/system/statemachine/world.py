@@ -23,7 +23,6 @@ from bot.card_actions.verbs import CardActions
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.domain.assertion import UserAssertion
 from bot.domain.pending import PendingChanges
-from bot.referrals.service import PartnerCenterReferrals
 from bot.state.blob_pending_changes import PREFIX, BlobPendingChanges, sweepable
 from bot.state.blob_sweeper import BlobSweeper, SweepLimits
 from bot.state.pending_changes import MemoryPendingChanges
@@ -38,6 +37,7 @@ from tests.support.card_harness import PORTAL, ActivityAssertions, FakeClock, Ha
 from tests.support.emulator_controls import REFERRALS_PATH, recorded_requests
 from tests.support.emulators import ADMIN
 from tests.support.partner_center import EmulatorControl, FakeTokenProvider, expired_claims
+from tests.support.referrals import index_backed
 from tests.support.referrals_http import ReferralsHttp
 from tests.support.world import NOW, make_client, reset
 
@@ -140,7 +140,7 @@ async def open_world(
             FakeTokenProvider(running), FakeTokenProvider(running, claims=expired_claims())
         )
         services = DialogServices(
-            referrals=PartnerCenterReferrals(make_client(session, running, tokens)),
+            referrals=index_backed(make_client(session, running, tokens)),
             pending=store,
             clock=clock,
             assertions=assertions,
