@@ -5,8 +5,9 @@ Center does not document (docs/referrals-api.md, "Not documented"), with the sam
 - find: the CRM id exactly (ignoring case), or deal or customer names containing the text
   (casefolded, as the service's `contains` did); when nothing contains it, the text without
   filler words ("the Northwind lead" -> "Northwind"); ranked by `ranking` with its cutoff.
-- lists: `queries.list_query`'s filter and order, ties by id ascending and nulls first ascending,
-  last descending, as the service orders them.
+- lists: open (status not Closed) newest updated first; new leads (New, Incoming) oldest first;
+  closing this month/quarter (open, close date in the seller's period) soonest first; ties by
+  id ascending and nulls first ascending, last descending, as the service orders them.
 
 Pure and synchronous; a sync engine fills it (`apply_full`, `apply_delta`) and one task at a time
 owns it. Per-entry search keys (casefolded and rapidfuzz-processed names, instants as integer

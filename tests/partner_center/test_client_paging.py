@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import aclosing
 from typing import Any
 
 import aiohttp
@@ -109,18 +110,33 @@ async def test_a_referral_user_lists_only_their_own(client: ReferralsClient) -> 
 async def test_filter_and_order_reach_the_service_intact(
     client: ReferralsClient, control: EmulatorControl
 ) -> None:
-    query = "startswith(name,'Deal 1') and details/dealValue ge 15000"
+    query = f"team/any(t:t/email eq '{SELLER.upn}') and (status eq 'New' or status eq 'Active')"
 
     found = [
         r.id
         async for r in client.list_referrals(
-            user=assertion_for(ADMIN), filter=query, orderby="details/dealValue desc"
+            user=assertion_for(ADMIN), filter=query, orderby="createdDateTime desc"
         )
     ]
 
-    assert found == [f"ref-{index:03d}" for index in range(199, 149, -1)]
+    assert sorted(found) == [f"ref-{index:03d}" for index in range(0, COUNT, 2)]
     first = (await control.requests("GET"))[0]["query"]
-    assert first == {"$filter": query, "$orderby": "details/dealValue desc"}
+    assert first == {"$filter": query, "$orderby": "createdDateTime desc"}
+
+
+async def test_pages_carry_the_count_and_stop_when_the_reader_does(
+    client: ReferralsClient, control: EmulatorControl
+) -> None:
+    """The referral index reads pages newest first and stops early: no request is wasted."""
+    async with aclosing(
+        client.pages(user=assertion_for(ADMIN), orderby="updatedDateTime desc", count=True)
+    ) as pages:
+        first = await anext(pages)
+
+    assert (len(first.items), first.count, first.next_link is not None) == (100, COUNT, True)
+    recorded = await control.requests("GET")
+    assert len(recorded) == 1
+    assert recorded[0]["query"] == {"$orderby": "updatedDateTime desc", "$count": "true"}
 
 
 async def test_top_limits_what_is_listed_across_pages(client: ReferralsClient) -> None:
@@ -133,12 +149,10 @@ async def test_top_limits_what_is_listed_across_pages(client: ReferralsClient) -
 async def test_search_returns_at_most_max_items_in_one_request(
     client: ReferralsClient, control: EmulatorControl
 ) -> None:
-    found = await client.search(
-        user=assertion_for(ADMIN), filter="contains(name,'Deal 2')", max_items=5
-    )
+    found = await client.search(user=assertion_for(ADMIN), filter="status eq 'New'", max_items=5)
 
     assert len(found) == 5
-    assert all(referral.name is not None and "Deal 2" in referral.name for referral in found)
+    assert all(referral.status == "New" for referral in found)
     recorded = await control.requests("GET")
     assert len(recorded) == 1
     assert recorded[0]["query"]["$top"] == "5"

@@ -5,16 +5,13 @@ rely on something the real service may refuse."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import aiohttp
 import pytest
 
-from bot.domain.list_kinds import ListKind
 from bot.partner_center.client import ReferralsClient
-from bot.referrals import queries
 from bot.referrals.sync_queries import PAGE_SIZE, Query, all_queries
 from emulators.fixtures import FixtureUser
 from emulators.server import RunningEmulators
@@ -114,41 +111,3 @@ async def test_the_client_reads_each_sync_query_from_the_strict_emulator(
         )
     ]
     assert found == expected_ids(ADMIN)
-
-
-# -- DELETE THIS SECTION WITH bot/referrals/queries.py (issue 15) -------------------------------
-# It documents why the referral index is needed: today's find and list queries rely on OData that
-# Partner Center does not document, and the strict emulator refuses them. Only NEW_LEADS is
-# documented (`eq`/`and` on status and direction, ordered by createdDateTime).
-
-NOW = datetime(2026, 5, 14, 12, 0, tzinfo=UTC)
-TODAYS_QUERIES: list[tuple[str, str, str | None, int]] = [
-    ("find_filter", queries.find_filter("Contoso"), None, 400),
-    *(
-        (
-            f"list_query[{kind}]",
-            queries.list_query(kind, NOW).filter,
-            queries.list_query(kind, NOW).orderby,
-            200 if kind is ListKind.NEW_LEADS else 400,
-        )
-        for kind in ListKind
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("name", "filter", "orderby", "status"), TODAYS_QUERIES, ids=[q[0] for q in TODAYS_QUERIES]
-)
-async def test_todays_find_and_list_queries_are_refused_by_the_strict_emulator(
-    http: ReferralsHttp, name: str, filter: str, orderby: str | None, status: int
-) -> None:
-    params = {"$filter": filter} | ({"$orderby": orderby} if orderby else {})
-    answer = await http.send("GET", url_of(http, params))
-
-    assert answer.status == status, f"{name}: {answer.text}"
-    if status == 400:
-        assert answer.error_code == "invalidRequest"
-        assert "not supported" in answer.json["error"]["message"]
-
-
-# -- end of the section to delete ---------------------------------------------------------------
