@@ -33,6 +33,12 @@ def _git(*args: str, cwd: Path = REPO) -> str:
     return done.stdout.strip()
 
 
+def _worktree_paths() -> set[str]:
+    """Where the worktrees are, not what they hold: other work may commit meanwhile."""
+    listed = _git("worktree", "list", "--porcelain").splitlines()
+    return {line.removeprefix("worktree ") for line in listed if line.startswith("worktree ")}
+
+
 async def test_the_worktree_is_the_revision_and_is_removed_afterwards() -> None:
     head = _git("rev-parse", "HEAD")
     async with worktree("HEAD") as path:
@@ -144,7 +150,7 @@ def test_failed_turns_are_reported() -> None:
 
 @pytest.mark.slow  # python -m bench.compare --quick, both sides end to end
 def test_quick_run_end_to_end() -> None:
-    worktrees_before = _git("worktree", "list")
+    worktrees_before = _worktree_paths()
     done = subprocess.run(
         [
             sys.executable,
@@ -168,4 +174,4 @@ def test_quick_run_end_to_end() -> None:
     assert "failed" not in done.stdout, done.stdout
     assert "B with REFERRAL_BOT_LOG_LEVEL=ERROR" in done.stdout
     assert "B (working tree, python -m bench.io_only)" in done.stdout
-    assert _git("worktree", "list") == worktrees_before  # its temporary worktree is gone
+    assert _worktree_paths() == worktrees_before  # its temporary worktree is gone
