@@ -20,18 +20,20 @@ import pytest
 from bot.auth.sealed_store import MemoryByteStore
 from bot.background import BackgroundTasks
 from bot.domain.assertion import UserAssertion
-from bot.domain.errors import ReferralNotFoundError
+from bot.domain.errors import ReferralNotFoundError, ServiceUnavailableError
 from bot.domain.list_kinds import ListKind
 from bot.partner_center.client import ReferralsClient
+from bot.partner_center.retry import RetryPolicy
 from bot.referrals.index_sync import ReferralIndexes, seller_key
 from bot.referrals.service import PartnerCenterReferrals
 from bot.settings import IndexSettings
 from dialogs.replies import coverage_note
 from emulators.server import RunningEmulators
+from tests.partner_center.clients import make_settings
 from tests.support.emulator_controls import REFERRALS_PATH
 from tests.support.emulators import ADMIN, OTHER_SELLER, SELLER
 from tests.support.fixtures import emulators_fixture
-from tests.support.partner_center import EmulatorControl, assertion_for
+from tests.support.partner_center import EmulatorControl, FakeTokenProvider, assertion_for
 from tests.support.referral_documents import member, seed_referral
 from tests.support.world import make_client
 
@@ -335,3 +337,118 @@ async def test_two_sellers_have_indexes_of_their_own(
     assert (len(admins), len(sams)) == (TOTAL, len(SAMS))
     assert seller_key(ADA) != seller_key(SAM)
     assert len(await list_reads(control)) == 3 + 2
+
+
+# --- faults ----------------------------------------------------------------------------------
+
+OTHER_TEAM = [{"op": "replace", "path": "/team", "value": [member(OTHER_SELLER)]}]
+
+
+async def fail_list_reads_after(control: EmulatorControl, answered: int) -> None:
+    """The collection GETs after the first `answered` fail with 500 (every retry too)."""
+    if answered:
+        await control.add_fault("latency", path=REFERRALS_PATH, seconds=0, times=answered)
+    await control.add_fault("error", path=REFERRALS_PATH, status=500, times=-1)
+
+
+async def clear_faults(session: aiohttp.ClientSession, running: RunningEmulators) -> None:
+    async with session.delete(f"{running.referrals_base_url}/_emulator/faults") as answer:
+        assert answer.status == 204
+
+
+async def test_a_page_failing_mid_sync_leaves_the_previous_index_answering_marked_stale(
+    session: aiohttp.ClientSession,
+    running: RunningEmulators,
+    client: ReferralsClient,
+    control: EmulatorControl,
+    clock: Clock,
+) -> None:
+    indexes = indexes_of(client, clock)
+    service = PartnerCenterReferrals(indexes)
+    await indexes.fresh(SAM)
+    await other_writer(client, control, 0, OTHER_TEAM)  # the count drops: a full sync follows
+    clock.now += 61
+    # the refresh's page and the full sync's first page answer; its second page fails
+    await fail_list_reads_after(control, answered=2)
+
+    matches = await service.find(deal(5), user=SAM)
+
+    assert [r.id for r in matches] == [rid(5)]  # on the second page of the previous index
+    index, _ = await indexes.fresh(SAM)
+    assert {entry.id for entry in index.entries()} == SAMS  # not the half-read full sync
+    coverage = service.coverage(user=SAM)
+    assert coverage is not None
+    assert coverage.stale
+    assert coverage_note(coverage) == (
+        "Partner Center didn't answer just now, so this may be a little out of date."
+    )
+    await clear_faults(session, running)
+
+    index, coverage = await indexes.fresh(SAM)  # a failed refresh is tried again at once
+
+    assert {entry.id for entry in index.entries()} == SAMS - {rid(0)}
+    assert not coverage.partial
+
+
+async def test_with_no_previous_index_a_failed_sync_reaches_the_turn_as_a_service_error(
+    client: ReferralsClient, control: EmulatorControl, clock: Clock
+) -> None:
+    service = PartnerCenterReferrals(indexes_of(client, clock))
+    await fail_list_reads_after(control, answered=0)
+
+    with pytest.raises(ServiceUnavailableError):
+        await service.find("Project", user=SAM)
+    with pytest.raises(ServiceUnavailableError):
+        await service.list(ListKind.MY_OPEN, user=SAM, now=NOW)
+
+
+class GatedSleep:
+    """The retry policy's sleep: short backoffs pass, a Retry-After waits for the test."""
+
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+        self.gate = asyncio.Event()
+
+    async def __call__(self, seconds: float) -> None:
+        self.asked.append(seconds)
+        if seconds >= 1:
+            await self.gate.wait()
+        else:
+            await asyncio.sleep(seconds)
+
+
+async def test_a_429_during_the_first_sync_answers_from_the_pages_so_far_within_the_budget(
+    session: aiohttp.ClientSession,
+    running: RunningEmulators,
+    control: EmulatorControl,
+    clock: Clock,
+) -> None:
+    settings = make_settings(running, deadline_seconds=25.0)
+    sleep = GatedSleep()
+    policy = RetryPolicy.from_settings(settings, sleep=sleep, backoff_initial=0.01)
+    client = ReferralsClient(session, settings, FakeTokenProvider(running), retry_policy=policy)
+    background = BackgroundTasks()
+    indexes = ReferralIndexes(
+        client, MemoryByteStore(), background, IndexSettings(wait_seconds=0.2), clock=clock
+    )
+    await control.add_fault("latency", path=REFERRALS_PATH, seconds=0, times=1)
+    await control.add_fault("throttle", path=REFERRALS_PATH, retry_after=7, times=1)
+
+    started = asyncio.get_running_loop().time()
+    index, coverage = await indexes.fresh(ADA)
+
+    assert asyncio.get_running_loop().time() - started < 1.0  # not held for the Retry-After
+    assert sleep.asked == [7.0]
+    assert (len(index), coverage.loading) == (100, True)
+    assert coverage_note(coverage) == (
+        "I'm still loading your referrals from Partner Center: this covers the 100 loaded so "
+        "far. Ask again in a moment for the rest."
+    )
+    assert [entry.id for entry in index.find(deal(TOTAL - 1))] == [rid(TOTAL - 1)]
+    sleep.gate.set()
+    await background.drain(grace_seconds=5)
+
+    index, coverage = await indexes.fresh(ADA)
+    assert (len(index), coverage.partial) == (TOTAL, False)
+    statuses = [r["status"] for r in await list_reads(control)]
+    assert statuses == [200, 429, 200, 200]
