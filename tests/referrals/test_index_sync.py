@@ -12,12 +12,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 
-from bot.auth.sealed_store import MemoryByteStore
+from bot.auth.sealed_store import EncryptedByteStore, MemoryByteStore
 from bot.background import BackgroundTasks
 from bot.domain.assertion import UserAssertion
 from bot.domain.errors import ReferralNotFoundError, ServiceUnavailableError
@@ -26,7 +29,8 @@ from bot.partner_center.client import ReferralsClient
 from bot.partner_center.retry import RetryPolicy
 from bot.referrals.index_sync import ReferralIndexes, seller_key
 from bot.referrals.service import PartnerCenterReferrals
-from bot.settings import IndexSettings
+from bot.settings import IndexSettings, StateBackend, StateSettings
+from bot.state.backends import open_state
 from dialogs.replies import coverage_note
 from emulators.server import RunningEmulators
 from tests.partner_center.clients import make_settings
@@ -452,3 +456,66 @@ async def test_a_429_during_the_first_sync_answers_from_the_pages_so_far_within_
     assert (len(index), coverage.partial) == (TOTAL, False)
     statuses = [r["status"] for r in await list_reads(control)]
     assert statuses == [200, 429, 200, 200]
+
+
+# --- persistence -----------------------------------------------------------------------------
+
+
+async def test_a_second_instance_answers_from_the_stored_index_only_within_the_interval(
+    client: ReferralsClient, control: EmulatorControl, clock: Clock
+) -> None:
+    store = MemoryByteStore()
+    await indexes_of(client, clock, store).fresh(ADA)
+    await control.clear_requests()
+    clock.now += 30
+
+    second = indexes_of(client, clock, store)  # a restart, or another instance
+    assert await found(second, ADA, deal(3)) == [rid(3)]
+    assert await list_reads(control) == []
+
+    clock.now += 31  # the stored index is now older than the interval
+    third = indexes_of(client, clock, store)
+    assert await found(third, ADA, deal(3)) == [rid(3)]
+    assert len(await list_reads(control)) == 1
+
+
+async def test_forget_drops_the_index_from_memory_and_the_store(
+    client: ReferralsClient, control: EmulatorControl, clock: Clock
+) -> None:
+    store = MemoryByteStore()
+    indexes = indexes_of(client, clock, store)
+    await indexes.fresh(ADA)
+    await indexes.fresh(SAM)
+    assert await store.load(seller_key(ADA)) is not None
+
+    await indexes.forget(ADA.tenant_id, ADA.user_id)
+
+    assert await store.load(seller_key(ADA)) is None
+    assert indexes.coverage(ADA) is None
+    assert await store.load(seller_key(SAM)) is not None  # only that seller's
+    await control.clear_requests()
+    await indexes.fresh(ADA)
+    assert len(await list_reads(control)) == 3  # rebuilt from nothing
+
+
+async def test_a_restart_of_the_sqlite_backend_keeps_the_sealed_index(
+    tmp_path: Path, client: ReferralsClient, control: EmulatorControl, clock: Clock
+) -> None:
+    state = StateSettings(backend=StateBackend.SQLITE, sqlite_path=tmp_path / "state.sqlite3")
+    key = SecretStr(Fernet.generate_key().decode())
+    async with open_state(state, IndexSettings()) as parts:
+        sealed = EncryptedByteStore(parts.referral_indexes, key, kind="referral_index")
+        await ReferralIndexes(client, sealed, BackgroundTasks(), clock=clock).fresh(SAM)
+        at_rest = await parts.referral_indexes.load(seller_key(SAM))
+        assert at_rest is not None
+        assert deal(0).encode() not in at_rest
+    await control.clear_requests()
+
+    async with open_state(state, IndexSettings()) as parts:
+        sealed = EncryptedByteStore(parts.referral_indexes, key, kind="referral_index")
+        restarted = ReferralIndexes(client, sealed, BackgroundTasks(), clock=clock)
+        index, coverage = await restarted.fresh(SAM)
+
+    assert {entry.id for entry in index.entries()} == SAMS
+    assert not coverage.partial
+    assert await list_reads(control) == []
