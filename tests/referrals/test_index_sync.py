@@ -104,6 +104,7 @@ def control(session: aiohttp.ClientSession, running: RunningEmulators) -> Emulat
 def indexes_of(
     client: ReferralsClient,
     clock: Clock,
+    *,
     store: MemoryByteStore | None = None,
     **limits: Any,
 ) -> ReferralIndexes:
@@ -282,7 +283,7 @@ async def test_a_capped_index_keeps_the_newest_and_says_how_many_it_searched(
     client: ReferralsClient,
     control: EmulatorControl,
     clock: Clock,
-    limits: dict[str, int],
+    limits: dict[str, Any],
     kept: int,
     pages: int,
 ) -> None:
@@ -465,16 +466,16 @@ async def test_a_second_instance_answers_from_the_stored_index_only_within_the_i
     client: ReferralsClient, control: EmulatorControl, clock: Clock
 ) -> None:
     store = MemoryByteStore()
-    await indexes_of(client, clock, store).fresh(ADA)
+    await indexes_of(client, clock, store=store).fresh(ADA)
     await control.clear_requests()
     clock.now += 30
 
-    second = indexes_of(client, clock, store)  # a restart, or another instance
+    second = indexes_of(client, clock, store=store)  # a restart, or another instance
     assert await found(second, ADA, deal(3)) == [rid(3)]
     assert await list_reads(control) == []
 
     clock.now += 31  # the stored index is now older than the interval
-    third = indexes_of(client, clock, store)
+    third = indexes_of(client, clock, store=store)
     assert await found(third, ADA, deal(3)) == [rid(3)]
     assert len(await list_reads(control)) == 1
 
@@ -483,7 +484,7 @@ async def test_forget_drops_the_index_from_memory_and_the_store(
     client: ReferralsClient, control: EmulatorControl, clock: Clock
 ) -> None:
     store = MemoryByteStore()
-    indexes = indexes_of(client, clock, store)
+    indexes = indexes_of(client, clock, store=store)
     await indexes.fresh(ADA)
     await indexes.fresh(SAM)
     assert await store.load(seller_key(ADA)) is not None
