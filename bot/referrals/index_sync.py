@@ -16,8 +16,8 @@ Partner Center documents `$orderby` on `updatedDateTime`, `$count` and paging, a
 - One refresh per seller at a time. A turn waits for it at most `wait_seconds` (Teams' budget),
   then answers from the index as it stands (`Coverage.loading`); the refresh goes on in the
   background and is saved when it ends.
-- A refresh that fails keeps the previous index, marked stale; with no previous index the
-  error reaches the turn.
+- A refresh that fails keeps the previous index, marked stale (and not fresh: the next turn
+  tries again); with no previous index the error reaches the turn.
 - The bot's own writes and reads update the entry at once (`saw`), a 404 removes it (`lost`);
   neither moves the high-water mark, so a refresh still reads what others changed meanwhile.
 
@@ -136,8 +136,13 @@ class ReferralIndexes:
         return _Held(index, loading=index.high_water is None)
 
     def _is_fresh(self, index: SellerIndex) -> bool:
+        """A stale index is never fresh: its last refresh failed, maybe after a delta had
+        already moved `synced_at` (a full sync failing after the count check), and it still
+        holds referrals the seller may no longer see."""
         synced = index.synced_at
-        return synced is not None and self._clock() - synced < self._limits.refresh_seconds
+        if synced is None or index.stale:
+            return False
+        return self._clock() - synced < self._limits.refresh_seconds
 
     async def _wait_for_refresh(self, key: str, user: UserAssertion, held: _Held) -> None:
         task = self._refreshing.get(key)

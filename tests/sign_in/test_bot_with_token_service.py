@@ -8,12 +8,14 @@ goes through the real on-behalf-of provider to the Partner Center emulator.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.cards.confirm_change import CONFIRM_VERB
-from bot.settings import BotSettings
+from bot.settings import BotSettings, StateBackend, StateSettings
+from bot.state.sqlite_db import SqliteDatabase
 from dialogs.replies import SIGNED_IN, SIGNED_OUT
 from emulators.server import RunningEmulators
 from tests.support.bot import BotUnderTest, SentActivity, demo_settings, only_card, running_bot
@@ -189,3 +191,29 @@ async def test_sign_in_command_then_confirm_again_applies_the_kept_change_once(
 
     [patch] = await partner_center.patches()
     assert patch["status"] == 200
+
+
+async def test_sign_out_deletes_the_sellers_referral_index(
+    fresh: RunningEmulators, token_service: TokenServiceControls, tmp_path: Path
+) -> None:
+    sso = BotSettings(oauth_connection_name=CONNECTION, token_service_url=fresh.token_service_url)
+    state = StateSettings(backend=StateBackend.SQLITE, sqlite_path=tmp_path / "state.sqlite3")
+    async with running_bot(demo_settings(fresh, bot=sso, state=state)) as bot:
+        await token_service.sign_in(SELLER)
+        assert only_card(await bot.say("show Contoso"))  # searched on a new index, saved
+        assert await referral_indexes_stored(state.sqlite_path) == 1
+
+        sent = await bot.say("sign out")
+
+        assert [a.text for a in sent] == [SIGNED_OUT]
+        assert await referral_indexes_stored(state.sqlite_path) == 0
+
+
+async def referral_indexes_stored(path: Path) -> int:
+    database = await SqliteDatabase.open(path)
+    try:
+        sql = "SELECT COUNT(*) FROM referral_indexes"
+        count: int = (await database.run(lambda c: c.execute(sql).fetchone()))[0]
+        return count
+    finally:
+        await database.aclose()
