@@ -112,6 +112,7 @@ class ReferralIndexes:
         task = self._refreshing.pop(key, None)
         if task is not None:
             task.cancel()
+            await asyncio.wait({task})  # a save it was making ends before the delete
         await self._store.delete(key)
 
     async def _hold(self, key: str) -> _Held:
@@ -151,18 +152,23 @@ class ReferralIndexes:
                 self._refresh(key, user, held), name="referral_index.refresh"
             )
             self._refreshing[key] = task
-            task.add_done_callback(lambda _: self._refreshing.pop(key, None))
-        try:
-            await asyncio.wait_for(asyncio.shield(task), self._limits.wait_seconds)
-        except TimeoutError:
+            task.add_done_callback(lambda ended: self._ended(key, ended))
+        done, _ = await asyncio.wait({task}, timeout=self._limits.wait_seconds)
+        if not done:
             logger.info("referral_index.answering_while_loading")
             return
+        if task.cancelled():
+            return  # the seller signed out meanwhile: nothing more to wait for
         failure = held.failure
         if failure is None:
             return
         if not isinstance(failure, PartnerCenterError) or not len(held.index):
             raise failure  # sign-in needed, or nothing to answer from: the turn says so
         # else: answer from the previous index, marked stale
+
+    def _ended(self, key: str, task: asyncio.Task[None]) -> None:
+        if self._refreshing.get(key) is task:
+            del self._refreshing[key]
 
     async def _refresh(self, key: str, user: UserAssertion, held: _Held) -> None:
         """Never raises: a failure is kept on `held` for the turns waiting on it."""

@@ -413,10 +413,12 @@ class GatedSleep:
     def __init__(self) -> None:
         self.asked: list[float] = []
         self.gate = asyncio.Event()
+        self.waiting = asyncio.Event()  # a Retry-After is being waited out
 
     async def __call__(self, seconds: float) -> None:
         self.asked.append(seconds)
         if seconds >= 1:
+            self.waiting.set()
             await self.gate.wait()
         else:
             await asyncio.sleep(seconds)
@@ -520,3 +522,29 @@ async def test_a_restart_of_the_sqlite_backend_keeps_the_sealed_index(
     assert {entry.id for entry in index.entries()} == SAMS
     assert not coverage.partial
     assert await list_reads(control) == []
+
+
+async def test_signing_out_during_a_sync_leaves_nothing_stored_and_no_turn_hanging(
+    session: aiohttp.ClientSession,
+    running: RunningEmulators,
+    control: EmulatorControl,
+    clock: Clock,
+) -> None:
+    settings = make_settings(running, deadline_seconds=25.0)
+    sleep = GatedSleep()  # never opened: the sync waits out its Retry-After until cancelled
+    policy = RetryPolicy.from_settings(settings, sleep=sleep, backoff_initial=0.01)
+    client = ReferralsClient(session, settings, FakeTokenProvider(running), retry_policy=policy)
+    store, background = MemoryByteStore(), BackgroundTasks()
+    indexes = ReferralIndexes(client, store, background, IndexSettings(wait_seconds=5), clock=clock)
+    await control.add_fault("latency", path=REFERRALS_PATH, seconds=0, times=1)
+    await control.add_fault("throttle", path=REFERRALS_PATH, retry_after=7, times=1)
+
+    turn = asyncio.create_task(indexes.fresh(ADA))
+    await sleep.waiting.wait()  # the first sync holds a page and waits out the Retry-After
+    await indexes.forget(ADA.tenant_id, ADA.user_id)
+
+    _, coverage = await asyncio.wait_for(turn, 1.0)  # answered, not cancelled with it
+    assert coverage.loading
+    assert await store.load(seller_key(ADA)) is None
+    assert indexes.coverage(ADA) is None
+    await background.drain(grace_seconds=1)
