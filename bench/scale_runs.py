@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet
+
 from bench.connector import FakeConnector
 from bench.fixtures import bot_environment, sqlite_file, state_environment
 from bench.load import run_load, settled_cpu_seconds
@@ -216,7 +218,9 @@ async def measure_scale(
     emulators = Emulators(running)
     results = ScaleResults()
     people = [_Seller(tenant, seller, service_url, emulators) for seller in sellers]
-    env = bot_environment(running)
+    # one sealing key for both processes (demo mode would make one per process, and the
+    # second could not open the first's index): the restart then loads the stored index
+    env = {**bot_environment(running), f"{ENV_PREFIX}IDENTITY__TOKEN_CACHE_KEY": _fernet_key()}
     async with server_process("bot", _environment(env, folder, None), cores=cores) as bot:
         idle_payloads = Payloads(sellers[-1], service_url)
         results.idle_kib_per_conversation = await idle_kib(bot, idle_payloads, plan.idle)
@@ -243,6 +247,10 @@ async def measure_scale(
                     bot, connector, kind, plan.turns, offset
                 )
     return results
+
+
+def _fernet_key() -> str:
+    return Fernet.generate_key().decode()
 
 
 def _role(seller: FixtureUser) -> str:
