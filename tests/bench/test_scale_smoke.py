@@ -19,7 +19,7 @@ ROWS = [
     "| index stored (sealed blob in the SQLite state file)",
     "| bot RSS growth over the cold sync",
     "| restart: first turn on the stored index",
-    *(f"| warm '{kind}', {phase}: per turn" for kind in KINDS for phase in ("within", "past")),
+    *(f"| warm '{kind}', {phase} the interval" for kind in KINDS for phase in ("within", "past")),
     "| index query, in process: find a unique customer",
     "| index query, in process: find a common name",
     "| index query, in process: list closing this quarter",
