@@ -1,7 +1,8 @@
 """`python -m bench`: measure the floor and Referral Bot in alternating pairs, print one table.
 
 Defaults follow the method in docs/performance.md within about 10 minutes on 2 cores; `--quick`
-is the smoke test's tiny run (one pair), whose figures mean nothing.
+is the smoke test's tiny run (one pair), whose figures mean nothing. The scale table of
+`python -m bench.scale` follows (quick with `--quick`), unless `--no-scale`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from bench.pairs import measure_pairs
 from bench.plan import Plan
 from bench.profile import profile_mark_turns
 from bench.report import footnote, table
-from bench.server import usable_cores
+from bench.scale import FULL, QUICK
+from bench.scale import run as run_scale
+from bench.scale_runs import ScalePlan
+from bench.server import unpinned_afterwards
 from bot.settings import StateBackend
 
 GRAMMAR_REPEATS = 100
@@ -32,7 +36,7 @@ def _count(minimum: int) -> Callable[[str], int]:
     return parse
 
 
-def _parse(argv: Sequence[str]) -> tuple[Plan, int | None]:
+def _parse(argv: Sequence[str]) -> tuple[Plan, int | None, ScalePlan | None]:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--pairs", type=_count(1), default=3, help="floor/bot pairs (default 3)")
     parser.add_argument(
@@ -52,6 +56,9 @@ def _parse(argv: Sequence[str]) -> tuple[Plan, int | None]:
     parser.add_argument(
         "--profile", type=int, metavar="N", help="only: cProfile top-10 of N 'mark … won' turns"
     )
+    parser.add_argument(
+        "--no-scale", action="store_true", help="without the scale table (python -m bench.scale)"
+    )
     args = parser.parse_args(argv)
     plan = Plan(
         pairs=args.pairs,
@@ -63,19 +70,24 @@ def _parse(argv: Sequence[str]) -> tuple[Plan, int | None]:
     )
     if args.quick:
         plan = Plan(1, 8, 4, 20, plan.state, 2)
-    return plan, args.profile
+    scale = None if args.no_scale else (QUICK if args.quick else FULL)
+    return plan, args.profile, scale
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    plan, profile = _parse(sys.argv[1:] if argv is None else argv)
+    plan, profile, scale = _parse(sys.argv[1:] if argv is None else argv)
     if profile:
         print(asyncio.run(profile_mark_turns(profile)))
         return
     started = time.perf_counter()
-    pairs = asyncio.run(measure_pairs(plan, usable_cores()))
+    with unpinned_afterwards() as cores:  # the scale bench pins the bot again
+        pairs = asyncio.run(measure_pairs(plan, sorted(cores)))
     print(table(pairs, plan))
     print()
-    print(footnote(pairs, plan, time.perf_counter() - started))
+    print(footnote(pairs, plan, time.perf_counter() - started), flush=True)
+    if scale is not None:
+        print("\nScale: the referral index (python -m bench.scale)\n")
+        print(run_scale(scale))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +57,19 @@ def pin_server(pid: int, cores: Sequence[int]) -> bool:
         with contextlib.suppress(ProcessLookupError):  # a thread that has just ended
             os.sched_setaffinity(thread, set(cores[1:]))
     return True
+
+
+@contextlib.contextmanager
+def unpinned_afterwards() -> Iterator[set[int]]:
+    """This process (every thread) back on the cores it had before the block, which
+    `pin_server` may narrow: a run after it (the scale bench after the pairs) pins again."""
+    before = os.sched_getaffinity(0)
+    try:
+        yield before
+    finally:
+        for thread in _threads_of_this_process():
+            with contextlib.suppress(ProcessLookupError):
+                os.sched_setaffinity(thread, before)
 
 
 def _threads_of_this_process() -> list[int]:

@@ -65,7 +65,7 @@ class ReferralsRoutes:
 
     async def list_referrals(self, request: web.Request) -> web.Response:
         caller = caller_of(request)
-        visible = [doc for doc in self._store.all() if caller.can_see(doc)]
+        visible = self._store.visible(caller.can_see)
         params = dict(request.query)
         try:
             page = query_referrals(visible, params, page_size=PAGE_SIZE, mode=self._query_mode)

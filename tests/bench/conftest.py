@@ -4,19 +4,14 @@ a pinned test never leaves the rest of the suite on one core."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterator
 
 import pytest
 
+from bench.server import unpinned_afterwards
+
 
 @pytest.fixture(autouse=True)
 def restored_affinity() -> Iterator[set[int]]:
-    before = os.sched_getaffinity(0)
-    try:
+    with unpinned_afterwards() as before:
         yield before
-    finally:
-        for name in os.listdir("/proc/self/task"):
-            with contextlib.suppress(ProcessLookupError):
-                os.sched_setaffinity(int(name), before)

@@ -23,6 +23,7 @@ ROWS = [
     "| SDK fixes, echo bot c=8: stock CloudAdapter",
 ]
 FOOTNOTE = ["Pairs: 1 ", "State backend (bot): sqlite", "CPUs;", "pinned", "took "]
+SCALE = ["Scale: the referral index (python -m bench.scale)", "| warm 'deals closing this quarter'"]
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def output() -> str:
         [sys.executable, "-m", "bench", "--quick"],
         capture_output=True,
         text=True,
-        timeout=110,
+        timeout=170,
         check=False,
     )
     assert done.returncode == 0, done.stderr
@@ -46,6 +47,12 @@ def test_the_table_has_the_row(output: str, row: str) -> None:
 @pytest.mark.parametrize("fact", FOOTNOTE)
 def test_the_footnote_states(output: str, fact: str) -> None:
     assert fact in output, output
+
+
+@pytest.mark.parametrize("line", SCALE)
+def test_the_scale_table_follows(output: str, line: str) -> None:
+    """Unless --no-scale; its rows are checked by test_scale_smoke."""
+    assert line in output, output
 
 
 def test_no_turn_failed(output: str) -> None:
