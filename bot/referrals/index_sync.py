@@ -33,7 +33,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import aclosing
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.auth.sealed_store import ByteStore
 from bot.background import BackgroundTasks
@@ -205,6 +205,7 @@ class ReferralIndexes:
         assert index.high_water is not None
         cutoff = index.high_water - timedelta(seconds=self._limits.overlap_seconds)
         changed: list[IndexEntry] = []
+        newest: datetime | None = None  # the first entry read: the order is newest first
         count: int | None = None
         pages = 0
         reached_known = False
@@ -219,13 +220,16 @@ class ReferralIndexes:
                     if updated is not None and updated < cutoff:
                         reached_known = True
                         break
-                    changed.append(IndexEntry.of(referral))
+                    newest = newest or updated
+                    entry = IndexEntry.of(referral)
+                    if index.by_id(entry.id) != entry:  # the overlap re-reads what it has
+                        changed.append(entry)
                 if reached_known or page.next_link is None:
                     reached_known = True
                     break
                 if pages >= self._limits.max_pages:
                     return None, False
-        index.apply_delta(changed, now=self._clock())
+        index.apply_delta(changed, now=self._clock(), read_up_to=newest)
         return count, bool(changed)
 
     async def _full_sync(self, user: UserAssertion, held: _Held) -> None:

@@ -208,13 +208,18 @@ class SellerIndex:
         self._cap()
         self._synced(now)
 
-    def apply_delta(self, entries: Iterable[IndexEntry], *, now: float) -> None:
-        """Upsert a refresh's entries (changed since `high_water`) and move `high_water`."""
+    def apply_delta(
+        self, entries: Iterable[IndexEntry], *, now: float, read_up_to: datetime | None = None
+    ) -> None:
+        """Upsert a refresh's entries (changed since `high_water`) and move `high_water`, also
+        to `read_up_to`: the newest update the refresh read, changed or not (the bot's own
+        writes are already here, and must not be read again on every refresh)."""
         for entry in entries:
             if entry.id not in self._entries:
                 self._expected += 1
             self._put(entry)
             self._see(entry.updated_date_time)
+        self._see(read_up_to)
         self._cap()
         self._synced(now)
 
