@@ -31,13 +31,13 @@ from dialogs.grammar.messages import not_understood
 from dialogs.grammar.normalize import DEFAULT_BOT_NAMES, normalize
 from dialogs.grammar.read_rules import READ_RULES, SHOW_RULES
 from dialogs.grammar.slots import make_slots
-from dialogs.grammar.suggest import is_near_miss, suggest_correction
+from dialogs.grammar.suggest import near_miss_fix, suggest_correction
 from dialogs.grammar.update_rules import (
     UPDATE_PATTERNS,
     Clause,
     clause_from,
 )
-from dialogs.grammar.vocabulary import LEADING_FILLERS, TRAILING_FILLERS
+from dialogs.grammar.vocabulary import FIELD_WORDS, LEADING_FILLERS, TRAILING_FILLERS
 
 MAX_CHARACTERS = 4000
 # The rule tables in order, by the words their templates can start with: a message's first
@@ -62,11 +62,13 @@ def parse_command(
         return Help() if "?" in cleaned else ParseFailure(messages.EMPTY)
     problems: list[Problem] = []
     command = _understand(cleaned, words, today, problems)
-    if command is not None and not _names_a_mistyped_word(command):
+    if command is not None and not _names_a_mistyped_word(command, cleaned):
         return command
     suggestion = suggest_correction(cleaned, words, _Understood(today))
     if command is not None:
-        return command if suggestion is None else ParseFailure(not_understood(text), suggestion)
+        if suggestion is None or _only_renames(command, suggestion, today):
+            return command
+        return ParseFailure(not_understood(text), suggestion)
     specific = [problem for problem in problems if problem.specific]
     return ParseFailure(specific[0].reason if specific else not_understood(text), suggestion)
 
@@ -82,12 +84,40 @@ class _Understood:
         return bool(words) and _understand(text, words, self._today, []) is not None
 
 
-def _names_a_mistyped_word(command: Command) -> bool:
-    """ "makr 123 won" reads as a referral called "makr 123"; offer "mark 123 won" instead."""
+def _names_a_mistyped_word(command: Command, text: str) -> bool:
+    """ "makr 123 won" reads as a referral called "makr 123"; offer "mark 123 won" instead.
+    After a command word the name is the customer's, unless its first word is a mistyped field
+    ("set the vlaue of 123 …"): "mark Lots Road Auctions won" keeps "Lots", and "show Ember
+    Cobalt Ltd" keeps "Ember" (neither "lost" nor "member" names a field)."""
     if not isinstance(command, UpdateReferral | ShowReferral):
         return False
     ref = command.ref
-    return ref.kind is RefKind.NAME and is_near_miss(ref.text.split()[0])
+    if ref.kind is not RefKind.NAME:
+        return False
+    first = ref.text.split()[0]
+    fix = near_miss_fix(first)
+    if fix is None:
+        return False
+    return text.casefold().startswith(first.casefold()) or fix in FIELD_WORDS
+
+
+def _only_renames(command: Command, corrected: str, today: date) -> bool:
+    """The correction reads as the same command about a referral whose name only has the
+    corrected word in it ("show Ember Cobalt Ltd" -> "show member Cobalt Ltd"): the word was
+    part of the name, not a mistyped command word, so the name is kept as written."""
+    words = _trim_punctuation(tokenize(corrected))
+    other = _understand(corrected, words, today, []) if words else None
+    if type(other) is not type(command) or not isinstance(other, UpdateReferral | ShowReferral):
+        return False
+    assert isinstance(command, UpdateReferral | ShowReferral)
+    same_intent = not isinstance(command, UpdateReferral) or (
+        isinstance(other, UpdateReferral) and other.intent == command.intent
+    )
+    return (
+        same_intent
+        and other.ref.kind is RefKind.NAME
+        and len(other.ref.text.split()) == len(command.ref.text.split())
+    )
 
 
 def _understand(

@@ -60,9 +60,10 @@ def suggest_correction(
     return None
 
 
-def is_near_miss(word: str) -> bool:
-    """An unknown word close to one of ours ("makr"): a name starting so may be a typo."""
-    return _best_fix(word.casefold()) is not None
+def near_miss_fix(word: str) -> str | None:
+    """Our word an unknown word is close to ("makr" -> "mark"): a name starting so may be a
+    typo. None for a word that is ours, everyday, or close to nothing."""
+    return _best_fix(word.casefold())
 
 
 @lru_cache(maxsize=2048)  # the same customer names come back turn after turn
