@@ -63,4 +63,48 @@ class ParseFailure:
     suggestion: str | None = None  # "did you mean …": a corrected command the seller can send
 
 
-Command = UpdateReferral | ShowReferral | ListReferrals | ShowMore | Help | Cancel | ParseFailure
+# Issue 16 §1: questions about one referral ("is 4711 still open?", "what's Contoso worth?").
+class Topic(StrEnum):
+    OVERVIEW = "overview"  # "tell me about 123"
+    STATUS = "status"
+    VALUE = "value"
+    CLOSE_DATE = "close date"
+    TEAM = "team"
+    STAGE = "stage"
+    NOTES = "notes"
+    EXPIRY = "expiry"
+    CRM_ID = "crm id"
+
+
+class Asked(StrEnum):
+    """The state a yes/no question names: "is 123 still open?", "did we win 123?"."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    WON = "won"
+    LOST = "lost"
+    DECLINED = "declined"
+    ACCEPTED = "accepted"
+    NEW = "new"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class AskAboutReferral:
+    """A question: answered in one sentence plus the referral card; it never changes anything."""
+
+    ref: ReferralRef
+    topic: Topic
+    asked: Asked | None = None  # with Topic.STATUS only: the state asked about
+
+
+Command = (
+    UpdateReferral
+    | ShowReferral
+    | AskAboutReferral
+    | ListReferrals
+    | ShowMore
+    | Help
+    | Cancel
+    | ParseFailure
+)

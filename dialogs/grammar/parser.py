@@ -24,11 +24,12 @@ from dialogs.grammar.commands import (
 )
 from dialogs.grammar.compound import SEPARATORS, combine, parse_clauses
 from dialogs.grammar.engine.matchers import FirstWordIndex
-from dialogs.grammar.engine.patterns import Subject, match
+from dialogs.grammar.engine.patterns import Pattern, Subject, match
 from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.engine.tokens import Token, tokenize
 from dialogs.grammar.messages import not_understood
 from dialogs.grammar.normalize import DEFAULT_BOT_NAMES, normalize
+from dialogs.grammar.question_rules import LATE_QUESTION_RULES, QUESTION_RULES, Build
 from dialogs.grammar.read_rules import READ_RULES, SHOW_RULES
 from dialogs.grammar.slots import make_slots
 from dialogs.grammar.suggest import near_miss_fix, suggest_correction
@@ -46,6 +47,9 @@ _READ = FirstWordIndex((rule, rule[0].starts) for rule in READ_RULES)
 _UPDATE = FirstWordIndex((pattern, pattern.starts) for pattern in UPDATE_PATTERNS)
 _CLARIFY = FirstWordIndex((rule, rule[0].starts) for rule in CLARIFY_RULES)
 _SHOW = FirstWordIndex((rule, rule[0].starts) for rule in SHOW_RULES)
+# Issue 16 §1: questions come before everything ("did we win 123?" never marks it won).
+_QUESTION = FirstWordIndex((rule, rule[0].starts) for rule in QUESTION_RULES)
+_LATE_QUESTION = FirstWordIndex((rule, rule[0].starts) for rule in LATE_QUESTION_RULES)
 
 
 def parse_command(
@@ -165,6 +169,9 @@ class _Reader:
 
     def whole(self, tokens: tuple[Token, ...]) -> Command | None:
         subject = self._subject(tokens)
+        command = _first(_QUESTION.at(tokens, 0), subject)
+        if command is not None:
+            return command
         for pattern, build in _READ.at(tokens, 0):
             bindings = match(pattern, subject)
             command = build(bindings) if bindings is not None else None
@@ -177,6 +184,9 @@ class _Reader:
             bindings = match(pattern, subject)
             if bindings is not None:
                 return ask(bindings)
+        command = _first(_LATE_QUESTION.at(tokens, 0), subject)
+        if command is not None:
+            return command
         for pattern, build in _SHOW.at(tokens, 0):
             bindings = match(pattern, subject)
             command = build(bindings) if bindings is not None else None
@@ -198,6 +208,15 @@ class _Reader:
         """Text slots that reach the message's end keep its final punctuation ("booked.")."""
         end = len(self._text) if tokens and tokens[-1] == self._last_word else tokens[-1].end
         return Subject(tokens, self._text, end, self._slots, self._problems)
+
+
+def _first(rules: tuple[tuple[Pattern, Build], ...], subject: Subject) -> Command | None:
+    for pattern, build in rules:
+        bindings = match(pattern, subject)
+        command = build(bindings) if bindings is not None else None
+        if command is not None:
+            return command
+    return None
 
 
 def _variants(words: tuple[Token, ...]) -> Iterator[tuple[Token, ...]]:

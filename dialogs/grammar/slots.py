@@ -18,7 +18,7 @@ from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.members import parse_member, parse_member_names
 from dialogs.grammar.refs import parse_ref
 from dialogs.grammar.relative_dates import read_duration
-from dialogs.grammar.vocabulary import HELP_TOPICS, NOT_NAME_STARTS, OUTCOMES, STAGES
+from dialogs.grammar.vocabulary import HELP_TOPICS, NOT_NAME_STARTS, OUTCOMES, STAGES, STATES
 
 MAX_DEAL_NAME = 200
 MAX_CRM_ID = 100
@@ -69,6 +69,8 @@ def make_slots(today: date) -> Mapping[str, SlotParser]:
             "who": SlotParser(lambda span: parse_member_names(span.text), 12, objects=False),
             "topic": SlotParser(_topic, 10, objects=False),
             "anything": SlotParser(lambda span: span.text, 2000, objects=False),
+            # Issue 16 §1: the state a question asks about ("is 123 still open?").
+            "state": SlotParser(lambda span: STATES.get(_folded(span)), 3, objects=False),
         }
     )
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from bot.domain.intent import Outcome
 from bot.domain.referral import SalesStage
+from dialogs.grammar.commands import Asked
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -112,3 +113,32 @@ COMMAND_WORDS = word_set(
 # message is not understood rather than read as the opposite of what was meant.
 NEGATIONS = word_set("not no never don't dont didn't didnt do not cannot can't won't isn't")
 FIELD_WORDS = word_set("value stage note notes crm comment comments date status")
+
+# Issue 16 §1 (questions): the states a yes/no question names ("is 123 still open?", "did we
+# win 123?"); verbs in their plain form too, for "did we …".
+STATES: Mapping[str, Asked] = {
+    **dict.fromkeys(
+        ("open", "active", "live", "alive", "in progress", "ongoing", "going", "in play",
+         "still going", "still on", "still alive"),
+        Asked.OPEN,
+    ),
+    **dict.fromkeys(
+        ("closed", "close", "done", "over", "finished", "dead", "closed out", "close out"),
+        Asked.CLOSED,
+    ),
+    **dict.fromkeys(
+        ("won", "win", "a win", "closed won", "closed-won", "signed", "in the bag"), Asked.WON
+    ),
+    **dict.fromkeys(("lost", "lose", "a loss", "closed lost", "closed-lost"), Asked.LOST),
+    **dict.fromkeys(
+        ("declined", "decline", "rejected", "reject", "passed on", "pass on", "turned down",
+         "turn down"),
+        Asked.DECLINED,
+    ),
+    **dict.fromkeys(("accepted", "accept", "taken", "take", "took"), Asked.ACCEPTED),
+    **dict.fromkeys(
+        ("new", "pending", "a new lead", "unanswered", "waiting", "still new", "still pending"),
+        Asked.NEW,
+    ),
+    **dict.fromkeys(("expired", "expire", "lapsed", "timed out"), Asked.EXPIRED),
+}  # fmt: skip

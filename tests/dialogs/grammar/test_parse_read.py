@@ -3,7 +3,16 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.list_kinds import ListKind
-from dialogs.grammar.commands import Cancel, Command, Help, ListReferrals, ShowMore, ShowReferral
+from dialogs.grammar.commands import (
+    AskAboutReferral,
+    Cancel,
+    Command,
+    Help,
+    ListReferrals,
+    ShowMore,
+    ShowReferral,
+    Topic,
+)
 from tests.dialogs.grammar.support import LAST, by_crm, by_id, by_name, parse
 
 MY_OPEN = ListReferrals(ListKind.MY_OPEN)
@@ -31,9 +40,9 @@ THIS_QUARTER = ListReferrals(ListKind.CLOSING_THIS_QUARTER)
         ("What’s up with Fabrikam?", ShowReferral(by_name("Fabrikam"))),
         ("how is Fabrikam doing", ShowReferral(by_name("Fabrikam"))),
         ("status of 123", ShowReferral(by_id("123"))),
-        ("what's the status of 123", ShowReferral(by_id("123"))),
+        ("what's the status of 123", AskAboutReferral(by_id("123"), Topic.STATUS)),
         ("where are we with Contoso Azure", ShowReferral(by_name("Contoso Azure"))),
-        ("tell me about the Northwind lead", ShowReferral(by_name("Northwind"))),
+        ("tell me about the Northwind lead", AskAboutReferral(by_name("Northwind"), Topic.OVERVIEW)),
         ("find Contoso", ShowReferral(by_name("Contoso"))),
         ("look up 123", ShowReferral(by_id("123"))),
         ("Contoso status", ShowReferral(by_name("Contoso"))),

@@ -10,12 +10,15 @@ from bot.domain.intent import MemberSpec, NoteEdit, Outcome
 from bot.domain.list_kinds import ListKind
 from bot.domain.referral import SalesStage
 from dialogs.grammar.commands import (
+    AskAboutReferral,
+    Asked,
     Command,
     Help,
     ListReferrals,
     ParseFailure,
     ReferralRef,
     ShowReferral,
+    Topic,
     UpdateReferral,
 )
 from tests.dialogs.grammar.support import LAST, by_id, by_name, money, parse, update
@@ -98,7 +101,7 @@ from tests.dialogs.grammar.support import LAST, by_id, by_name, money, parse, up
             "update Contoso Azure: value 150k",
             update(by_name("Contoso Azure"), deal_value=money("150000")),
         ),
-        ("what's the close date of 123", ShowReferral(by_id("123"))),
+        ("what's the close date of 123", AskAboutReferral(by_id("123"), Topic.CLOSE_DATE)),
         ("show me what's closing this quarter", ListReferrals(ListKind.CLOSING_THIS_QUARTER)),
         ("anything closing this month?", ListReferrals(ListKind.CLOSING_THIS_MONTH)),
         ("is there anything closing this month", ListReferrals(ListKind.CLOSING_THIS_MONTH)),
@@ -114,13 +117,14 @@ def test_more_natural_phrasings(text: str, expected: Command) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("is 123 won?", ShowReferral(by_id("123"))),
-        ("is it won?", ShowReferral(LAST)),
-        ("has 123 closed?", ShowReferral(by_id("123"))),
-        ("was Contoso lost?", ShowReferral(by_name("Contoso"))),
+        ("is 123 won?", AskAboutReferral(by_id("123"), Topic.STATUS, Asked.WON)),
+        ("is it won?", AskAboutReferral(LAST, Topic.STATUS, Asked.WON)),
+        ("has 123 closed?", AskAboutReferral(by_id("123"), Topic.STATUS, Asked.CLOSED)),
+        ("was Contoso lost?", AskAboutReferral(by_name("Contoso"), Topic.STATUS, Asked.LOST)),
+        ("is 123 looking good?", ShowReferral(by_id("123"))),
     ],
 )
-def test_questions_about_a_referral_show_it(text: str, expected: Command) -> None:
+def test_questions_about_a_referral_answer_or_show_it(text: str, expected: Command) -> None:
     assert parse(text) == expected
 
 
