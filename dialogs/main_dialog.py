@@ -25,6 +25,7 @@ from bot.cards.help import render_help_card
 from bot.domain.errors import NotSignedInError, ReferralBotError, SignInRequiredError
 from dialogs import replies
 from dialogs.grammar.commands import (
+    AskAboutReferral,
     Cancel,
     Help,
     ListReferrals,
@@ -166,7 +167,7 @@ class MainDialog(CancelAndHelpDialog):
         match command:
             case UpdateReferral():
                 return await step.begin_dialog(UpdateReferralDialog.__name__, command)
-            case ShowReferral():
+            case ShowReferral() | AskAboutReferral():
                 return await step.begin_dialog(ShowReferralDialog.__name__, command)
             case ListReferrals(kind=kind):
                 await show_list(context, self.services, self._memory, kind)

@@ -13,18 +13,26 @@ from botbuilder.core import TurnContext
 
 from bot.cards.referral import render_referral_card
 from bot.domain.referral import Referral, Versioned
-from dialogs.grammar.commands import Command, RefKind, ShowReferral, UpdateReferral
+from dialogs import replies
+from dialogs.grammar.commands import (
+    AskAboutReferral,
+    Command,
+    RefKind,
+    ShowReferral,
+    UpdateReferral,
+)
 from dialogs.members import first_incomplete
-from dialogs.outbox import show_card
+from dialogs.outbox import say, show_card
 from dialogs.ports import DialogServices
 from dialogs.proposal import propose_change
 from dialogs.resolve_referral_dialog import load_by_id
 from dialogs.seller_memory import SellerMemory
+from dialogs.turn_facts import seller_now
 
 
 def is_one_shot(command: Command) -> bool:
     match command:
-        case ShowReferral(ref=ref):
+        case ShowReferral(ref=ref) | AskAboutReferral(ref=ref):
             return ref.kind is RefKind.ID
         case UpdateReferral(ref=ref, intent=intent):
             return ref.kind is RefKind.ID and first_incomplete(intent.add_members) is None
@@ -34,13 +42,17 @@ def is_one_shot(command: Command) -> bool:
 async def run_one_shot(
     context: TurnContext, services: DialogServices, memory: SellerMemory, command: Command
 ) -> None:
-    if not isinstance(command, ShowReferral | UpdateReferral) or not is_one_shot(command):
+    if not isinstance(command, ShowReferral | AskAboutReferral | UpdateReferral) or not is_one_shot(
+        command
+    ):
         raise ValueError("run_one_shot is only for commands that is_one_shot() accepts")
     loaded = await load_by_id(context, services, memory, command.ref.text)
     if loaded is None:
         return
     if isinstance(command, ShowReferral):
         await show_referral(context, services, loaded)
+    elif isinstance(command, AskAboutReferral):
+        await answer_question(context, services, loaded, command)
     else:
         await propose_change(context, services, loaded, command.intent)
 
@@ -49,3 +61,15 @@ async def show_referral(
     context: TurnContext, services: DialogServices, loaded: Versioned[Referral]
 ) -> None:
     await show_card(context, render_referral_card(loaded.value, portal_url=services.portal_url))
+
+
+async def answer_question(
+    context: TurnContext,
+    services: DialogServices,
+    loaded: Versioned[Referral],
+    question: AskAboutReferral,
+) -> None:
+    """The answer in one sentence, then the card: a question never proposes a change."""
+    now = seller_now(context.activity, services.clock)
+    await say(context, replies.answer(question, loaded.value, now))
+    await show_referral(context, services, loaded)

@@ -12,12 +12,29 @@ show literally and nothing in them becomes a link, a tag or formatting.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 
 from bot.cards.text import inert_message
 from bot.domain.coverage import Coverage
 from bot.domain.errors import AccessDeniedError, ReferralBotError, TooManyRequestsError
+from bot.domain.formatting import (
+    abbreviate,
+    format_date,
+    format_money,
+    format_stage,
+    format_status,
+    format_team,
+)
 from bot.domain.list_kinds import ListKind
-from dialogs.grammar.commands import ParseFailure
+from bot.domain.referral import Referral
+from dialogs.grammar.commands import (
+    AskAboutReferral,
+    Asked,
+    ParseFailure,
+    ReferralRef,
+    RefKind,
+    Topic,
+)
 
 CANCELLED = "OK, cancelled — nothing was changed."
 NOTHING_TO_CANCEL = "There's nothing in progress to cancel, so nothing was changed."
@@ -195,3 +212,159 @@ def ask_last_name(first_name: str) -> str:
 
 def pick_prompt(count: int) -> str:
     return f"{PICK_ONE} Click one, or type its number (1–{count}) or its id."
+
+
+# Issue 16 §1: the one-sentence answer to a question about one referral (the card follows).
+_OPEN_STATUSES = frozenset({"New", "Active"})
+_TEAM_NAMED = 12
+_NOTES_QUOTED = 280
+
+
+def answer(question: AskAboutReferral, referral: Referral, now: datetime) -> str:
+    """`now` is the seller's (their time zone): "in 6 days" counts their calendar days."""
+    called = _called(question.ref, referral)
+    match question.topic:
+        case Topic.STATUS:
+            return _status_answer(question.asked, referral, called)
+        case Topic.VALUE:
+            return _value_answer(referral, called)
+        case Topic.CLOSE_DATE:
+            return _close_date_answer(referral, called, now.date())
+        case Topic.TEAM:
+            return _team_answer(referral, called)
+        case Topic.STAGE:
+            return _stage_answer(referral, called)
+        case Topic.NOTES:
+            return _notes_answer(referral, called)
+        case Topic.EXPIRY:
+            return _expiry_answer(referral, called, now)
+        case Topic.CRM_ID:
+            crm = referral.external_reference_id
+            return (
+                f"The CRM id of {called} is {_echo(crm)}."
+                if crm
+                else f"No CRM id is set on {called}."
+            )
+    return _overview_answer(referral, called, now.date())
+
+
+def _called(ref: ReferralRef, referral: Referral) -> str:
+    """As the seller named it: "4711 (Contoso Azure)" for an id, the deal's name otherwise."""
+    name = referral.name.strip() if referral.name else ""
+    if ref.kind in (RefKind.ID, RefKind.CRM):
+        return f"{_echo(ref.text)} ({_echo(name)})" if name else _echo(ref.text)
+    return _echo(name) if name else f"referral {_echo(referral.id)}"
+
+
+def _is_open(referral: Referral) -> bool:
+    return str(referral.status) in _OPEN_STATUSES
+
+
+def _state(referral: Referral, *, still: bool) -> str:
+    """ "still open: Active (Accepted), in Develop" / "closed: Won"."""
+    status = _echo(format_status(referral.status, referral.substatus))
+    if not _is_open(referral):
+        return f"closed: {status}" if str(referral.status) == "Closed" else f"{status}"
+    stage = f", in {_echo(str(referral.sales_stage))}" if referral.sales_stage else ""
+    return f"{'still open' if still else 'open'}: {status}{stage}"
+
+
+def _holds(asked: Asked, referral: Referral) -> bool:
+    status, substatus = str(referral.status), str(referral.substatus)
+    match asked:
+        case Asked.OPEN:
+            return status in _OPEN_STATUSES
+        case Asked.CLOSED:
+            return status == "Closed"
+        case Asked.NEW:
+            return status == "New"
+        case Asked.ACCEPTED:
+            return status == "Active" or substatus in {"Accepted", "Won", "Lost"}
+    return substatus.casefold() == asked.value
+
+
+def _status_answer(asked: Asked | None, referral: Referral, called: str) -> str:
+    if not referral.status:
+        return f"Partner Center has no status for {called}."
+    if asked is None:
+        return f"{called} is {_state(referral, still=False)}."
+    yes = _holds(asked, referral)
+    return f"{'Yes' if yes else 'No'} — {called} is {_state(referral, still=True)}."
+
+
+def _value_answer(referral: Referral, called: str) -> str:
+    details = referral.details
+    if details is None or details.deal_value is None:
+        return f"No deal value is set on {called}."
+    return f"{called} is worth {_echo(format_money(details.deal_value, details.currency))}."
+
+
+def _days(day: date, today: date) -> str:
+    days = (day - today).days
+    if days in (-1, 0, 1):
+        return {-1: "yesterday", 0: "today", 1: "tomorrow"}[days]
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+def _close_date_answer(referral: Referral, called: str, today: date) -> str:
+    closing = referral.details.closing_date_time if referral.details else None
+    if closing is None:
+        return f"No close date is set on {called}."
+    day = closing.date()  # its own calendar day, as the card shows it (bot.domain.formatting)
+    when = f"{format_date(day)} ({_days(day, today)})"
+    if not _is_open(referral):
+        return f"{called} is {_state(referral, still=False)}; its close date is {when}."
+    if day < today:
+        return f"{called} was expected to close on {when}: that date has passed."
+    return f"{called} is expected to close on {when}."
+
+
+def _team_answer(referral: Referral, called: str) -> str:
+    names = [_echo(format_team((member,))) for member in referral.team[:_TEAM_NAMED]]
+    more = len(referral.team) - len(names)
+    if more > 0:
+        names.append(f"{more} more")
+    if not names:
+        return f"Nobody is on the team of {called} yet."
+    if len(names) == 1:
+        return f"{names[0]} is on {called}."
+    return f"{', '.join(names[:-1])} and {names[-1]} are on {called}."
+
+
+def _stage_answer(referral: Referral, called: str) -> str:
+    if not referral.sales_stage:
+        return f"No sales stage is set on {called}."
+    return f"{called} is in {_echo(format_stage(referral.sales_stage))}."
+
+
+def _notes_answer(referral: Referral, called: str) -> str:
+    notes = referral.details.notes if referral.details else None
+    if not notes or not notes.strip():
+        return f"No notes on {called}."
+    return f"The notes on {called} say: “{_echo(abbreviate(notes, _NOTES_QUOTED))}”"
+
+
+def _expiry_answer(referral: Referral, called: str, now: datetime) -> str:
+    expires = referral.expiration_date_time
+    local = expires.astimezone(now.tzinfo) if expires else None
+    on = format_date(local.date()) if local else None
+    if str(referral.substatus) == "Expired" or (local is not None and local <= now):
+        return f"{called} expired on {on}." if on else f"{called} has expired."
+    if str(referral.status) != "New":
+        return f"{called} is {_state(referral, still=False)}, so it no longer expires."
+    if local is None or on is None:
+        return f"No expiry date is set on {called}."
+    days = (local.date() - now.date()).days
+    when = {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+    return f"{called} expires {when} ({on})."
+
+
+def _overview_answer(referral: Referral, called: str, today: date) -> str:
+    parts = [f"{called} is {_state(referral, still=False)}" if referral.status else called]
+    details = referral.details
+    if details is not None and details.deal_value is not None:
+        parts.append(f"worth {_echo(format_money(details.deal_value, details.currency))}")
+    if details is not None and details.closing_date_time is not None:
+        day = details.closing_date_time.date()
+        parts.append(f"close date {format_date(day)} ({_days(day, today)})")
+    return "; ".join(parts) + "."

@@ -5,7 +5,13 @@ from __future__ import annotations
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
-from dialogs.grammar.commands import Command, ReferralRef, ShowReferral, UpdateReferral
+from dialogs.grammar.commands import (
+    AskAboutReferral,
+    Command,
+    ReferralRef,
+    ShowReferral,
+    UpdateReferral,
+)
 from dialogs.grammar.normalize import normalize
 from dialogs.grammar.parser import parse_command
 from dialogs.ports import Clock
@@ -37,10 +43,14 @@ def understand_turn(context: TurnContext, clock: Clock) -> Command:
 def understand_reference(activity: Activity, clock: Clock) -> ReferralRef | None:
     """An answer to "which referral?": the grammar reads it as the object of "show"."""
     command = understand(activity, clock)
-    if not isinstance(command, ShowReferral | UpdateReferral):
+    if not isinstance(command, ShowReferral | AskAboutReferral | UpdateReferral):
         today = seller_now(activity, clock).date()
         command = parse_command(f"show {activity.text or ''}", today=today)
-    return command.ref if isinstance(command, ShowReferral | UpdateReferral) else None
+    return (
+        command.ref
+        if isinstance(command, ShowReferral | AskAboutReferral | UpdateReferral)
+        else None
+    )
 
 
 def clean_answer(text: object) -> str:

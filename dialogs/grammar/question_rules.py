@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dialogs.grammar.commands import Asked, AskAboutReferral, Command, ReferralRef, RefKind, Topic
+from dialogs.grammar.commands import AskAboutReferral, Asked, Command, ReferralRef, RefKind, Topic
 from dialogs.grammar.engine.patterns import Bindings, Pattern
 from dialogs.grammar.templates import compile_all
 
@@ -31,12 +31,11 @@ OVERVIEW = (
     "(summarize|summarise|recap) {ref}",
 )
 STATUS = (
+    "(is|was) {ref} (won or lost|lost or won|open or closed|closed or open|still going or not)",
     "(is|was|are|has|have|did|does) {ref} [(still|already|now|really|actually|finally|"
     "officially|even)] [been] {state} [(yet|now|already|still|or not|by now)]",
     "(did|have|has|had) (we|i|they|you|the customer) [(already|actually|finally|ever|just|"
     "really)] {state} {ref} [(yet|already|or not)]",
-    "(is|was) {ref} (won or lost|lost or won|open or closed|closed or open|still going or not)",
-    "(are|were) (we|you) still (working on|on|pursuing|chasing|going after) {ref}",
     f"{_ASK} {_WHAT} [the] [(current|latest)] (status|state|situation) (of|for|on|with) {{ref}}",
     f"{_ASK} {_WHAT} {{ref}} (status|state)",
 )
@@ -46,8 +45,11 @@ VALUE = (
     f"{_ASK} {_WHAT} {{ref}} <value> {_TODAY}",
     f"{_ASK} how (much|big|large) (is|was|'s) {{ref}} [(worth|for|valued at)] {_TODAY}",
     "how much [money] (is|was) {ref} (worth|for|valued at)",
+    f"{_ASK} what {{ref}} (is|was|'s) [(really|actually)] {_TODAY} (worth|valued at)",
     "how much (money) (is in|is there in|is on) {ref}",
 )
+# "are we still on 123?": open or not.
+STILL_ON = ("(are|were) (we|you) still (working on|on|pursuing|chasing|going after) {ref}",)
 CLOSE_DATE = (
     f"{_ASK} (when|when's|whens|what date|what day|which date|which day) "
     "(is|does|will|should|do we expect|are we expecting|do you expect|do we think|can we expect|"
@@ -65,7 +67,8 @@ TEAM = (
     f"{_ASK} {_WHO} [(all|else)] (working on|on|in|handling|assigned to|looking after|covering|"
     "selling|running|owning|responsible for|in charge of|involved in|involved with|with) "
     "[the] [<team> (of|for|on)] {ref} [<team>]",
-    f"{_ASK} {_WHO} (works on|handles|owns|has|covers|runs|sells|looks after|manages|leads) {{ref}}",
+    f"{_ASK} {_WHO} (works on|handles|owns|has|covers|runs|sells|looks after|manages|leads) "
+    "{ref}",
     f"{_ASK} {_WHO} the (owner|owners|seller|sellers|account manager|contact|contacts|people|"
     "rep|sales rep|team|team members|members) (of|for|on) {ref}",
     "who (do we have|have we got|have we) on {ref}",
@@ -128,10 +131,10 @@ LATE = (
 NOTES_BY_ID = ("<note> (on|for|of|about|in) {ref}",)
 
 
-def _ask(topic: Topic) -> Build:
+def _ask(topic: Topic, asked: Asked | None = None) -> Build:
     def build(bindings: Bindings) -> Command:
-        asked = bindings.maybe("state", Asked)
-        return AskAboutReferral(bindings.take("ref", ReferralRef), topic, asked)
+        state = bindings.maybe("state", Asked) or asked
+        return AskAboutReferral(bindings.take("ref", ReferralRef), topic, state)
 
     return build
 
@@ -148,6 +151,7 @@ def _rules(templates: tuple[str, ...], build: Build) -> tuple[tuple[Pattern, Bui
 QUESTION_RULES: tuple[tuple[Pattern, Build], ...] = (
     *_rules(OVERVIEW, _ask(Topic.OVERVIEW)),
     *_rules(STATUS, _ask(Topic.STATUS)),
+    *_rules(STILL_ON, _ask(Topic.STATUS, Asked.OPEN)),
     *_rules(VALUE, _ask(Topic.VALUE)),
     *_rules(CLOSE_DATE, _ask(Topic.CLOSE_DATE)),
     *_rules(TEAM, _ask(Topic.TEAM)),

@@ -42,7 +42,10 @@ THIS_QUARTER = ListReferrals(ListKind.CLOSING_THIS_QUARTER)
         ("status of 123", ShowReferral(by_id("123"))),
         ("what's the status of 123", AskAboutReferral(by_id("123"), Topic.STATUS)),
         ("where are we with Contoso Azure", ShowReferral(by_name("Contoso Azure"))),
-        ("tell me about the Northwind lead", AskAboutReferral(by_name("Northwind"), Topic.OVERVIEW)),
+        (
+            "tell me about the Northwind lead",
+            AskAboutReferral(by_name("Northwind"), Topic.OVERVIEW),
+        ),
         ("find Contoso", ShowReferral(by_name("Contoso"))),
         ("look up 123", ShowReferral(by_id("123"))),
         ("Contoso status", ShowReferral(by_name("Contoso"))),
