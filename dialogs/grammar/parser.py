@@ -128,6 +128,10 @@ def _understand(
     text: str, words: tuple[Token, ...], today: date, problems: list[Problem]
 ) -> Command | None:
     reader = _Reader(text, today, problems, last_word=words[-1])
+    for variant in _variants(words):  # "is 123 still open? thanks" asks, whatever follows
+        question = reader.question(variant)
+        if question is not None:
+            return question
     for variant in _variants(words):
         command = reader.whole(variant)
         if isinstance(command, UpdateReferral) and _may_hide_changes(command):
@@ -169,9 +173,6 @@ class _Reader:
 
     def whole(self, tokens: tuple[Token, ...]) -> Command | None:
         subject = self._subject(tokens)
-        command = _first(_QUESTION.at(tokens, 0), subject)
-        if command is not None:
-            return command
         for pattern, build in _READ.at(tokens, 0):
             bindings = match(pattern, subject)
             command = build(bindings) if bindings is not None else None
@@ -193,6 +194,10 @@ class _Reader:
             if command is not None:
                 return command
         return None
+
+    def question(self, tokens: tuple[Token, ...]) -> Command | None:
+        """Issue 16 §1: a question is read before anything else ("did we win 123?")."""
+        return _first(_QUESTION.at(tokens, 0), self._subject(tokens))
 
     def clause(self, tokens: tuple[Token, ...]) -> Clause | None:
         return self._clause(self._subject(tokens)) if tokens else None
