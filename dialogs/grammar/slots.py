@@ -50,7 +50,7 @@ def make_slots(today: date) -> Mapping[str, SlotParser]:
             "ref": SlotParser(lambda span: parse_ref(_clean(span.text)), 12, objects=False),
             "outcome": SlotParser(lambda span: OUTCOMES.get(_folded(span)), 3, objects=False),
             "stage": SlotParser(lambda span: STAGES.get(_folded(span)), 1, objects=False),
-            "amount": SlotParser(lambda span: parse_amount(span.text), max_tokens=5),
+            "amount": SlotParser(lambda span: parse_amount(span.text), max_tokens=8),
             "date": SlotParser(lambda span: parse_close_date(span.text, today), max_tokens=7),
             "duration": SlotParser(
                 lambda span: read_duration(_folded(span).split()), 4, objects=False

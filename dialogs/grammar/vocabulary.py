@@ -112,3 +112,5 @@ COMMAND_WORDS = word_set(
 # message is not understood rather than read as the opposite of what was meant.
 NEGATIONS = word_set("not no never don't dont didn't didnt do not cannot can't won't isn't")
 FIELD_WORDS = word_set("value stage note notes crm comment comments date status")
+# Issue 16, section 5: "change the amount to 1.2m" names the field, not a referral "amount".
+FIELD_WORDS |= word_set("amount")
