@@ -24,20 +24,33 @@ from dialogs.grammar.commands import (
 )
 from dialogs.grammar.compound import SEPARATORS, combine, parse_clauses
 from dialogs.grammar.engine.matchers import FirstWordIndex
-from dialogs.grammar.engine.patterns import Subject, match
+from dialogs.grammar.engine.patterns import Pattern, Subject, match
 from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.engine.tokens import Token, tokenize
 from dialogs.grammar.messages import not_understood
 from dialogs.grammar.normalize import DEFAULT_BOT_NAMES, normalize
 from dialogs.grammar.read_rules import READ_RULES, SHOW_RULES
 from dialogs.grammar.slots import make_slots
+from dialogs.grammar.spoken_outcomes import (
+    CLAUSE_ONLY_RULES,
+    OUTCOME_ENDINGS,
+    SPOKEN_CLARIFY_RULES,
+    SPOKEN_RULES,
+    Build,
+    is_question,
+)
 from dialogs.grammar.suggest import near_miss_fix, suggest_correction
 from dialogs.grammar.update_rules import (
     UPDATE_PATTERNS,
     Clause,
     clause_from,
 )
-from dialogs.grammar.vocabulary import FIELD_WORDS, LEADING_FILLERS, TRAILING_FILLERS
+from dialogs.grammar.vocabulary import (
+    FIELD_CUES,
+    FIELD_WORDS,
+    LEADING_FILLERS,
+    TRAILING_FILLERS,
+)
 
 MAX_CHARACTERS = 4000
 # The rule tables in order, by the words their templates can start with: a message's first
@@ -46,6 +59,10 @@ _READ = FirstWordIndex((rule, rule[0].starts) for rule in READ_RULES)
 _UPDATE = FirstWordIndex((pattern, pattern.starts) for pattern in UPDATE_PATTERNS)
 _CLARIFY = FirstWordIndex((rule, rule[0].starts) for rule in CLARIFY_RULES)
 _SHOW = FirstWordIndex((rule, rule[0].starts) for rule in SHOW_RULES)
+# Issue 16, section 5 (dialogs/grammar/spoken_outcomes.py): never for a question.
+_SPOKEN = FirstWordIndex((rule, rule[0].starts) for rule in SPOKEN_RULES)
+_SPOKEN_CLARIFY = FirstWordIndex((rule, rule[0].starts) for rule in SPOKEN_CLARIFY_RULES)
+_CLAUSE_ONLY = FirstWordIndex((rule, rule[0].starts) for rule in CLAUSE_ONLY_RULES)
 
 
 def parse_command(
@@ -123,7 +140,7 @@ def _only_renames(command: Command, corrected: str, today: date) -> bool:
 def _understand(
     text: str, words: tuple[Token, ...], today: date, problems: list[Problem]
 ) -> Command | None:
-    reader = _Reader(text, today, problems, last_word=words[-1])
+    reader = _Reader(text, today, problems, words)
     for variant in _variants(words):
         command = reader.whole(variant)
         if isinstance(command, UpdateReferral) and _may_hide_changes(command):
@@ -141,12 +158,23 @@ def _understand(
 def _may_hide_changes(command: UpdateReferral) -> bool:
     """A name or reason running over "and" may have swallowed further changes.
 
-    Notes are exempt: a note is the rest of the message, whatever it says.
+    Notes are exempt from that: a note is the rest of the message, whatever it says, unless
+    a field's name follows a separator in it (issue 16, section 5: "won, value 50k", "note on
+    123: demo booked, close date Friday"). The split is kept only if every piece reads as a
+    change of its own.
     """
     ref_name = command.ref.text if command.ref.kind is RefKind.NAME else None
     texts = (ref_name, command.intent.reason, command.intent.deal_name)
-    return any(
+    if any(
         text is not None and not SEPARATORS.isdisjoint(_separator_words(text)) for text in texts
+    ):
+        return True
+    if ref_name is not None and ref_name.split()[-1].casefold() in OUTCOME_ENDINGS:
+        return True  # "mark Ember Cobalt Ltd won, value 50k": the name ran over the outcome
+    note = command.intent.note.text if command.intent.note is not None else None
+    return any(
+        text is not None and not FIELD_CUES.isdisjoint(_separator_words(text))
+        for text in (command.intent.reason, note)
     )
 
 
@@ -157,11 +185,12 @@ def _separator_words(text: str) -> set[str]:
 class _Reader:
     """Matches rule tables against token views of one message."""
 
-    def __init__(self, text: str, today: date, problems: list[Problem], last_word: Token):
+    def __init__(self, text: str, today: date, problems: list[Problem], words: tuple[Token, ...]):
         self._text = text
         self._slots = make_slots(today)
         self._problems = problems
-        self._last_word = last_word
+        self._last_word = words[-1]
+        self._question = is_question(text, words)
 
     def whole(self, tokens: tuple[Token, ...]) -> Command | None:
         subject = self._subject(tokens)
@@ -177,6 +206,10 @@ class _Reader:
             bindings = match(pattern, subject)
             if bindings is not None:
                 return ask(bindings)
+        for pattern, ask in () if self._question else _SPOKEN_CLARIFY.at(tokens, 0):
+            bindings = match(pattern, subject)
+            if bindings is not None:
+                return ask(bindings)
         for pattern, build in _SHOW.at(tokens, 0):
             bindings = match(pattern, subject)
             command = build(bindings) if bindings is not None else None
@@ -185,13 +218,29 @@ class _Reader:
         return None
 
     def clause(self, tokens: tuple[Token, ...]) -> Clause | None:
-        return self._clause(self._subject(tokens)) if tokens else None
+        """One clause of several: a bare outcome counts here ("won, final value 118k")."""
+        if not tokens:
+            return None
+        subject = self._subject(tokens)
+        return self._clause(subject) or self._built(_CLAUSE_ONLY, subject)
 
     def _clause(self, subject: Subject) -> Clause | None:
         for pattern in _UPDATE.at(subject.tokens, 0):
             bindings = match(pattern, subject)
             if bindings is not None:
                 return clause_from(bindings)
+        return self._built(_SPOKEN, subject)
+
+    def _built(
+        self, rules: FirstWordIndex[tuple[Pattern, Build]], subject: Subject
+    ) -> Clause | None:
+        if self._question:
+            return None
+        for pattern, build in rules.at(subject.tokens, 0):
+            bindings = match(pattern, subject)
+            clause = build(bindings) if bindings is not None else None
+            if clause is not None:
+                return clause
         return None
 
     def _subject(self, tokens: tuple[Token, ...]) -> Subject:

@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from bot.domain.intent import NoteEdit, Outcome
 from dialogs.grammar.amounts import parse_amount
+from dialogs.grammar.commands import ReferralRef, RefKind
 from dialogs.grammar.dates import parse_close_date
 from dialogs.grammar.engine.patterns import SlotParser, Span
 from dialogs.grammar.engine.problems import Problem
@@ -69,8 +70,14 @@ def make_slots(today: date) -> Mapping[str, SlotParser]:
             "who": SlotParser(lambda span: parse_member_names(span.text), 12, objects=False),
             "topic": SlotParser(_topic, 10, objects=False),
             "anything": SlotParser(lambda span: span.text, 2000, objects=False),
+            # Issue 16, section 5: "we got it", "we got 123", never "we got the budget approved".
+            "it": SlotParser(lambda span: _not_a_name(parse_ref(_clean(span.text))), 4, False),
         }
     )
+
+
+def _not_a_name(ref: ReferralRef | None) -> ReferralRef | None:
+    return ref if ref is not None and ref.kind is not RefKind.NAME else None
 
 
 def _folded(span: Span) -> str:
