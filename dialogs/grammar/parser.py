@@ -39,7 +39,7 @@ from dialogs.grammar.spoken_outcomes import (
     Build,
     is_question,
 )
-from dialogs.grammar.suggest import near_miss_fix, suggest_correction
+from dialogs.grammar.suggest import corrected_words, near_miss_fix, suggest_correction
 from dialogs.grammar.update_rules import (
     UPDATE_PATTERNS,
     Clause,
@@ -82,9 +82,12 @@ def parse_command(
     if command is not None and not _names_a_mistyped_word(command, cleaned):
         return command
     suggestion = suggest_correction(cleaned, words, _Understood(today))
+    if command is not None and (suggestion is None or _only_renames(command, suggestion, today)):
+        return command
+    applied = _applied_correction(cleaned, suggestion, today) if suggestion else None
+    if applied is not None:
+        return applied
     if command is not None:
-        if suggestion is None or _only_renames(command, suggestion, today):
-            return command
         return ParseFailure(not_understood(text), suggestion)
     specific = [problem for problem in problems if problem.specific]
     return ParseFailure(specific[0].reason if specific else not_understood(text), suggestion)
@@ -116,6 +119,33 @@ def _names_a_mistyped_word(command: Command, text: str) -> bool:
     if fix is None:
         return False
     return text.casefold().startswith(first.casefold()) or fix in FIELD_WORDS
+
+
+def _applied_correction(text: str, corrected: str, today: date) -> UpdateReferral | None:
+    """A mistyped change is read as corrected ("makr 123 won", "set the vlaue of 4711 to 5k"):
+    the confirm card shows what will change, so asking "did you mean" first is one turn too
+    many (issue 16, section 5). Only when the referral is an id, a CRM id or "it", never a
+    name (whose first word may be the customer's, "Lots Road Auctions won"), and only when no
+    corrected word landed in free text (a reason, note, deal name or team member)."""
+    words = _trim_punctuation(tokenize(corrected))
+    command = _understand(corrected, words, today, []) if words else None
+    if not isinstance(command, UpdateReferral) or command.ref.kind is RefKind.NAME:
+        return None
+    intent = command.intent
+    free = [
+        intent.reason,
+        intent.note.text if intent.note is not None else None,
+        intent.deal_name,
+        intent.external_reference_id,
+        *intent.remove_members,
+        *(
+            part
+            for member in intent.add_members
+            for part in (member.email, member.first_name, member.last_name)
+        ),
+    ]
+    free_words = {word for text in free if text for word in _separator_words(text)}
+    return None if free_words & corrected_words(text, corrected) else command
 
 
 def _only_renames(command: Command, corrected: str, today: date) -> bool:
