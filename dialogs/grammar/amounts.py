@@ -5,7 +5,8 @@ Decisions (documented for sellers in docs/sellers.md):
   with both, the last one is the decimal mark ("1.234,56", "1,234.56").
 - A single "," followed by one or two digits is a decimal comma ("1,5M" = 1,500,000).
 - A single "." is a decimal point, except before exactly three digits without a suffix.
-- k / m / bn (and thousand / million / billion) multiply; at most two decimals remain.
+- k / m / bn / mln (and thousand / million / billion) multiply; at most two decimals remain.
+- Amounts in words ("half a million", "fifty k") are read by dialogs/grammar/amount_words.py.
 - No currency given means "keep the referral's currency" (Money.currency is None).
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from bot.domain.intent import Money
+from dialogs.grammar.amount_words import read_amount_words, spoken_number_words
 from dialogs.grammar.engine.problems import Problem, shorten
 from dialogs.grammar.vocabulary import word_set
 
@@ -37,6 +39,8 @@ CURRENCY_CODES = word_set(
 _MULTIPLIERS: Mapping[str, int] = {
     "k": 3, "thousand": 3, "grand": 3, "m": 6, "mm": 6, "mn": 6, "mio": 6, "million": 6,
     "mil": 6, "mill": 6, "b": 9, "bn": 9, "billion": 9,
+    # Issue 16, section 5: more abbreviations sellers type ("1.2 mln", "2 millions").
+    "mln": 6, "millions": 6, "thousands": 3, "bln": 9, "billions": 9,
 }  # fmt: skip
 _MINUS_WORDS = ("minus ", "negative ")
 _SUFFIX = re.compile(r"^(?P<number>\d[\d ',.]*?)\s*(?P<suffix>[a-z]+)?$")
@@ -45,7 +49,7 @@ _SUFFIX = re.compile(r"^(?P<number>\d[\d ',.]*?)\s*(?P<suffix>[a-z]+)?$")
 def parse_amount(text: str) -> Money | Problem:
     """A positive amount below a trillion, or a Problem saying why not."""
     raw = " ".join(text.split()).rstrip(".!?,;:")
-    if not any(ch.isdecimal() for ch in raw):
+    if not any(ch.isdecimal() for ch in raw) and not _may_be_words(raw):
         return Problem(f"I couldn't read “{shorten(raw)}” as an amount.", specific=False)
     rest, negative = _take_sign(raw.casefold())
     found = _take_currency(rest)
@@ -55,10 +59,19 @@ def parse_amount(text: str) -> Money | Problem:
     rest, negative_inside = _take_sign(rest)
     value = _read_scaled(rest.strip())
     if value is None:
+        value = read_amount_words(rest.strip())
+    if value is None and not any(ch.isdecimal() for ch in raw):
+        return Problem(f"I couldn't read “{shorten(raw)}” as an amount.", specific=False)
+    if value is None:
         return Problem(f"I couldn't read “{shorten(raw)}” as an amount. Try 150000 or 150k.", False)
     if isinstance(value, Problem):
         return value
     return _checked(value, currency, negative or negative_inside)
+
+
+def _may_be_words(text: str) -> bool:
+    """Cheap gate before the word reader: a number word somewhere ("fifty k", "a million")."""
+    return not spoken_number_words().isdisjoint(text.casefold().replace("-", " ").split())
 
 
 def _take_sign(text: str) -> tuple[str, bool]:

@@ -29,16 +29,30 @@ from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.engine.tokens import Token, tokenize
 from dialogs.grammar.messages import not_understood
 from dialogs.grammar.normalize import DEFAULT_BOT_NAMES, normalize
-from dialogs.grammar.question_rules import LATE_QUESTION_RULES, QUESTION_RULES, Build
+from dialogs.grammar.question_rules import LATE_QUESTION_RULES, QUESTION_RULES
+from dialogs.grammar.question_rules import Build as AskBuild
 from dialogs.grammar.read_rules import READ_RULES, SHOW_RULES
 from dialogs.grammar.slots import make_slots
-from dialogs.grammar.suggest import near_miss_fix, suggest_correction
+from dialogs.grammar.spoken_outcomes import (
+    CLAUSE_ONLY_RULES,
+    OUTCOME_ENDINGS,
+    SPOKEN_CLARIFY_RULES,
+    SPOKEN_RULES,
+    Build,
+    is_question,
+)
+from dialogs.grammar.suggest import corrected_words, near_miss_fix, suggest_correction
 from dialogs.grammar.update_rules import (
     UPDATE_PATTERNS,
     Clause,
     clause_from,
 )
-from dialogs.grammar.vocabulary import FIELD_WORDS, LEADING_FILLERS, TRAILING_FILLERS
+from dialogs.grammar.vocabulary import (
+    FIELD_CUES,
+    FIELD_WORDS,
+    LEADING_FILLERS,
+    TRAILING_FILLERS,
+)
 
 MAX_CHARACTERS = 4000
 # The rule tables in order, by the words their templates can start with: a message's first
@@ -50,6 +64,10 @@ _SHOW = FirstWordIndex((rule, rule[0].starts) for rule in SHOW_RULES)
 # Issue 16 §1: questions come before everything ("did we win 123?" never marks it won).
 _QUESTION = FirstWordIndex((rule, rule[0].starts) for rule in QUESTION_RULES)
 _LATE_QUESTION = FirstWordIndex((rule, rule[0].starts) for rule in LATE_QUESTION_RULES)
+# Issue 16, section 5 (dialogs/grammar/spoken_outcomes.py): never for a question.
+_SPOKEN = FirstWordIndex((rule, rule[0].starts) for rule in SPOKEN_RULES)
+_SPOKEN_CLARIFY = FirstWordIndex((rule, rule[0].starts) for rule in SPOKEN_CLARIFY_RULES)
+_CLAUSE_ONLY = FirstWordIndex((rule, rule[0].starts) for rule in CLAUSE_ONLY_RULES)
 
 
 def parse_command(
@@ -69,9 +87,12 @@ def parse_command(
     if command is not None and not _names_a_mistyped_word(command, cleaned):
         return command
     suggestion = suggest_correction(cleaned, words, _Understood(today))
+    if command is not None and (suggestion is None or _only_renames(command, suggestion, today)):
+        return command
+    applied = _applied_correction(cleaned, suggestion, today) if suggestion else None
+    if applied is not None:
+        return applied
     if command is not None:
-        if suggestion is None or _only_renames(command, suggestion, today):
-            return command
         return ParseFailure(not_understood(text), suggestion)
     specific = [problem for problem in problems if problem.specific]
     return ParseFailure(specific[0].reason if specific else not_understood(text), suggestion)
@@ -105,6 +126,33 @@ def _names_a_mistyped_word(command: Command, text: str) -> bool:
     return text.casefold().startswith(first.casefold()) or fix in FIELD_WORDS
 
 
+def _applied_correction(text: str, corrected: str, today: date) -> UpdateReferral | None:
+    """A mistyped change is read as corrected ("makr 123 won", "set the vlaue of 4711 to 5k"):
+    the confirm card shows what will change, so asking "did you mean" first is one turn too
+    many (issue 16, section 5). Only when the referral is an id, a CRM id or "it", never a
+    name (whose first word may be the customer's, "Lots Road Auctions won"), and only when no
+    corrected word landed in free text (a reason, note, deal name or team member)."""
+    words = _trim_punctuation(tokenize(corrected))
+    command = _understand(corrected, words, today, []) if words else None
+    if not isinstance(command, UpdateReferral) or command.ref.kind is RefKind.NAME:
+        return None
+    intent = command.intent
+    free = [
+        intent.reason,
+        intent.note.text if intent.note is not None else None,
+        intent.deal_name,
+        intent.external_reference_id,
+        *intent.remove_members,
+        *(
+            part
+            for member in intent.add_members
+            for part in (member.email, member.first_name, member.last_name)
+        ),
+    ]
+    free_words = {word for text in free if text for word in _separator_words(text)}
+    return None if free_words & corrected_words(text, corrected) else command
+
+
 def _only_renames(command: Command, corrected: str, today: date) -> bool:
     """The correction reads as the same command about a referral whose name only has the
     corrected word in it ("show Ember Cobalt Ltd" -> "show member Cobalt Ltd"): the word was
@@ -127,7 +175,7 @@ def _only_renames(command: Command, corrected: str, today: date) -> bool:
 def _understand(
     text: str, words: tuple[Token, ...], today: date, problems: list[Problem]
 ) -> Command | None:
-    reader = _Reader(text, today, problems, last_word=words[-1])
+    reader = _Reader(text, today, problems, words)
     for variant in _variants(words):  # "is 123 still open? thanks" asks, whatever follows
         question = reader.question(variant)
         if question is not None:
@@ -149,12 +197,23 @@ def _understand(
 def _may_hide_changes(command: UpdateReferral) -> bool:
     """A name or reason running over "and" may have swallowed further changes.
 
-    Notes are exempt: a note is the rest of the message, whatever it says.
+    Notes are exempt from that: a note is the rest of the message, whatever it says, unless
+    a field's name follows a separator in it (issue 16, section 5: "won, value 50k", "note on
+    123: demo booked, close date Friday"). The split is kept only if every piece reads as a
+    change of its own.
     """
     ref_name = command.ref.text if command.ref.kind is RefKind.NAME else None
     texts = (ref_name, command.intent.reason, command.intent.deal_name)
-    return any(
+    if any(
         text is not None and not SEPARATORS.isdisjoint(_separator_words(text)) for text in texts
+    ):
+        return True
+    if ref_name is not None and ref_name.split()[-1].casefold() in OUTCOME_ENDINGS:
+        return True  # "mark Ember Cobalt Ltd won, value 50k": the name ran over the outcome
+    note = command.intent.note.text if command.intent.note is not None else None
+    return any(
+        text is not None and not FIELD_CUES.isdisjoint(_separator_words(text))
+        for text in (command.intent.reason, note)
     )
 
 
@@ -165,11 +224,12 @@ def _separator_words(text: str) -> set[str]:
 class _Reader:
     """Matches rule tables against token views of one message."""
 
-    def __init__(self, text: str, today: date, problems: list[Problem], last_word: Token):
+    def __init__(self, text: str, today: date, problems: list[Problem], words: tuple[Token, ...]):
         self._text = text
         self._slots = make_slots(today)
         self._problems = problems
-        self._last_word = last_word
+        self._last_word = words[-1]
+        self._question = is_question(text, words)
 
     def whole(self, tokens: tuple[Token, ...]) -> Command | None:
         subject = self._subject(tokens)
@@ -188,6 +248,10 @@ class _Reader:
         command = _first(_LATE_QUESTION.at(tokens, 0), subject)
         if command is not None:
             return command
+        for pattern, ask in () if self._question else _SPOKEN_CLARIFY.at(tokens, 0):
+            bindings = match(pattern, subject)
+            if bindings is not None:
+                return ask(bindings)
         for pattern, build in _SHOW.at(tokens, 0):
             bindings = match(pattern, subject)
             command = build(bindings) if bindings is not None else None
@@ -200,13 +264,29 @@ class _Reader:
         return _first(_QUESTION.at(tokens, 0), self._subject(tokens))
 
     def clause(self, tokens: tuple[Token, ...]) -> Clause | None:
-        return self._clause(self._subject(tokens)) if tokens else None
+        """One clause of several: a bare outcome counts here ("won, final value 118k")."""
+        if not tokens:
+            return None
+        subject = self._subject(tokens)
+        return self._clause(subject) or self._built(_CLAUSE_ONLY, subject)
 
     def _clause(self, subject: Subject) -> Clause | None:
         for pattern in _UPDATE.at(subject.tokens, 0):
             bindings = match(pattern, subject)
             if bindings is not None:
                 return clause_from(bindings)
+        return self._built(_SPOKEN, subject)
+
+    def _built(
+        self, rules: FirstWordIndex[tuple[Pattern, Build]], subject: Subject
+    ) -> Clause | None:
+        if self._question:
+            return None
+        for pattern, build in rules.at(subject.tokens, 0):
+            bindings = match(pattern, subject)
+            clause = build(bindings) if bindings is not None else None
+            if clause is not None:
+                return clause
         return None
 
     def _subject(self, tokens: tuple[Token, ...]) -> Subject:
@@ -215,7 +295,7 @@ class _Reader:
         return Subject(tokens, self._text, end, self._slots, self._problems)
 
 
-def _first(rules: tuple[tuple[Pattern, Build], ...], subject: Subject) -> Command | None:
+def _first(rules: tuple[tuple[Pattern, AskBuild], ...], subject: Subject) -> Command | None:
     for pattern, build in rules:
         bindings = match(pattern, subject)
         command = build(bindings) if bindings is not None else None

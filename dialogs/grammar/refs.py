@@ -39,6 +39,8 @@ def parse_ref(text: str) -> ReferralRef | None:
     core = _undecorated(words)
     if not core:
         return ReferralRef.last() if core is not None else None
+    if " ".join(core).casefold() in LAST_WORDS:
+        return ReferralRef.last()  # "it's worth 300k", "that one's won": not a deal called "It"
     folded = [word.casefold() for word in core]
     return _by_id(core, folded) or _by_crm(core, folded) or _by_name(core, folded)
 

@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from bot.domain.intent import NoteEdit, Outcome
 from dialogs.grammar.amounts import parse_amount
+from dialogs.grammar.commands import ReferralRef, RefKind
 from dialogs.grammar.dates import parse_close_date
 from dialogs.grammar.engine.patterns import SlotParser, Span
 from dialogs.grammar.engine.problems import Problem
@@ -50,7 +51,7 @@ def make_slots(today: date) -> Mapping[str, SlotParser]:
             "ref": SlotParser(lambda span: parse_ref(_clean(span.text)), 12, objects=False),
             "outcome": SlotParser(lambda span: OUTCOMES.get(_folded(span)), 3, objects=False),
             "stage": SlotParser(lambda span: STAGES.get(_folded(span)), 1, objects=False),
-            "amount": SlotParser(lambda span: parse_amount(span.text), max_tokens=5),
+            "amount": SlotParser(lambda span: parse_amount(span.text), max_tokens=8),
             "date": SlotParser(lambda span: parse_close_date(span.text, today), max_tokens=7),
             "duration": SlotParser(
                 lambda span: read_duration(_folded(span).split()), 4, objects=False
@@ -71,8 +72,14 @@ def make_slots(today: date) -> Mapping[str, SlotParser]:
             "anything": SlotParser(lambda span: span.text, 2000, objects=False),
             # Issue 16 §1: the state a question asks about ("is 123 still open?").
             "state": SlotParser(lambda span: STATES.get(_folded(span)), 3, objects=False),
+            # Issue 16, section 5: "we got it", "we got 123", never "we got the budget approved".
+            "it": SlotParser(lambda span: _not_a_name(parse_ref(_clean(span.text))), 4, False),
         }
     )
+
+
+def _not_a_name(ref: ReferralRef | None) -> ReferralRef | None:
+    return ref if ref is not None and ref.kind is not RefKind.NAME else None
 
 
 def _folded(span: Span) -> str:

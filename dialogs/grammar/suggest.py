@@ -21,6 +21,8 @@ from dialogs.grammar.vocabulary import HELP_TOPICS, OUTCOMES, STAGES, word_set
 
 MIN_SIMILARITY = 0.7
 MAX_CANDIDATES = 6
+MAX_ALTERNATIVES = 2  # per word (issue 16, section 5: "sett" -> "sept" or "set")
+_CUTOFF = 0.66  # below MIN_SIMILARITY only for a swap in a three-letter word
 _DATE_WORDS = "today tomorrow next this end start beginning quarter week month year in from now"
 
 
@@ -44,6 +46,8 @@ _EVERYDAY = word_set(
     "than that with have what when where who why how just very much many some also been being "
     "will would could should does done dont don't isn't wasn't aren't their these those"
 )
+# Issue 16, section 5: a swap in a three-letter word is corrected now; "own" is not "won".
+_EVERYDAY |= word_set("own")
 _KNOWN = frozenset(VOCABULARY) | _EVERYDAY
 
 
@@ -52,7 +56,8 @@ def suggest_correction(
 ) -> str | None:
     """The message with its unknown words corrected, if that message is understood."""
     fixes = list(_fixes(tokens))[:MAX_CANDIDATES]
-    attempts = [[fix] for fix in fixes] + ([fixes] if len(fixes) > 1 else [])
+    best = list({token: (token, fix) for token, fix in reversed(fixes)}.values())
+    attempts = [[fix] for fix in fixes] + ([best] if len(best) > 1 else [])
     for attempt in attempts:
         corrected = _apply(text, attempt)
         if understood(corrected):
@@ -63,29 +68,48 @@ def suggest_correction(
 def near_miss_fix(word: str) -> str | None:
     """Our word an unknown word is close to ("makr" -> "mark"): a name starting so may be a
     typo. None for a word that is ours, everyday, or close to nothing."""
-    return _best_fix(word.casefold())
+    found = _candidates(word.casefold())
+    return found[0] if found else None
 
 
 @lru_cache(maxsize=2048)  # the same customer names come back turn after turn
-def _best_fix(word: str) -> str | None:
+def _candidates(word: str) -> tuple[str, ...]:
+    """Our words within reach, fewest edits first: "sett" is tried as "set" and as "sept"."""
     if len(word) < 3 or word in _KNOWN or not word.replace("'", "").isalpha():
-        return None
+        return ()
     found = process.extract(
-        word, VOCABULARY, scorer=OSA.normalized_similarity, score_cutoff=MIN_SIMILARITY, limit=8
+        word, VOCABULARY, scorer=OSA.normalized_similarity, score_cutoff=_CUTOFF, limit=8
     )
-    if not found:
-        return None
-    top = max(score for _, score, _ in found)
-    closest = [candidate for candidate, score, _ in found if score == top]
+    ranked = sorted(
+        (OSA.distance(word, candidate), sorted(candidate) != sorted(word), -score, candidate)
+        for candidate, score, _ in found
+        if score >= MIN_SIMILARITY or _swapped(word, candidate)
+    )
     # "makr" is "mark" with two letters swapped rather than "make" with one changed.
-    return min(closest, key=lambda candidate: (sorted(candidate) != sorted(word), candidate))
+    return tuple(candidate for *_, candidate in ranked[:MAX_ALTERNATIVES])
+
+
+def _swapped(word: str, candidate: str) -> bool:
+    """Two neighbouring letters swapped in a short word ("wno" -> "won", "ste" -> "set")."""
+    return (
+        len(word) == len(candidate)
+        and sorted(word) == sorted(candidate)
+        and OSA.distance(word, candidate) == 1
+    )
 
 
 def _fixes(tokens: tuple[Token, ...]) -> Iterator[tuple[Token, str]]:
-    for token in tokens:
-        fix = _best_fix(token.folded)
-        if fix is not None:
-            yield token, fix
+    """Each unknown word's closest fix first, then its runners-up."""
+    alternatives = [(token, _candidates(token.folded)) for token in tokens]
+    for rank in range(MAX_ALTERNATIVES):
+        for token, found in alternatives:
+            if rank < len(found):
+                yield token, found[rank]
+
+
+def corrected_words(original: str, corrected: str) -> frozenset[str]:
+    """The words a correction put in (casefolded)."""
+    return frozenset(corrected.casefold().split()) - frozenset(original.casefold().split())
 
 
 def _apply(text: str, fixes: list[tuple[Token, str]]) -> str:

@@ -11,7 +11,7 @@ MACROS: Mapping[str, str] = {
     "set": "(set|change|update|make|put|adjust|correct|fix|bump|raise|lower|increase|decrease|"
     "reduce|edit|enter|record|mark)",
     "value": "(deal value|value|deal size|deal amount|amount|size|worth|revenue|estimated value|"
-    "deal value amount)",
+    "deal value amount|final value|final deal value|final amount|total value|contract value)",
     "to": "(to|=|:|at|as|is|now|should be|will be)",
     "of": "(of|for|on|in)",
     "cd": "(close date|closing date|closedate|close-date|expected close date|expected close|"

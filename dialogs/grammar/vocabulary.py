@@ -90,6 +90,9 @@ NOT_NAME_STARTS = word_set(
     "whats what which anything any where who why when how should shall do does did is was "
     "are has have had may might must there here closed all every"
 )
+# Issue 16, section 5: "they passed", "they went with AWS" are about the customer, not a deal
+# called "They".
+NOT_NAME_STARTS |= word_set("they they've they're")
 REF_NOUNS = frozenset({"lead", "leads", "deal", "deals", "opportunity", "opportunities", "opp",
                        "opps", "oppty", "referral", "referrals", "one", "account", "customer",
                        "team", "engagement"})  # fmt: skip
@@ -142,3 +145,11 @@ STATES: Mapping[str, Asked] = {
     ),
     **dict.fromkeys(("expired", "expire", "lapsed", "timed out"), Asked.EXPIRED),
 }  # fmt: skip
+
+# Issue 16, section 5: "change the amount to 1.2m" names the field, not a referral "amount".
+FIELD_WORDS |= word_set("amount")
+# Issue 16, section 5: words that start a field's clause; a reason or note holding one after a
+# separator is tried as several changes ("won, final value 118k"), never kept as text whole.
+FIELD_CUES = FIELD_WORDS | word_set(
+    "amount worth size revenue close closing closes phase crm name title rename final total"
+)
