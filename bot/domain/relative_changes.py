@@ -17,12 +17,18 @@ from dateutil.relativedelta import relativedelta
 
 from bot.domain.errors import InvalidChangeError
 from bot.domain.formatting import format_money, format_referral, format_stage
-from bot.domain.intent import ChangeIntent, Money, Percent, Shift, Step, ValueDelta
+from bot.domain.intent import ChangeIntent, Money, Percent, Shift, ShiftUnit, Step, ValueDelta
 from bot.domain.referral import Referral, SalesStage
 
 MAX_SHIFT_DAYS = 3660  # about ten years either way; further is a typo, not a plan
 _CENT = Decimal("0.01")
 _STAGES = tuple(SalesStage)
+_ONE = {
+    ShiftUnit.DAYS: relativedelta(days=1),
+    ShiftUnit.WEEKS: relativedelta(weeks=1),
+    ShiftUnit.MONTHS: relativedelta(months=1),
+    ShiftUnit.YEARS: relativedelta(years=1),
+}
 
 
 def resolve_relative(referral: Referral, intent: ChangeIntent) -> ChangeIntent:
@@ -75,7 +81,7 @@ def _shifted_close_date(referral: Referral, shift: Shift | None, label: str) -> 
         )
     old = stored.astimezone(UTC).date()
     try:
-        moved: date = old + relativedelta(**{shift.unit.value: shift.count})
+        moved: date = old + _ONE[shift.unit] * shift.count
     except (OverflowError, ValueError):
         moved = date.max
     if shift.count == 0 or abs((moved - old).days) > MAX_SHIFT_DAYS:

@@ -18,6 +18,7 @@ from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.members import parse_member, parse_member_names
 from dialogs.grammar.refs import parse_ref
 from dialogs.grammar.relative_dates import read_duration
+from dialogs.grammar.relative_rules import RELATIVE_SLOTS
 from dialogs.grammar.vocabulary import HELP_TOPICS, NOT_NAME_STARTS, OUTCOMES, STAGES
 
 MAX_DEAL_NAME = 200
@@ -69,6 +70,7 @@ def make_slots(today: date) -> Mapping[str, SlotParser]:
             "who": SlotParser(lambda span: parse_member_names(span.text), 12, objects=False),
             "topic": SlotParser(_topic, 10, objects=False),
             "anything": SlotParser(lambda span: span.text, 2000, objects=False),
+            **RELATIVE_SLOTS,  # issue 16, section 3: relative changes
         }
     )
 

@@ -6,13 +6,14 @@ Order matters: templates with more fixed words come first, the loosest ("won 123
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
 from bot.domain.referral import SalesStage
 from dialogs.grammar.commands import ReferralRef
 from dialogs.grammar.engine.patterns import Bindings, Pattern
+from dialogs.grammar.relative_rules import RELATIVE, relative_fields, relative_ref
 from dialogs.grammar.templates import compile_all
 
 NOTES = (
@@ -125,7 +126,9 @@ OUTCOME = (
 )
 
 UPDATE_PATTERNS: tuple[Pattern, ...] = compile_all(
-    NOTES + TEAM + DEAL_VALUE + CLOSE_DATE + STAGE + DEAL_NAME + CRM_ID + OUTCOME
+    # RELATIVE (issue 16, section 3) before the absolute tables: "pull Woodgrove in a month"
+    # moves the close date a month earlier, not to a month from today.
+    NOTES + TEAM + RELATIVE + DEAL_VALUE + CLOSE_DATE + STAGE + DEAL_NAME + CRM_ID + OUTCOME
 )
 
 
@@ -158,4 +161,7 @@ def clause_from(bindings: Bindings) -> Clause:
         add_members=(member,) if member else (),
         remove_members=tuple(str(who) for who in removed or ()),
     )
-    return Clause(bindings.maybe("ref", ReferralRef), intent)
+    relative = relative_fields(bindings)
+    if relative:
+        intent = replace(intent, **relative)
+    return Clause(bindings.maybe("ref", ReferralRef) or relative_ref(bindings), intent)
