@@ -165,7 +165,8 @@ def test_property_a_shifted_close_date_is_the_old_one_plus_the_calendar_delta(
 ) -> None:
     stored = datetime(day.year, day.month, day.day, tzinfo=UTC).isoformat().replace("+00:00", "Z")
     change = plan(with_details(closingDateTime=stored), close_date_shift=Shift(count, unit))
-    assert change.after.details is not None and change.after.details.closing_date_time
+    assert change.after.details is not None
+    assert change.after.details.closing_date_time
     expected = day + relativedelta(**{unit.value: count})
     assert change.after.details.closing_date_time.date() == expected
 
