@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
-from bot.domain.intent import Money, Percent, Shift, ShiftUnit, Step, ValueDelta
+from bot.domain.intent import ChangeIntent, Money, Percent, Shift, ShiftUnit, Step, ValueDelta
 from dialogs.grammar.amounts import parse_amount
 from dialogs.grammar.commands import ReferralRef
 from dialogs.grammar.engine.patterns import Bindings, SlotParser, Span
@@ -32,7 +33,9 @@ from dialogs.grammar.refs import parse_ref
 from dialogs.grammar.relative_dates import read_duration
 
 # Verbs and particles that say which way a close date moves.
-_LATER_VERB = "(push|move|shift|bump|kick|slip|slide|roll|set|put|change|delay|postpone|extend|punt)"
+_LATER_VERB = (
+    "(push|move|shift|bump|kick|slip|slide|roll|set|put|change|delay|postpone|extend|punt)"
+)
 _LATER = "(out|back|later|further out|out further|back further|further back)"
 _LATER_ALONE = "(push|slip|slide|delay|postpone|defer|extend|kick|punt|roll)"
 _EARLIER_VERB = "(pull|bring|move|shift|bump|set|put|change)"
@@ -160,9 +163,9 @@ RELATIVE_SLOTS: Mapping[str, SlotParser] = MappingProxyType(
         "raise_by": SlotParser(_by, max_tokens=5),
         "cut_by": SlotParser(_by, max_tokens=5),
         "stage_dir": SlotParser(
-            lambda span: _STAGE_DIRECTIONS.get(span.tokens[0].folded)
-            if len(span.tokens) == 1
-            else None,
+            lambda span: (
+                _STAGE_DIRECTIONS.get(span.tokens[0].folded) if len(span.tokens) == 1 else None
+            ),
             1,
             objects=False,
         ),
@@ -177,23 +180,37 @@ def relative_ref(bindings: Bindings) -> ReferralRef | None:
     return bindings.maybe("ref_up", ReferralRef) or bindings.maybe("ref_down", ReferralRef)
 
 
-def relative_fields(bindings: Bindings) -> dict[str, object]:
-    """The ChangeIntent fields a relative phrasing sets (none for any other phrasing)."""
-    values = bindings.values
-    if not values.keys() & RELATIVE_SLOTS.keys():
-        return {}
-    fields: dict[str, object] = {}
-    for name, sign in (("later", 1), ("earlier", -1)):
-        shift = bindings.maybe(name, Shift)
-        if shift is not None:
-            fields["close_date_shift"] = Shift(sign * shift.count, shift.unit)
-    for name, step in (("raise_by", 1), ("cut_by", -1)):
-        if name in values:
-            by = values[name]
-            assert isinstance(by, Money | Percent)
-            fields["deal_value_delta"] = ValueDelta(by, 1 if step > 0 else -1)
-    if "stage_dir" in values:
-        fields["stage_step"] = bindings.take("stage_dir", int)
-    if "ref_up" in values or "ref_down" in values:
-        fields["stage_step"] = 1 if "ref_up" in values else -1
-    return fields
+def with_relative(intent: ChangeIntent, bindings: Bindings) -> ChangeIntent:
+    """The intent with the relative fields a relative phrasing binds (unchanged for others)."""
+    if bindings.values.keys().isdisjoint(RELATIVE_SLOTS):
+        return intent
+    return replace(
+        intent,
+        close_date_shift=_shift(bindings),
+        deal_value_delta=_delta(bindings),
+        stage_step=_step(bindings),
+    )
+
+
+def _shift(bindings: Bindings) -> Shift | None:
+    later, earlier = bindings.maybe("later", Shift), bindings.maybe("earlier", Shift)
+    if later is not None:
+        return later
+    return None if earlier is None else Shift(-earlier.count, earlier.unit)
+
+
+def _delta(bindings: Bindings) -> ValueDelta | None:
+    for name, sign in (("raise_by", 1), ("cut_by", -1)):
+        by = bindings.values.get(name)
+        if isinstance(by, Money | Percent):
+            return ValueDelta(by, 1 if sign > 0 else -1)
+    return None
+
+
+def _step(bindings: Bindings) -> Step | None:
+    if "ref_up" in bindings.values:
+        return 1
+    if "ref_down" in bindings.values:
+        return -1
+    direction = bindings.values.get("stage_dir")
+    return 1 if direction == 1 else -1 if direction == -1 else None

@@ -6,14 +6,14 @@ Order matters: templates with more fixed words come first, the loosest ("won 123
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
 from bot.domain.referral import SalesStage
 from dialogs.grammar.commands import ReferralRef
 from dialogs.grammar.engine.patterns import Bindings, Pattern
-from dialogs.grammar.relative_rules import RELATIVE, relative_fields, relative_ref
+from dialogs.grammar.relative_rules import RELATIVE, relative_ref, with_relative
 from dialogs.grammar.templates import compile_all
 
 NOTES = (
@@ -161,7 +161,5 @@ def clause_from(bindings: Bindings) -> Clause:
         add_members=(member,) if member else (),
         remove_members=tuple(str(who) for who in removed or ()),
     )
-    relative = relative_fields(bindings)
-    if relative:
-        intent = replace(intent, **relative)
+    intent = with_relative(intent, bindings)
     return Clause(bindings.maybe("ref", ReferralRef) or relative_ref(bindings), intent)

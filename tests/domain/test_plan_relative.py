@@ -167,7 +167,14 @@ def test_property_a_shifted_close_date_is_the_old_one_plus_the_calendar_delta(
     change = plan(with_details(closingDateTime=stored), close_date_shift=Shift(count, unit))
     assert change.after.details is not None
     assert change.after.details.closing_date_time
-    expected = day + relativedelta(**{unit.value: count})
+    expected = (
+        day
+        + {
+            ShiftUnit.DAYS: relativedelta(days=count),
+            ShiftUnit.WEEKS: relativedelta(weeks=count),
+            ShiftUnit.MONTHS: relativedelta(months=count),
+        }[unit]
+    )
     assert change.after.details.closing_date_time.date() == expected
 
 
