@@ -33,19 +33,17 @@ from dialogs.grammar.refs import parse_ref
 from dialogs.grammar.relative_dates import read_duration
 
 # Verbs and particles that say which way a close date moves.
-_LATER_VERB = (
-    "(push|move|shift|bump|kick|slip|slide|roll|set|put|change|delay|postpone|extend|punt)"
-)
+_LATER_VERB = "(push|move|shift|bump|kick|slip|slide|roll|delay|postpone|extend|punt)"
 _LATER = "(out|back|later|further out|out further|back further|further back)"
 _LATER_ALONE = "(push|slip|slide|delay|postpone|defer|extend|kick|punt|roll)"
-_EARLIER_VERB = "(pull|bring|move|shift|bump|set|put|change)"
+_EARLIER_VERB = "(pull|bring|move|shift|bump)"
 _EARLIER = "(in|forward|earlier|up|ahead|sooner|closer)"
 _EARLIER_ALONE = "(pull|expedite|accelerate|hasten)"
 _CD_OF = "[the] <cd> (of|for|on|in)"
 _RAISE = "(raise|increase|up|bump|boost|lift|grow|hike|uplift|inflate)"
 _CUT = "(cut|reduce|lower|decrease|drop|trim|shrink|slash|discount|lessen|bring|knock)"
 _VALUE = "(<value>|deal)"
-_STAGE_VERB = "(move|advance|progress|push|bump|take|bring|put|get|promote|set|shift|send|step)"
+_STAGE_VERB = "(move|advance|progress|push|bump|take|bring|get|promote|shift|send|step)"
 
 SHIFTS = (
     f"{_LATER_VERB} {{ref}} [<cd>] {_LATER} [by] {{later}}",
@@ -66,8 +64,6 @@ SHIFTS = (
     f"{_EARLIER_ALONE} {_CD_OF} {{ref}} by {{earlier}}",
     f"{_EARLIER_VERB} [the] <cd> {_EARLIER} [by] {{earlier}} [(for|of|on) {{ref}}]",
     f"{_EARLIER_VERB} [the] <cd> [by] {{earlier}} {_EARLIER} [(for|of|on) {{ref}}]",
-    "{ref} <colon> (<closes>|close date|closing date) {later} (later|out)",
-    "{ref} <colon> (<closes>|close date|closing date) {earlier} (earlier|sooner)",
 )
 VALUE_DELTAS = (
     f"{_RAISE} {{ref}} [{_VALUE}] [up] by {{raise_by}}",
@@ -100,6 +96,19 @@ STAGE_STEPS = (
     "(previous|prior|last) <stage> (for|of|on) {ref_down}",
     "(advance|progress|promote) {ref_up} [(a|one) <stage>]",
     "(demote|regress) {ref_down} [(a|one) <stage>]",
+)
+# Tried before the absolute tables, which would read "pull Woodgrove in a month" and "123
+# closes two weeks later" as dates counted from today; the rest after them, so absolute
+# phrasings ("push 123 to Friday") pay nothing for these.
+RELATIVE_FIRST = (
+    "(pull|bring) {ref} [<cd>] in [by] {earlier}",
+    "(pull|bring) [the] <cd> (of|for|on) {ref} in [by] {earlier}",
+    "(pull|bring) [the] <cd> in [by] {earlier} [(for|of|on) {ref}]",
+    # "123 closes two weeks later": later than planned, not two weeks from today
+    # (few words after {ref}: a slot first is tried on every message up to the next word)
+    "{ref} (closes|will close|should close|now closes|is closing|is now closing) {later} later",
+    "{ref} (closes|will close|should close|now closes|is closing|is now closing) {earlier} "
+    "(earlier|sooner)",
 )
 RELATIVE = SHIFTS + VALUE_DELTAS + STAGE_STEPS
 

@@ -13,7 +13,12 @@ from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
 from bot.domain.referral import SalesStage
 from dialogs.grammar.commands import ReferralRef
 from dialogs.grammar.engine.patterns import Bindings, Pattern
-from dialogs.grammar.relative_rules import RELATIVE, relative_ref, with_relative
+from dialogs.grammar.relative_rules import (
+    RELATIVE,
+    RELATIVE_FIRST,
+    relative_ref,
+    with_relative,
+)
 from dialogs.grammar.templates import compile_all
 
 NOTES = (
@@ -126,9 +131,16 @@ OUTCOME = (
 )
 
 UPDATE_PATTERNS: tuple[Pattern, ...] = compile_all(
-    # RELATIVE (issue 16, section 3) before the absolute tables: "pull Woodgrove in a month"
-    # moves the close date a month earlier, not to a month from today.
-    NOTES + TEAM + RELATIVE + DEAL_VALUE + CLOSE_DATE + STAGE + DEAL_NAME + CRM_ID + OUTCOME
+    NOTES
+    + TEAM
+    + RELATIVE_FIRST
+    + DEAL_VALUE
+    + CLOSE_DATE
+    + STAGE
+    + DEAL_NAME
+    + CRM_ID
+    + OUTCOME
+    + RELATIVE  # issue 16, section 3 (relative_rules.py says why in two parts)
 )
 
 
