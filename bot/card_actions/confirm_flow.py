@@ -39,7 +39,7 @@ from bot.card_actions import replies
 from bot.cards.confirm_change import render_confirm_card
 from bot.cards.referral import render_referral_card
 from bot.domain.assertion import UserAssertion
-from bot.domain.change import plan_change
+from bot.domain.change import already_applied, plan_change
 from bot.domain.errors import (
     AccessDeniedError,
     ChangeNotAppliedError,
@@ -166,20 +166,31 @@ class ConfirmFlow:
             return self._answer(replies.message(replies.OUTCOME_UNKNOWN), "unknown", pending)
         if current.etag == pending.etag:  # nobody wrote: ours did not land
             return await self._not_landed(turn_context, pending, user, click)
-        try:
-            plan_change(current.value, pending.intent, now=self._now(turn_context))
-        except NothingToChangeError:  # the referral shows the change: ours landed
+        if self._shows_ours(turn_context, pending, current.value):  # ours landed
             await self._finish(pending, PendingState.APPLIED)
             notice = replies.TOO_LATE_TO_CANCEL if click is Click.CANCEL else None
             return self._answer(self._result_card(current.value, notice=notice), "applied", pending)
-        except DomainError:
-            pass  # _propose_again explains it
         if click is Click.CANCEL:  # someone else changed it, ours is not there: cancel ours
             await self._finish(pending, PendingState.CANCELLED)
             return self._answer(replies.cancelled(), "cancelled", pending)
         return await self._propose_again(
             turn_context, pending, current, replies.NOT_ANSWERED_CHANGED, "changed_meanwhile"
         )
+
+    def _shows_ours(
+        self, turn_context: TurnContext, pending: PendingChange, current: Referral
+    ) -> bool:
+        """The referral shows the change. A relative one ("+2 weeks") is judged by the values its
+        operations write: re-planning it on a version that has it would move them again."""
+        if pending.intent.is_relative:
+            return already_applied(current, pending.operations)
+        try:
+            plan_change(current, pending.intent, now=self._now(turn_context))
+        except NothingToChangeError:
+            return True
+        except DomainError:
+            return False  # _propose_again explains it
+        return False
 
     async def _not_landed(
         self,
@@ -210,6 +221,9 @@ class ConfirmFlow:
     ) -> Answer:
         now = self._now(turn_context)
         try:
+            if pending.intent.is_relative and already_applied(current.value, pending.operations):
+                raise NothingToChangeError()  # ours landed before this 412: never twice
+            # Otherwise the delta applies to the current value, shown on a fresh card.
             change = plan_change(current.value, pending.intent, now=now)
         except NothingToChangeError:
             await self._finish(pending, PendingState.SUPERSEDED)

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import jsonpatch
+import jsonpointer
+
 from bot.domain.errors import InvalidChangeError, NothingToChangeError, TransitionNotAllowedError
 from bot.domain.field_changes import (
     plan_close_date,
@@ -23,6 +26,7 @@ from bot.domain.intent import ChangeIntent
 from bot.domain.patch_ops import apply_ops
 from bot.domain.plan_draft import Draft
 from bot.domain.referral import Referral
+from bot.domain.relative_changes import resolve_relative
 from bot.domain.team_changes import plan_team
 from bot.domain.transitions import IRREVERSIBLE, can_move, check_open, is_valid_state
 
@@ -78,16 +82,30 @@ def plan_change(referral: Referral, intent: ChangeIntent, *, now: datetime) -> R
         raise InvalidChangeError("What would you like to change? For example: “mark 123 won”.")
     only_outcome = intent == ChangeIntent(outcome=intent.outcome)
     check_open(referral, outcome=intent.outcome, only_outcome=only_outcome)
+    # The seller's intent is kept (a re-plan after a 412 starts from it); the fields are planned
+    # from its absolute reading against this version of the referral.
+    absolute = resolve_relative(referral, intent)
     draft = Draft(referral=referral, document=referral.to_document(), now=now)
-    plan_outcome(draft, intent)
-    plan_deal_value(draft, intent.deal_value)
-    plan_close_date(draft, intent.close_date)
-    plan_note(draft, intent.note)
-    plan_sales_stage(draft, intent.sales_stage)
-    plan_deal_name(draft, intent.deal_name)
-    plan_crm_id(draft, intent.external_reference_id)
-    plan_team(draft, intent.add_members, intent.remove_members)
+    plan_outcome(draft, absolute)
+    plan_deal_value(draft, absolute.deal_value)
+    plan_close_date(draft, absolute.close_date)
+    plan_note(draft, absolute.note)
+    plan_sales_stage(draft, absolute.sales_stage)
+    plan_deal_name(draft, absolute.deal_name)
+    plan_crm_id(draft, absolute.external_reference_id)
+    plan_team(draft, absolute.add_members, absolute.remove_members)
     return _finish(draft, intent)
+
+
+def already_applied(referral: Referral, operations: tuple[dict[str, Any], ...]) -> bool:
+    """Does this version hold every value the operations write (ours landed, or the same change
+    was made)? A relative intent can't tell by re-planning: "+2 weeks" on a version that has
+    it would move the date again."""
+    try:
+        after = Referral.from_document(apply_ops(referral.to_document(), operations, in_place=True))
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, ValueError):
+        return False
+    return after == referral
 
 
 def _finish(draft: Draft, intent: ChangeIntent) -> ReferralChange:

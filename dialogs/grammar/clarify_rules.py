@@ -13,7 +13,7 @@ Ask = Callable[[Bindings], ParseFailure]
 
 # "close 123": won or lost?
 CLOSE_WITHOUT_OUTCOME = ("(close|close out) {ref}",)
-# "push it back a week": from the old close date, which the grammar does not know.
+# "move it by a week": later or earlier? ("push it back a week" is read: relative_rules.py)
 SHIFT_BY = (
     "<move> [{ref}] [(out|back|forward|ahead|up)] by {duration}",
     "<move> {ref} (out|back|forward|ahead|up) [by] {duration}",
@@ -31,7 +31,9 @@ def _which_outcome(bindings: Bindings) -> ParseFailure:
 
 def _shift_by(bindings: Bindings) -> ParseFailure:
     ref = bindings.maybe("ref", ReferralRef) or ReferralRef.last()
-    return ParseFailure(messages.SHIFT_BY, f"push {messages.as_typed(ref)} to end of next month")
+    count, unit = bindings.take("duration", tuple)
+    amount = f"{count} {unit[:-1] if count == 1 else unit}"
+    return ParseFailure(messages.SHIFT_BY, f"push {messages.as_typed(ref)} out by {amount}")
 
 
 def _rules(templates: tuple[str, ...], ask: Ask) -> tuple[tuple[Pattern, Ask], ...]:

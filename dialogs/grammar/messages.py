@@ -17,7 +17,8 @@ TWO_REFERRALS = (
     "That message mentions more than one referral; please change one referral per message."
 )
 SHIFT_BY = (
-    "I can't move a close date by a number of days or weeks yet; please tell me the new date."
+    "Should the close date move later or earlier? Say “push it out by 2 weeks” or "
+    "“pull it in by 2 weeks”, or tell me the new date."
 )
 _FIELD_LABELS: Mapping[str, str] = {
     "outcome": "outcomes",

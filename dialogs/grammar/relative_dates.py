@@ -86,7 +86,7 @@ def _count_of_units(words: list[str], today: date) -> date | Problem | None:
     """in 3 weeks, in a month, 10 days from now, two weeks later, in a couple of weeks.
 
     A bare "a week" is no date: "push it back a week" counts from the old close date, which
-    the grammar does not know (see SHIFT_BY in update_rules).
+    the grammar does not know (dialogs/grammar/relative_rules.py reads it as a shift).
     """
     if words[:1] in (["in"], ["within"]):
         words = words[1:]

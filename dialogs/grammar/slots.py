@@ -19,6 +19,7 @@ from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.members import parse_member, parse_member_names
 from dialogs.grammar.refs import parse_ref
 from dialogs.grammar.relative_dates import read_duration
+from dialogs.grammar.relative_rules import RELATIVE_SLOTS
 from dialogs.grammar.vocabulary import HELP_TOPICS, NOT_NAME_STARTS, OUTCOMES, STAGES, STATES
 
 MAX_DEAL_NAME = 200
@@ -74,6 +75,7 @@ def make_slots(today: date) -> Mapping[str, SlotParser]:
             "state": SlotParser(lambda span: STATES.get(_folded(span)), 3, objects=False),
             # Issue 16, section 5: "we got it", "we got 123", never "we got the budget approved".
             "it": SlotParser(lambda span: _not_a_name(parse_ref(_clean(span.text))), 4, False),
+            **RELATIVE_SLOTS,  # issue 16, section 3: relative changes
         }
     )
 

@@ -13,6 +13,12 @@ from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
 from bot.domain.referral import SalesStage
 from dialogs.grammar.commands import ReferralRef
 from dialogs.grammar.engine.patterns import Bindings, Pattern
+from dialogs.grammar.relative_rules import (
+    RELATIVE,
+    RELATIVE_FIRST,
+    relative_ref,
+    with_relative,
+)
 from dialogs.grammar.templates import compile_all
 
 NOTES = (
@@ -125,7 +131,16 @@ OUTCOME = (
 )
 
 UPDATE_PATTERNS: tuple[Pattern, ...] = compile_all(
-    NOTES + TEAM + DEAL_VALUE + CLOSE_DATE + STAGE + DEAL_NAME + CRM_ID + OUTCOME
+    NOTES
+    + TEAM
+    + RELATIVE_FIRST
+    + DEAL_VALUE
+    + CLOSE_DATE
+    + STAGE
+    + DEAL_NAME
+    + CRM_ID
+    + OUTCOME
+    + RELATIVE  # issue 16, section 3 (relative_rules.py says why in two parts)
 )
 
 
@@ -158,4 +173,5 @@ def clause_from(bindings: Bindings) -> Clause:
         add_members=(member,) if member else (),
         remove_members=tuple(str(who) for who in removed or ()),
     )
-    return Clause(bindings.maybe("ref", ReferralRef), intent)
+    intent = with_relative(intent, bindings)
+    return Clause(bindings.maybe("ref", ReferralRef) or relative_ref(bindings), intent)

@@ -12,7 +12,17 @@ from hypothesis import HealthCheck, given, settings
 
 from bot.domain.change import plan_change
 from bot.domain.errors import DomainError
-from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
+from bot.domain.intent import (
+    ChangeIntent,
+    MemberSpec,
+    Money,
+    NoteEdit,
+    Outcome,
+    Percent,
+    Shift,
+    ShiftUnit,
+    ValueDelta,
+)
 from bot.domain.pending import PendingChange, PendingState
 from bot.domain.referral import Referral
 from bot.state import sqlite_codec
@@ -106,3 +116,28 @@ def test_rows_written_by_the_generic_codec_before_are_still_read() -> None:
 def test_anything_else_is_refused_without_running_code(stored: Any) -> None:
     with pytest.raises(UnsafeStateError):
         decode_pending(stored)
+
+
+@pytest.mark.parametrize(
+    "intent",
+    [
+        ChangeIntent(close_date_shift=Shift(-2, ShiftUnit.WEEKS)),
+        ChangeIntent(deal_value_delta=ValueDelta(Percent(Decimal("2.5")), -1)),
+        ChangeIntent(deal_value_delta=ValueDelta(Money(Decimal("20000"), "USD"), 1)),
+        ChangeIntent(stage_step=1),
+    ],
+)
+def test_a_relative_intent_round_trips_for_a_replan_after_a_412(intent: ChangeIntent) -> None:
+    """The union Money | Percent comes back as the type it was (a re-plan reads it)."""
+    document = make_referral_document(status="Active", substatus="Accepted")
+    document["salesStage"] = "Develop"
+    document["details"] = {
+        "dealValue": 100000,
+        "currency": "USD",
+        "closingDateTime": "2027-01-29T00:00:00Z",
+    }
+    pending = _pending(document, intent)
+    assert pending is not None
+    back = decode_pending(encode_pending(pending))
+    assert back == pending
+    assert back.intent.is_relative

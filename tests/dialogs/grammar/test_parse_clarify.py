@@ -13,22 +13,27 @@ from tests.dialogs.grammar.support import LAST, by_id, parse, update
 @pytest.mark.parametrize(
     ("text", "suggestion"),
     [
-        ("push it back a week", "push it to end of next month"),
-        ("push 123 out by a month", "push 123 to end of next month"),
-        ("push the close date of 123 out by 2 weeks", "push 123 to end of next month"),
-        ("move 123 forward 3 days", "push 123 to end of next month"),
-        ("slip 123 by 2 weeks", "push 123 to end of next month"),
-        ("delay the close date by a couple of weeks", "push it to end of next month"),
+        ("move it by a week", "push it out by 1 week"),
+        ("move 123 by a month", "push 123 out by 1 month"),
+        ("shift the close date of 123 by 2 weeks", "push 123 out by 2 weeks"),
+        ("change the close date by 3 days", "push it out by 3 days"),
+        ("move 123 by 2 weeks", "push 123 out by 2 weeks"),
+        ("adjust the close date by a couple of weeks", "push it out by 2 weeks"),
     ],
 )
-def test_shifting_a_close_date_by_an_amount_asks_for_the_new_date(
+def test_moving_a_close_date_by_an_amount_without_a_direction_asks_later_or_earlier(
     text: str, suggestion: str
 ) -> None:
+    """ "push it back a week" is read (test_parse_relative.py); "move it by a week" is not
+    guessed: later or earlier?"""
     result = parse(text)
     assert isinstance(result, ParseFailure)
-    assert "new date" in result.message
+    assert "later or earlier" in result.message
     assert result.suggestion == suggestion
-    assert not isinstance(parse(suggestion), ParseFailure)
+    understood = parse(suggestion)
+    assert isinstance(understood, UpdateReferral)
+    assert understood.intent.close_date_shift is not None
+    assert understood.intent.close_date_shift.count > 0
 
 
 @pytest.mark.parametrize(
