@@ -16,6 +16,7 @@ from dialogs.grammar.clarify_rules import CLARIFY_RULES
 from dialogs.grammar.commands import (
     Command,
     Help,
+    ListReferrals,
     ParseFailure,
     ReferralRef,
     RefKind,
@@ -27,6 +28,7 @@ from dialogs.grammar.engine.matchers import FirstWordIndex
 from dialogs.grammar.engine.patterns import Subject, match
 from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.engine.tokens import Token, tokenize
+from dialogs.grammar.list_rules import read_list
 from dialogs.grammar.messages import not_understood
 from dialogs.grammar.normalize import DEFAULT_BOT_NAMES, normalize
 from dialogs.grammar.read_rules import READ_RULES, SHOW_RULES
@@ -159,6 +161,7 @@ class _Reader:
 
     def __init__(self, text: str, today: date, problems: list[Problem], last_word: Token):
         self._text = text
+        self._today = today
         self._slots = make_slots(today)
         self._problems = problems
         self._last_word = last_word
@@ -170,6 +173,9 @@ class _Reader:
             command = build(bindings) if bindings is not None else None
             if command is not None:
                 return command
+        listing = read_list(tokens, self._text, self._today)  # issue 16 §2: composed lists
+        if listing is not None:
+            return ListReferrals(query=listing)
         clause = self._clause(subject)
         if clause is not None:
             return UpdateReferral(clause.ref or ReferralRef.last(), clause.intent)
