@@ -92,10 +92,10 @@ _FILLER = word_set(
     "the all of me my our a any and or that which are is were i do we have got there "
     "currently right now please , ? ! . just only"
 )
-_COUNT_OPENERS = _phrases("how many|total number of|number of|count of|count|# of")
+_COUNT_OPENERS = _phrases("how many of|how many|total number of|number of|count of|count|# of")
 _TOTAL_WORDS = _phrases(
     "total value of|total value|total amount of|total amount|total of|total|sum of|"
-    "sum|how much|value of|worth of|worth|in total|combined|add up to"
+    "sum|how much|value of|worth of|worth|value|in total|combined|add up to"
 )
 _NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -119,6 +119,7 @@ _OFFSETS: tuple[tuple[tuple[str, ...], int], ...] = _longest_first(
     *_valued(1, "the next|next|the coming|coming|upcoming"),
     *_valued(-1, "the last|last|previous|the previous|past|prior"),
 )
+_PERIOD_PREPOSITIONS = word_set("in during for within over on from")
 _DAYS: Mapping[str, int] = {"today": 0, "tomorrow": 1, "yesterday": -1}
 _CLOSING_WORDS = _phrases(
     "expected to close|set to close|due to close|to close|closing|closes|close|"
@@ -166,7 +167,7 @@ _LESS: tuple[tuple[tuple[str, ...], bool], ...] = _longest_first(
     *_valued(False, "less than|smaller than|lower than|under|below|<"),
     *_valued(True, "<=|at most|up to|maximum|max"),
 )
-_VALUE_LEADS = frozenset({"worth", "valued", "value", "sized", "size", "of", "with", "a", "at"})
+_VALUE_LEADS = frozenset({"worth", "valued", "value", "sized", "size", "of", "with", "a"})
 _OR_MORE = _phrases("or more|and up|and above|or higher|or above")
 _OR_LESS = _phrases("or less|and below|or lower|or under")
 _BEFORE = _phrases("prior to|earlier than|before")
@@ -227,13 +228,9 @@ COUNTRIES = _countries()
 COUNTRY_NAMES: Mapping[str, str] = {
     code: name for code, name in Locale("en").territories.items() if len(code) == 2
 }
-_SIGNALS = (
-    _NOUNS
-    | _SINGULAR
-    | frozenset(
-        {"how", "overdue", "top", "mine", "total", "sum", "expiring", "count", "number", "late"}
-    )
-)
+# A message without one of these is not a list: most messages skip the reader at this check.
+_SIGNALS = _NOUNS | word_set("how overdue top mine total sum expiring expire count number late")
+_RANKS = word_set("biggest largest smallest highest lowest soonest")
 
 
 @dataclass
@@ -261,9 +258,8 @@ class _Found:
 
 def read_list(tokens: tuple[Token, ...], text: str, today: date) -> ListQuery | None:
     """The list `tokens` ask for, or None when some word is not part of one."""
-    if _SIGNALS.isdisjoint(token.folded for token in tokens) and not any(
-        token.folded.endswith(("'s", "s'")) for token in tokens
-    ):
+    words = {token.folded for token in tokens}
+    if _SIGNALS.isdisjoint(words) and (_SINGULAR.isdisjoint(words) or _RANKS.isdisjoint(words)):
         return None
     reader = _Reader(tokens, text, today)
     return reader.read()
@@ -277,13 +273,13 @@ class _Reader:
         self._today = today
         self._found = _Found()
         self._steps: tuple[Callable[[int], int | None], ...] = (
+            self._value,
             self._measure,
             self._top,
             self._order,
             self._status_or_noun,
             self._overdue,
             self._expiring,
-            self._value,
             self._stage,
             self._country,
             self._mine,
@@ -352,7 +348,8 @@ class _Reader:
         return None
 
     def _opening(self, at: int) -> int:
-        while at < len(self._words) and self._words[at] in _OPENERS:
+        words = self._words
+        while at < len(words) and words[at] in _OPENERS and words[at : at + 2] != ("my", "own"):
             at += 1
         return at
 
@@ -394,6 +391,8 @@ class _Reader:
 
     def _order(self, at: int) -> int | None:
         start = self._phrase(at, _ORDER_LEADS) or at
+        if start > at and self._words[start - 1] == "by":
+            start -= 1  # "sorted by value" reads as "by value"
         for phrase, order in _ORDERS:
             if self._words[start : start + len(phrase)] == phrase:
                 self._found.order = order
@@ -460,7 +459,7 @@ class _Reader:
         words = self._words
         if at >= len(words):
             return None
-        start = at + 1 if words[at] in ("in", "during", "for", "within", "over", "on") else at
+        start = at + 1 if words[at] in _PERIOD_PREPOSITIONS else at
         if start < len(words) and words[start] == "the" and start + 1 < len(words):
             start += (
                 1 if words[start + 1] not in ("next", "last", "coming", "current", "past") else 0
@@ -593,8 +592,6 @@ class _Reader:
                 money, stop = found
                 self._set_value(money, is_low, inclusive)
                 return stop
-        if start == at and words[at] not in ("worth", "valued"):
-            return None
         found = self._amount(start)
         if found is None:
             return None
@@ -660,16 +657,15 @@ class _Reader:
         for prefix in (("customers", "in"), ("based", "in"), ("located", "in")):
             if words[start : start + len(prefix)] == prefix:
                 start += len(prefix)
-        for size in range(min(5, len(words) - start), 0, -1):
-            name = " ".join(words[start : start + size])
-            code = COUNTRIES.get(name)
-            if code is None and size == 1 and name == "the":
-                continue
-            if code is not None:
-                if code == "US" and name == "us" and self._tokens[start].text != "US":
+        starts = (start, start + 1) if words[start : start + 1] == ("the",) else (start,)
+        for first in starts:
+            for size in range(min(5, len(words) - first), 0, -1):
+                name = " ".join(words[first : first + size])
+                code = COUNTRIES.get(name)
+                if code is None or (name == "us" and self._tokens[first].text != "US"):
                     continue  # "deals in us" is not a country
                 self._found.country = code
-                return start + size
+                return first + size
         return None
 
     def _mine(self, at: int) -> int | None:
