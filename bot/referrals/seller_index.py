@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import orjson
@@ -37,6 +38,7 @@ from bot.domain.list_query import (
     ListStatus,
     ListTally,
     Order,
+    Period,
     as_query,
     bounds,
     overdue_before,
@@ -80,7 +82,8 @@ class _Keys:
     expiring: int | None
     country: str | None  # upper case
     stage: str | None  # casefolded
-    people: frozenset[str]  # team members' first, last and full names, e-mails, casefolded
+    team: tuple[IndexMember, ...]
+    people: frozenset[str] | None = None  # `_people_of`: computed on the first member query
 
 
 @dataclass(slots=True)
@@ -186,10 +189,28 @@ class SellerIndex:
         if query.preset is not None and not query.top:
             low, high = self._closing_range(query.preset, now, views)
             return views.closing[low : min(high, low + limit)]
+        dated = query.overdue or (
+            query.period is not None and query.period.field is DateField.CLOSE
+        )
+        if query.effective_order is Order.RECENTLY_UPDATED and not dated:
+            return self._newest_matching(query, now, views, limit)
         keys = self._selected(query, now, views)
-        return [self._entries[key] for key in _ordered(keys, self._keys, query.effective_order)][
-            :limit
-        ]
+        ordered = _ordered(keys, self._keys, query.effective_order)
+        return [self._entries[key] for key in ordered[:limit]]
+
+    def _newest_matching(
+        self, query: ListQuery, now: datetime, views: _Views, limit: int
+    ) -> builtins.list[IndexEntry]:
+        """The most recently updated order is a view already: read it until `limit` match."""
+        accept = _matcher(query, *self._expiring_range(query, now))
+        keys = self._keys
+        found: builtins.list[IndexEntry] = []
+        for entry in views.by_updated:
+            if accept(keys[entry.id]):
+                found.append(entry)
+                if len(found) >= limit:
+                    break
+        return found
 
     def count(self, wanted: ListKind | ListQuery, now: datetime) -> int:
         query = as_query(wanted)
@@ -408,19 +429,13 @@ class SellerIndex:
     def _selected(self, query: ListQuery, now: datetime, views: _Views) -> builtins.list[str]:
         """The keys `query` keeps, unordered; a close-date period or "overdue" bisects the
         entries by close date instead of reading them all."""
-        low = high = expiring_low = expiring_high = None
-        if query.period is not None:
-            start, end = bounds(query.period, now)
-            first = None if start is None else _micros(start)
-            after = None if end is None else _micros(end)
-            if query.period.field is DateField.CLOSE:
-                low, high = first, after
-            else:
-                expiring_low, expiring_high = first, after
+        low = high = None
+        if query.period is not None and query.period.field is DateField.CLOSE:
+            low, high = _range(query.period, now)
         if query.overdue:
             late = _micros(overdue_before(now))
             high = late if high is None else min(high, late)
-        accept = _matcher(query, expiring_low, expiring_high)
+        accept = _matcher(query, *self._expiring_range(query, now))
         if query.overdue or (query.period is not None and query.period.field is DateField.CLOSE):
             at, ids = self._dated(views)
             start_at = 0 if low is None else bisect_left(at, low)
@@ -428,6 +443,12 @@ class SellerIndex:
             keys = self._keys
             return [key for key in ids[start_at:end_at] if accept(keys[key])]
         return [key for key, row in self._keys.items() if accept(row)]
+
+    @staticmethod
+    def _expiring_range(query: ListQuery, now: datetime) -> tuple[int | None, int | None]:
+        if query.period is None or query.period.field is not DateField.EXPIRATION:
+            return None, None
+        return _range(query.period, now)
 
     def _dated(self, views: _Views) -> tuple[builtins.list[int], builtins.list[str]]:
         if views.dated is None:
@@ -486,6 +507,11 @@ def _micros(moment: datetime) -> int:
     return (aware - _EPOCH) // _MICROSECOND
 
 
+def _range(period: Period, now: datetime) -> tuple[int | None, int | None]:
+    start, end = bounds(period, now)
+    return (None if start is None else _micros(start)), (None if end is None else _micros(end))
+
+
 def _optional_micros(moment: datetime | None) -> int | None:
     return None if moment is None else _micros(moment)
 
@@ -500,21 +526,46 @@ _SUBSTATUS_STATES: dict[str, ListStatus] = {
 }
 
 
-def _state(entry: IndexEntry) -> int:
+def _state_bits(status: str | None, substatus: str | None, direction: str | None) -> int:
     bits = 0
-    if entry.status != Status.CLOSED:
+    if status != Status.CLOSED:
         bits |= _STATUS_BITS[ListStatus.OPEN]
-    if entry.status == Status.NEW and entry.direction == Direction.INCOMING:
+    if status == Status.NEW and direction == Direction.INCOMING:
         bits |= _STATUS_BITS[ListStatus.NEW_LEAD]
-    outcome = _SUBSTATUS_STATES.get(entry.substatus or "")
+    outcome = _SUBSTATUS_STATES.get(substatus or "")
     if outcome is not None:
         bits |= _STATUS_BITS[outcome]
     return bits
 
 
-def _people(entry: IndexEntry) -> frozenset[str]:
+# Every documented combination, looked up once per entry (a sync computes 10,000 of them).
+_STATES = MappingProxyType(
+    {
+        (status, substatus, direction): _state_bits(status, substatus, direction)
+        for status in (*(item.value for item in Status), None)
+        for substatus in (*(item.value for item in Substatus), None)
+        for direction in (*(item.value for item in Direction), None)
+    }
+)
+
+
+def _state(entry: IndexEntry) -> int:
+    key = (entry.status, entry.substatus, entry.direction)
+    found = _STATES.get(key)
+    return _state_bits(*key) if found is None else found
+
+
+def _people_of(row: _Keys) -> frozenset[str]:
+    """Team members' first, last and full names and e-mails (casefolded), kept once computed:
+    most sellers never ask for someone's deals, so a sync does not pay for them."""
+    if row.people is None:
+        row.people = _people(row.team)
+    return row.people
+
+
+def _people(team: tuple[IndexMember, ...]) -> frozenset[str]:
     names: set[str] = set()
-    for member in entry.team:
+    for member in team:
         first = (member.first_name or "").strip().casefold()
         last = (member.last_name or "").strip().casefold()
         email = (member.email or "").strip().casefold()
@@ -571,9 +622,9 @@ def _matcher(query: ListQuery, low: int | None, high: int | None) -> Callable[[_
             return False
         if customer is not None and customer not in row.customer:
             return False
-        if member is not None and member not in row.people:
+        if member is not None and member not in _people_of(row):
             return False
-        return party is None or party in row.people or party in row.customer
+        return party is None or party in row.customer or party in _people_of(row)
 
     return accept
 
@@ -610,7 +661,7 @@ def _keys(entry: IndexEntry) -> _Keys:
         expiring=_optional_micros(entry.expiration_date_time),
         country=None if entry.customer_country is None else entry.customer_country.upper(),
         stage=None if entry.sales_stage is None else entry.sales_stage.casefold(),
-        people=_people(entry),
+        team=entry.team,
     )
 
 
