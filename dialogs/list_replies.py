@@ -7,7 +7,7 @@ first"); the presets keep their own titles (dialogs/replies.py). Names the selle
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.cards.text import inert_message
 from bot.domain.formatting import format_date, format_money
@@ -25,6 +25,7 @@ from dialogs import replies
 from dialogs.grammar.list_rules import COUNTRY_NAMES
 
 NAME_LIMIT = 60
+TITLE_LIMIT = 200
 _ADJECTIVES = (
     (ListStatus.OPEN, "open"),
     (ListStatus.ACCEPTED, "accepted"),
@@ -55,8 +56,8 @@ _DAY_WORDS = {0: "today", 1: "tomorrow", -1: "yesterday"}
 def title(query: ListQuery) -> str:
     if query.preset is not None:
         return replies.LIST_TITLES[query.preset]
-    phrase = noun_phrase(query, plural=True)
-    owner = _owner(query)
+    phrase = noun_phrase(query, plural=True, name=_as_typed)
+    owner = _owner(query, name=_as_typed)
     text = f"{owner} {phrase}" if owner else phrase
     if query.top is not None:
         text = f"Top {query.top} {text}"
@@ -70,7 +71,7 @@ def empty(query: ListQuery, coverage_note: str | None) -> str:
     if query.preset is not None:
         text = replies.EMPTY_LISTS[query.preset]
     else:
-        text = f"No referrals match “{title(query)}” right now."
+        text = f"No referrals match “{_name(title(query), limit=TITLE_LIMIT)}” right now."
     return text if coverage_note is None else f"{text} {coverage_note}"
 
 
@@ -115,8 +116,9 @@ def currency_note(query: ListQuery, currencies: Iterable[str | None]) -> str | N
     )
 
 
-def noun_phrase(query: ListQuery, *, plural: bool) -> str:
+def noun_phrase(query: ListQuery, *, plural: bool, name: Callable[[str], str] | None = None) -> str:
     """ "open deals over USD 250,000 closing next quarter" (no owner, order or top)."""
+    name = name or _name
     adjectives = [word for status, word in _ADJECTIVES if status in query.statuses]
     if query.overdue:
         adjectives.insert(0, "overdue")
@@ -129,9 +131,9 @@ def noun_phrase(query: ListQuery, *, plural: bool) -> str:
         adjectives.append("closed")
     words = [_or(adjectives), noun] if adjectives else [noun]
     if query.customer:
-        words.append(f"for {_name(query.customer)}")
+        words.append(f"for {name(query.customer)}")
     if query.member and not query.mine:
-        words.append(f"with {_name(query.member)} on the team")
+        words.append(f"with {name(query.member)} on the team")
     if query.value is not None:
         words.append(_value(query.value))
     if query.period is not None:
@@ -145,11 +147,11 @@ def noun_phrase(query: ListQuery, *, plural: bool) -> str:
     return " ".join(words)
 
 
-def _owner(query: ListQuery) -> str | None:
+def _owner(query: ListQuery, name: Callable[[str], str] | None = None) -> str | None:
     if query.mine:
         return "your"
     if query.party:
-        return f"{_name(query.party)}'s"
+        return f"{(name or _name)(query.party)}'s"
     return None
 
 
@@ -161,8 +163,14 @@ def _subject(query: ListQuery, count: int) -> str:
     return "There is" if count == 1 else "There are"
 
 
-def _name(text: str) -> str:
-    return inert_message(text, limit=NAME_LIMIT)
+def _name(text: str, limit: int = NAME_LIMIT) -> str:
+    """A name the seller typed, for a message (markdown): shown literally."""
+    return inert_message(text, limit=limit)
+
+
+def _as_typed(text: str) -> str:
+    """For the card's title, which the card makes inert itself."""
+    return text
 
 
 def _value(value: ValueRange) -> str:

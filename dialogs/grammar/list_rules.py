@@ -277,6 +277,7 @@ class _Reader:
             self._measure,
             self._top,
             self._order,
+            self._possessive,
             self._status_or_noun,
             self._overdue,
             self._expiring,
@@ -285,7 +286,6 @@ class _Reader:
             self._mine,
             self._member,
             self._customer,
-            self._possessive,
             self._closing,
             self._party,
             self._filler,
@@ -705,8 +705,12 @@ class _Reader:
         return stop
 
     def _possessive(self, at: int) -> int | None:
-        """ "Oscar's deals", "Wong & Partners' open deals": a name ending in 's or s'."""
+        """ "Oscar's deals", "Wong & Partners' open deals": a name ending in 's or s'. Tried
+        before statuses, so "Lost Coast Brewing's deals" is a name when its first word is
+        capitalized as typed ("overdue Oscar's deals" stays overdue)."""
         words = self._words
+        if words[at] in _STOPS and not self._tokens[at].text[:1].isupper():
+            return None
         for end in range(at, min(at + MAX_NAME_WORDS, len(words))):
             word = words[end]
             if end > at and word in _STOPS:

@@ -169,17 +169,18 @@ async def test_a_stored_position_round_trips_both_forms() -> None:
 
     class Accessor:
         async def get(self, _context: Any, _factory: Any) -> dict[str, Any]:
-            return stored.get("value", {})
+            value: dict[str, Any] = stored.get("value", {})
+            return value
 
         async def set(self, _context: Any, value: dict[str, Any]) -> None:
             stored["value"] = value
 
-    memory = SellerMemory(Accessor())  # type: ignore[arg-type]
+    memory = SellerMemory(Accessor())
     composed = ListQuery(frozenset({ListStatus.WON}), party="Wong & Partners", top=5)
-    await memory.remember_list(None, ListPosition(composed, 2))  # type: ignore[arg-type]
-    assert (await memory.last_list(None)) == ListPosition(composed, 2)  # type: ignore[arg-type]
+    await memory.remember_list(None, ListPosition(composed, 2))
+    assert (await memory.last_list(None)) == ListPosition(composed, 2)
     stored["value"] = {"lastList": {"kind": "new_leads", "page": 1}}  # the old form
-    old = await memory.last_list(None)  # type: ignore[arg-type]
+    old = await memory.last_list(None)
     assert old == ListPosition(ListKind.NEW_LEADS, 1)
     stored["value"] = {"lastList": {"query": {"statuses": ["nonsense"]}, "page": 1}}
-    assert await memory.last_list(None) is None  # type: ignore[arg-type]
+    assert await memory.last_list(None) is None

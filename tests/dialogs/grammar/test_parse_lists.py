@@ -325,6 +325,21 @@ ROWS: list[tuple[str, ListQuery | ListReferrals | None]] = [
     ("deals for customer Contoso over 100k", q(customer="Contoso", value=over(100_000))),
     ("open referrals for client Fabrikam", q(customer="Fabrikam", statuses=OPEN)),
     ("deals at Northwind Traders", q(party="Northwind Traders")),
+    # a name's first word may be one of ours: it is the name's
+    ("deals for Open Road Logistics", q(party="Open Road Logistics")),
+    ("won deals for Lost Coast Brewing", q(party="Lost Coast Brewing", statuses=WON)),
+    ("open deals for New Horizons", q(party="New Horizons", statuses=OPEN)),
+    ("deals for Top Notch Media over 10k", q(party="Top Notch Media", value=over(10_000))),
+    ("Lost Coast Brewing's open deals", q(party="Lost Coast Brewing", statuses=OPEN)),
+    ("overdue Oscar's deals", q(overdue=True, party="Oscar")),
+    ("Oscar's overdue deals", q(overdue=True, party="Oscar")),
+    ("won Oscar's deals", q(statuses=WON, party="Oscar")),
+    ("deals for customer Closing Time Bar", q(customer="Closing Time Bar")),
+    ("deals for Northwind Closing Services", None),  # "Closing" after a name's first word
+    (
+        "deals with Ember Cobalt Ltd in the propose stage",
+        q(party="Ember Cobalt Ltd", stage="Propose"),
+    ),
     # --- order alone
     ("deals by close date", q(order=Order.CLOSING_SOONEST)),
     ("open deals closing soonest", q(statuses=OPEN, order=Order.CLOSING_SOONEST)),
