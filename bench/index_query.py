@@ -20,6 +20,16 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.domain.list_kinds import ListKind
+from bot.domain.list_query import (
+    DateField,
+    ListQuery,
+    ListStatus,
+    Measure,
+    Order,
+    Period,
+    PeriodUnit,
+    ValueRange,
+)
 from bot.referrals.index_entry import IndexEntry, IndexMember
 from bot.referrals.seller_index import SellerIndex
 
@@ -150,6 +160,41 @@ def built(entries: Sequence[IndexEntry]) -> SellerIndex:
     return index
 
 
+# Composed lists (issue 16, section 2), as the grammar reads them.
+_OPEN = frozenset({ListStatus.OPEN})
+COMPOSED: tuple[tuple[str, ListQuery], ...] = (
+    (
+        "open over 250k closing next quarter, biggest first",
+        ListQuery(
+            _OPEN,
+            period=Period(DateField.CLOSE, PeriodUnit.QUARTER, 1),
+            value=ValueRange(low=Decimal(250_000)),
+            order=Order.BIGGEST,
+        ),
+    ),
+    ("top 5 deals by value", ListQuery(top=5, order=Order.BIGGEST)),
+    ("what's overdue", ListQuery(overdue=True)),
+    (
+        "leads expiring this week",
+        ListQuery(
+            frozenset({ListStatus.NEW_LEAD}),
+            period=Period(DateField.EXPIRATION, PeriodUnit.WEEK),
+        ),
+    ),
+    ("Megan's deals", ListQuery(party="Megan")),
+    ("deals in Germany", ListQuery(country="DE")),
+    ("how many open deals", ListQuery(_OPEN, measure=Measure.COUNT)),
+    (
+        "pipeline total this quarter",
+        ListQuery(
+            _OPEN,
+            period=Period(DateField.CLOSE, PeriodUnit.QUARTER),
+            measure=Measure.TOTAL,
+        ),
+    ),
+)
+
+
 def memory_per_seller(count: int) -> int:
     """Bytes held by one seller's entries, search keys and sorted views (tracemalloc)."""
     gc.collect()
@@ -189,6 +234,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         ("suggest typo: 'Fabrikm Residences'", lambda: index.suggest("Fabrikm Residences")),
         ("suggest typo: 'OBrien Logistics'", lambda: index.suggest("OBrien Logistics")),
         *((f"list {kind.value}", lambda kind=kind: index.list(kind, NOW)) for kind in ListKind),
+        *(
+            (f"list: {label}", lambda query=query: index.list(query, NOW))
+            for label, query in COMPOSED
+        ),
+        *(
+            (f"tally: {label}", lambda query=query: index.tally(query, NOW))
+            for label, query in COMPOSED
+            if query.measure is not Measure.LIST
+        ),
         ("upsert + list my_open (views rebuilt)", after_a_change),
     ]
     print(f"Seller index, {len(index):,} entries, {args.repeats} runs each\n")

@@ -169,8 +169,8 @@ class MainDialog(CancelAndHelpDialog):
                 return await step.begin_dialog(UpdateReferralDialog.__name__, command)
             case ShowReferral() | AskAboutReferral():
                 return await step.begin_dialog(ShowReferralDialog.__name__, command)
-            case ListReferrals(kind=kind):
-                await show_list(context, self.services, self._memory, kind)
+            case ListReferrals():
+                await show_list(context, self.services, self._memory, command.wanted())
             case ShowMore():
                 await show_more(context, self.services, self._memory)
             case Help():

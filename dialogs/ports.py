@@ -16,6 +16,7 @@ from botbuilder.core import TurnContext
 from bot.domain.assertion import UserAssertion
 from bot.domain.change import ReferralChange
 from bot.domain.list_kinds import ListKind
+from bot.domain.list_query import ListQuery, ListTally
 from bot.domain.pending import DEFAULT_CLAIM_LEASE, PendingChanges
 from bot.domain.referral import Referral, Versioned
 
@@ -28,8 +29,19 @@ class ReferralsService(Protocol):
         ...
 
     async def list(
-        self, kind: ListKind, *, user: UserAssertion, now: datetime, limit: int = 50
+        self,
+        wanted: ListKind | ListQuery,
+        *,
+        user: UserAssertion,
+        now: datetime,
+        limit: int = 50,
     ) -> list[Referral]: ...
+
+    async def tally(
+        self, wanted: ListKind | ListQuery, *, user: UserAssertion, now: datetime
+    ) -> ListTally:
+        """How many referrals a list holds, and their values summed per currency."""
+        ...
 
     async def apply(
         self,

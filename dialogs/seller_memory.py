@@ -1,7 +1,8 @@
 """What the bot remembers between turns for one seller in one conversation.
 
 The accessor lives in PrivateConversationState (keyed by conversation and user), so two sellers
-in one channel never share "it" or "more". Only plain JSON values are kept: ids and a list kind.
+in one channel never share "it" or "more". Only plain JSON values are kept: ids and a list (a
+preset as `{"kind", "page"}`, as always; a composed query as `{"query": {...}, "page"}`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from botbuilder.core import StatePropertyAccessor, TurnContext
 
 from bot.domain.list_kinds import ListKind
+from bot.domain.list_query import ListQuery, as_query
 
 _LAST_ID = "lastReferralId"
 _LAST_LIST = "lastList"
@@ -19,8 +21,12 @@ _LAST_LIST = "lastList"
 
 @dataclass(frozen=True)
 class ListPosition:
-    kind: ListKind
+    wanted: ListKind | ListQuery
     page: int  # 0-based index of the page last shown
+
+    @property
+    def query(self) -> ListQuery:
+        return as_query(self.wanted)
 
 
 class SellerMemory:
@@ -48,9 +54,16 @@ class SellerMemory:
         if not isinstance(value, dict):
             return None
         try:
-            return ListPosition(ListKind(value["kind"]), int(value["page"]))
+            page = int(value["page"])
+            if "query" not in value:
+                return ListPosition(ListKind(value["kind"]), page)
         except (KeyError, ValueError, TypeError):
             return None
+        query = ListQuery.from_json(value["query"])
+        return None if query is None else ListPosition(query, page)
 
     async def remember_list(self, context: TurnContext, position: ListPosition) -> None:
-        await self._update(context, _LAST_LIST, {"kind": str(position.kind), "page": position.page})
+        stored = position.query.to_json()
+        if "kind" not in stored:
+            stored = {"query": stored}
+        await self._update(context, _LAST_LIST, {**stored, "page": position.page})

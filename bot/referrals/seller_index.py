@@ -21,17 +21,29 @@ import logging
 import sys
 import zlib
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import orjson
 from rapidfuzz import process, utils
 
 from bot.domain.list_kinds import ListKind
-from bot.domain.referral import Direction, Status
+from bot.domain.list_query import (
+    DateField,
+    ListQuery,
+    ListStatus,
+    ListTally,
+    Order,
+    Period,
+    as_query,
+    bounds,
+    overdue_before,
+)
+from bot.domain.referral import Direction, Status, Substatus
 from bot.referrals import queries, ranking
 from bot.referrals.index_entry import IndexEntry, IndexMember
 
@@ -64,6 +76,14 @@ class _Keys:
     closing: int | None
     open: bool
     new_lead: bool
+    state: int  # a bit per ListStatus the entry is in (_STATUS_BITS)
+    value: float | None
+    currency: str | None
+    expiring: int | None
+    country: str | None  # upper case
+    stage: str | None  # casefolded
+    team: tuple[IndexMember, ...]
+    people: frozenset[str] | None = None  # `_people_of`: computed on the first member query
 
 
 @dataclass(slots=True)
@@ -76,6 +96,7 @@ class _Views:
     closing: builtins.list[IndexEntry]  # open, with a close date: close asc, id asc
     closing_at: builtins.list[int]  # the close instants of `closing`, for bisection
     suggestions: tuple[int, builtins.list[str], builtins.list[str]] | None = None
+    dated: tuple[builtins.list[int], builtins.list[str]] | None = None  # any status, by close
 
 
 class SellerIndex:
@@ -151,26 +172,75 @@ class SellerIndex:
         found.sort(key=lambda hit: hit[2])  # the pool's order decides which spelling is kept
         return ranking.pick_names(((score, names[at]) for _, score, at in found), limit=limit)
 
-    def list(self, kind: ListKind, now: datetime, *, limit: int = 50) -> builtins.list[IndexEntry]:
-        """`now` in the seller's time zone (naive: UTC): months and quarters are theirs."""
+    def list(
+        self, wanted: ListKind | ListQuery, now: datetime, *, limit: int = 50
+    ) -> builtins.list[IndexEntry]:
+        """`now` in the seller's time zone (naive: UTC): weeks, months and quarters are theirs."""
+        query = as_query(wanted)
+        limit = query.limited(limit)
         if limit < 1:
             return []
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
         views = self._views_now()
-        if kind is ListKind.MY_OPEN:
+        if query.preset is ListKind.MY_OPEN and not query.top:
             return views.open_by_updated[:limit]
-        if kind is ListKind.NEW_LEADS:
+        if query.preset is ListKind.NEW_LEADS and not query.top:
             return views.new_leads[:limit]
-        low, high = self._closing_range(kind, now, views)
-        return views.closing[low : min(high, low + limit)]
+        if query.preset is not None and not query.top:
+            low, high = self._closing_range(query.preset, now, views)
+            return views.closing[low : min(high, low + limit)]
+        dated = query.overdue or (
+            query.period is not None and query.period.field is DateField.CLOSE
+        )
+        if query.effective_order is Order.RECENTLY_UPDATED and not dated:
+            return self._newest_matching(query, now, views, limit)
+        keys = self._selected(query, now, views)
+        ordered = _ordered(keys, self._keys, query.effective_order)
+        return [self._entries[key] for key in ordered[:limit]]
 
-    def count(self, kind: ListKind, now: datetime) -> int:
+    def _newest_matching(
+        self, query: ListQuery, now: datetime, views: _Views, limit: int
+    ) -> builtins.list[IndexEntry]:
+        """The most recently updated order is a view already: read it until `limit` match."""
+        accept = _matcher(query, *self._expiring_range(query, now))
+        keys = self._keys
+        found: builtins.list[IndexEntry] = []
+        for entry in views.by_updated:
+            if accept(keys[entry.id]):
+                found.append(entry)
+                if len(found) >= limit:
+                    break
+        return found
+
+    def count(self, wanted: ListKind | ListQuery, now: datetime) -> int:
+        query = as_query(wanted)
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
         views = self._views_now()
-        if kind is ListKind.MY_OPEN:
+        if query.preset is ListKind.MY_OPEN:
             return len(views.open_by_updated)
-        if kind is ListKind.NEW_LEADS:
+        if query.preset is ListKind.NEW_LEADS:
             return len(views.new_leads)
-        low, high = self._closing_range(kind, now, views)
-        return high - low
+        if query.preset is not None:
+            low, high = self._closing_range(query.preset, now, views)
+            return high - low
+        return len(self._selected(query, now, views))
+
+    def tally(self, wanted: ListKind | ListQuery, now: datetime) -> ListTally:
+        """How many match, and their deal values summed per currency ("top 5" counts 5 at most)."""
+        query = as_query(wanted)
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
+        keys = self._selected(query, now, self._views_now())
+        if query.top is not None:
+            keys = _ordered(keys, self._keys, query.effective_order)[: max(query.top, 0)]
+        totals: dict[str, Decimal] = {}
+        unvalued = 0
+        for key in keys:
+            entry = self._entries[key]
+            if entry.deal_value is None or not entry.currency:
+                unvalued += 1
+                continue
+            totals[entry.currency] = totals.get(entry.currency, Decimal(0)) + entry.deal_value
+        return ListTally(len(keys), tuple(sorted(totals.items())), unvalued)
 
     # --- changing ------------------------------------------------------------------------------
 
@@ -356,6 +426,38 @@ class SellerIndex:
             bisect_left(views.closing_at, _micros(end)),
         )
 
+    def _selected(self, query: ListQuery, now: datetime, views: _Views) -> builtins.list[str]:
+        """The keys `query` keeps, unordered; a close-date period or "overdue" bisects the
+        entries by close date instead of reading them all."""
+        low = high = None
+        if query.period is not None and query.period.field is DateField.CLOSE:
+            low, high = _range(query.period, now)
+        if query.overdue:
+            late = _micros(overdue_before(now))
+            high = late if high is None else min(high, late)
+        accept = _matcher(query, *self._expiring_range(query, now))
+        if query.overdue or (query.period is not None and query.period.field is DateField.CLOSE):
+            at, ids = self._dated(views)
+            start_at = 0 if low is None else bisect_left(at, low)
+            end_at = len(at) if high is None else bisect_left(at, high)
+            keys = self._keys
+            return [key for key in ids[start_at:end_at] if accept(keys[key])]
+        return [key for key, row in self._keys.items() if accept(row)]
+
+    @staticmethod
+    def _expiring_range(query: ListQuery, now: datetime) -> tuple[int | None, int | None]:
+        if query.period is None or query.period.field is not DateField.EXPIRATION:
+            return None, None
+        return _range(query.period, now)
+
+    def _dated(self, views: _Views) -> tuple[builtins.list[int], builtins.list[str]]:
+        if views.dated is None:
+            pairs = sorted(
+                (row.closing, key) for key, row in self._keys.items() if row.closing is not None
+            )
+            views.dated = ([at for at, _ in pairs], [key for _, key in pairs])
+        return views.dated
+
     def _views_now(self) -> _Views:
         if self._views is None:
             self._views = self._build_views()
@@ -405,8 +507,140 @@ def _micros(moment: datetime) -> int:
     return (aware - _EPOCH) // _MICROSECOND
 
 
+def _range(period: Period, now: datetime) -> tuple[int | None, int | None]:
+    start, end = bounds(period, now)
+    return (None if start is None else _micros(start)), (None if end is None else _micros(end))
+
+
 def _optional_micros(moment: datetime | None) -> int | None:
     return None if moment is None else _micros(moment)
+
+
+_STATUS_BITS = {status: 1 << number for number, status in enumerate(ListStatus)}
+_SUBSTATUS_STATES: dict[str, ListStatus] = {
+    Substatus.WON.value: ListStatus.WON,
+    Substatus.LOST.value: ListStatus.LOST,
+    Substatus.DECLINED.value: ListStatus.DECLINED,
+    Substatus.EXPIRED.value: ListStatus.EXPIRED,
+    Substatus.ACCEPTED.value: ListStatus.ACCEPTED,
+}
+
+
+def _state_bits(status: str | None, substatus: str | None, direction: str | None) -> int:
+    bits = 0
+    if status != Status.CLOSED:
+        bits |= _STATUS_BITS[ListStatus.OPEN]
+    if status == Status.NEW and direction == Direction.INCOMING:
+        bits |= _STATUS_BITS[ListStatus.NEW_LEAD]
+    outcome = _SUBSTATUS_STATES.get(substatus or "")
+    if outcome is not None:
+        bits |= _STATUS_BITS[outcome]
+    return bits
+
+
+# Every documented combination, looked up once per entry (a sync computes 10,000 of them).
+_STATES = MappingProxyType(
+    {
+        (status, substatus, direction): _state_bits(status, substatus, direction)
+        for status in (*(item.value for item in Status), None)
+        for substatus in (*(item.value for item in Substatus), None)
+        for direction in (*(item.value for item in Direction), None)
+    }
+)
+
+
+def _state(entry: IndexEntry) -> int:
+    key = (entry.status, entry.substatus, entry.direction)
+    found = _STATES.get(key)
+    return _state_bits(*key) if found is None else found
+
+
+def _people_of(row: _Keys) -> frozenset[str]:
+    """Team members' first, last and full names and e-mails (casefolded), kept once computed:
+    most sellers never ask for someone's deals, so a sync does not pay for them."""
+    if row.people is None:
+        row.people = _people(row.team)
+    return row.people
+
+
+def _people(team: tuple[IndexMember, ...]) -> frozenset[str]:
+    names: set[str] = set()
+    for member in team:
+        first = (member.first_name or "").strip().casefold()
+        last = (member.last_name or "").strip().casefold()
+        email = (member.email or "").strip().casefold()
+        names.update((first, last, f"{first} {last}".strip(), email, email.partition("@")[0]))
+    names.discard("")
+    return frozenset(names)
+
+
+def _matcher(query: ListQuery, low: int | None, high: int | None) -> Callable[[_Keys], bool]:
+    """One closure testing every filter of `query` (a call per entry: the scan's cost)."""
+    mask = 0
+    for status in query.statuses:
+        mask |= _STATUS_BITS[status]
+    if query.overdue:
+        mask = mask or _STATUS_BITS[ListStatus.OPEN]
+    expiring = query.period is not None and query.period.field is DateField.EXPIRATION
+    value = query.value
+    value_low = None if value is None or value.low is None else float(value.low)
+    value_high = None if value is None or value.high is None else float(value.high)
+    inclusive = value is not None and value.inclusive
+    currency = None if value is None else value.currency
+    valued = value is not None
+    overdue = query.overdue
+    customer = None if query.customer is None else query.customer.strip().casefold()
+    member = None if query.member is None else query.member.strip().casefold()
+    party = None if query.party is None else query.party.strip().casefold()
+    stage = None if query.stage is None else query.stage.casefold()
+    country = None if query.country is None else query.country.upper()
+
+    def accept(row: _Keys) -> bool:
+        if mask and not row.state & mask:
+            return False
+        if overdue and not row.open:
+            return False
+        if expiring:
+            at = row.expiring
+            if at is None or (low is not None and at < low) or (high is not None and at >= high):
+                return False
+        if valued:
+            amount = row.value
+            if amount is None or (currency is not None and row.currency != currency):
+                return False
+            if value_low is not None and (
+                amount < value_low or (amount == value_low and not inclusive)
+            ):
+                return False
+            if value_high is not None and (
+                amount > value_high or (amount == value_high and not inclusive)
+            ):
+                return False
+        if country is not None and row.country != country:
+            return False
+        if stage is not None and row.stage != stage:
+            return False
+        if customer is not None and customer not in row.customer:
+            return False
+        if member is not None and member not in _people_of(row):
+            return False
+        return party is None or party in row.customer or party in _people_of(row)
+
+    return accept
+
+
+def _ordered(keys: builtins.list[str], rows: dict[str, _Keys], order: Order) -> builtins.list[str]:
+    """Ties by id ascending; missing values last (but a new lead's missing creation: first)."""
+    if order is Order.RECENTLY_UPDATED:
+        return sorted(keys, key=lambda k: (rows[k].updated is None, -(rows[k].updated or 0), k))
+    if order is Order.OLDEST_CREATED:
+        return sorted(keys, key=lambda k: (rows[k].created is not None, rows[k].created or 0, k))
+    if order is Order.CLOSING_SOONEST:
+        return sorted(keys, key=lambda k: (rows[k].closing is None, rows[k].closing or 0, k))
+    if order is Order.EXPIRING_SOONEST:
+        return sorted(keys, key=lambda k: (rows[k].expiring is None, rows[k].expiring or 0, k))
+    sign = -1.0 if order is Order.BIGGEST else 1.0
+    return sorted(keys, key=lambda k: (rows[k].value is None, sign * (rows[k].value or 0.0), k))
 
 
 def _keys(entry: IndexEntry) -> _Keys:
@@ -421,6 +655,13 @@ def _keys(entry: IndexEntry) -> _Keys:
         closing=_optional_micros(entry.closing_date_time),
         open=entry.status != Status.CLOSED,
         new_lead=entry.status == Status.NEW and entry.direction == Direction.INCOMING,
+        state=_state(entry),
+        value=None if entry.deal_value is None else float(entry.deal_value),
+        currency=entry.currency,
+        expiring=_optional_micros(entry.expiration_date_time),
+        country=None if entry.customer_country is None else entry.customer_country.upper(),
+        stage=None if entry.sales_stage is None else entry.sales_stage.casefold(),
+        team=entry.team,
     )
 
 

@@ -24,6 +24,7 @@ from bot.domain.assertion import UserAssertion
 from bot.domain.coverage import Coverage
 from bot.domain.errors import ReferralNotFoundError
 from bot.domain.list_kinds import ListKind
+from bot.domain.list_query import ListQuery, ListTally
 from bot.domain.referral import Referral, Versioned
 from bot.referrals.errors import query_refused, service_errors
 from bot.referrals.index_sync import ReferralIndexes
@@ -97,14 +98,27 @@ class PartnerCenterReferrals:
         return index.suggest(text, limit=limit)
 
     async def list(
-        self, kind: ListKind, *, user: UserAssertion, now: datetime, limit: int = 50
+        self,
+        wanted: ListKind | ListQuery,
+        *,
+        user: UserAssertion,
+        now: datetime,
+        limit: int = 50,
     ) -> builtins.list[Referral]:
         if limit < 1:
             return []
         with service_errors("search", invalid=query_refused):
             index, _ = await self._indexes.fresh(user)
         seller_now = now if now.tzinfo else now.replace(tzinfo=UTC)
-        return [entry.to_referral() for entry in index.list(kind, seller_now, limit=limit)]
+        return [entry.to_referral() for entry in index.list(wanted, seller_now, limit=limit)]
+
+    async def tally(
+        self, wanted: ListKind | ListQuery, *, user: UserAssertion, now: datetime
+    ) -> ListTally:
+        """ "how many open deals", "pipeline total this quarter": counted in the index."""
+        with service_errors("search", invalid=query_refused):
+            index, _ = await self._indexes.fresh(user)
+        return index.tally(wanted, now if now.tzinfo else now.replace(tzinfo=UTC))
 
     def coverage(self, *, user: UserAssertion) -> Coverage | None:
         """What the seller's last search or list covered (None: nothing searched yet)."""

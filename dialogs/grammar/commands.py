@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from bot.domain.intent import ChangeIntent
 from bot.domain.list_kinds import ListKind
+from bot.domain.list_query import ListQuery, preset
 
 
 class RefKind(StrEnum):
@@ -39,7 +40,15 @@ class ShowReferral:
 
 @dataclass(frozen=True)
 class ListReferrals:
-    kind: ListKind
+    """A preset list (`kind`) or a composed one (`query`, dialogs/grammar/list_rules.py)."""
+
+    kind: ListKind | None = None
+    query: ListQuery | None = None
+
+    def wanted(self) -> ListQuery:
+        if self.query is not None:
+            return self.query
+        return preset(self.kind or ListKind.MY_OPEN)
 
 
 @dataclass(frozen=True)

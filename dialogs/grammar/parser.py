@@ -16,6 +16,7 @@ from dialogs.grammar.clarify_rules import CLARIFY_RULES
 from dialogs.grammar.commands import (
     Command,
     Help,
+    ListReferrals,
     ParseFailure,
     ReferralRef,
     RefKind,
@@ -27,6 +28,7 @@ from dialogs.grammar.engine.matchers import FirstWordIndex
 from dialogs.grammar.engine.patterns import Pattern, Subject, match
 from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.engine.tokens import Token, tokenize
+from dialogs.grammar.list_rules import read_list
 from dialogs.grammar.messages import not_understood
 from dialogs.grammar.normalize import DEFAULT_BOT_NAMES, normalize
 from dialogs.grammar.question_rules import LATE_QUESTION_RULES, QUESTION_RULES
@@ -179,7 +181,10 @@ def _understand(
     for variant in _variants(words):  # "is 123 still open? thanks" asks, whatever follows
         question = reader.question(variant)
         if question is not None:
-            return question
+            # A composed list accounts for every word, so it wins: "what's my pipeline worth"
+            # totals the pipeline, never asks about a referral called "my pipeline".
+            listing = reader.whole(variant) if read_list(variant, text, today) else None
+            return listing if isinstance(listing, ListReferrals) else question
     for variant in _variants(words):
         command = reader.whole(variant)
         if isinstance(command, UpdateReferral) and _may_hide_changes(command):
@@ -226,6 +231,7 @@ class _Reader:
 
     def __init__(self, text: str, today: date, problems: list[Problem], words: tuple[Token, ...]):
         self._text = text
+        self._today = today
         self._slots = make_slots(today)
         self._problems = problems
         self._last_word = words[-1]
@@ -238,6 +244,9 @@ class _Reader:
             command = build(bindings) if bindings is not None else None
             if command is not None:
                 return command
+        listing = read_list(tokens, self._text, self._today)  # issue 16 §2: composed lists
+        if listing is not None:
+            return ListReferrals(query=listing)
         clause = self._clause(subject)
         if clause is not None:
             return UpdateReferral(clause.ref or ReferralRef.last(), clause.intent)

@@ -19,8 +19,11 @@ from botbuilder.core import TurnContext
 from bot.domain.assertion import UserAssertion
 from bot.domain.errors import ReferralBotError, ReferralNotFoundError
 from bot.domain.list_kinds import ListKind
+from bot.domain.list_query import ListQuery, ListTally
 from bot.domain.referral import Referral, Versioned
+from bot.referrals.index_entry import IndexEntry
 from dialogs.turn_facts import tenant_of
+from tests.support.list_filter import brute_list, brute_tally
 
 
 @dataclass
@@ -115,11 +118,31 @@ class FakeReferralsService:
         return difflib.get_close_matches(text, names, n=limit, cutoff=0.6)
 
     async def list(
-        self, kind: ListKind, *, user: UserAssertion, now: datetime, limit: int = 50
+        self,
+        wanted: ListKind | ListQuery,
+        *,
+        user: UserAssertion,
+        now: datetime,
+        limit: int = 50,
     ) -> list[Referral]:
-        self._enter("list", str(kind), user)
+        """A preset in insertion order (as always); a composed query by `brute_list`."""
+        kind = wanted if isinstance(wanted, ListKind) else wanted.preset
+        self._enter("list", str(kind) if kind is not None else repr(wanted), user)
         rows = [self.referral(key) for key in self._documents]
-        return [row for row in rows if _in_list(kind, row, now)][:limit]
+        if kind is not None:
+            return [row for row in rows if _in_list(kind, row, now)][:limit]
+        assert isinstance(wanted, ListQuery)
+        entries = [IndexEntry.of(row) for row in rows]
+        return [self.referral(entry.id) for entry in brute_list(wanted, entries, now, limit)]
+
+    async def tally(
+        self, wanted: ListKind | ListQuery, *, user: UserAssertion, now: datetime
+    ) -> ListTally:
+        self._enter("tally", repr(wanted), user)
+        query = wanted if isinstance(wanted, ListQuery) else None
+        assert query is not None, "tests tally composed queries"
+        entries = [IndexEntry.of(self.referral(key)) for key in self._documents]
+        return brute_tally(query, entries, now)
 
     async def apply(
         self,
