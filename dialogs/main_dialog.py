@@ -36,7 +36,7 @@ from dialogs.grammar.commands import (
 )
 from dialogs.interruptions import CancelAndHelpDialog
 from dialogs.one_shot import is_one_shot, run_one_shot
-from dialogs.outbox import say, show_card
+from dialogs.outbox import say, say_with_choices, show_card
 from dialogs.ports import DialogServices
 from dialogs.referral_lists import show_list, show_more
 from dialogs.seller_memory import SellerMemory
@@ -178,7 +178,12 @@ class MainDialog(CancelAndHelpDialog):
             case Cancel():
                 await say(context, replies.NOTHING_TO_CANCEL)
             case ParseFailure():
-                await say(context, replies.parse_failure(command))
+                await say_with_choices(
+                    context,
+                    replies.parse_failure(command),
+                    replies.failure_choices(command),
+                    summary=command.message,
+                )
         return await step.end_dialog(None)
 
     async def _done_step(self, step: WaterfallStepContext) -> DialogTurnResult:

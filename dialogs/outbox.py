@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, TextFormatTypes
+
+from bot.cards.choices import render_choices_card
 
 
 def card_activity(card: dict[str, Any], *, text: str | None = None) -> Activity:
@@ -26,3 +29,17 @@ async def say(context: TurnContext, text: str) -> None:
 
 async def show_card(context: TurnContext, card: dict[str, Any]) -> None:
     await context.send_activity(card_activity(card))
+
+
+async def say_with_choices(
+    context: TurnContext, text: str, choices: Sequence[tuple[str, str]], *, summary: str
+) -> None:
+    """`text` (markdown, as for `say`) with buttons under it (issue 16 §6): one message, so the
+    sentence reads as every other reply and the buttons sit right below it. `summary` is the
+    plain sentence, for clients that show no card."""
+    if not choices:
+        await say(context, text)
+        return
+    activity = card_activity(render_choices_card(choices, summary=summary), text=text)
+    activity.text_format = TextFormatTypes.markdown
+    await context.send_activity(activity)

@@ -138,7 +138,7 @@ def _sentence(text: str) -> str:
 
 
 def parse_failure(failure: ParseFailure) -> str:
-    if failure.suggestion:
+    if failure.suggestion and not failure.choices:  # the buttons say what would work
         return f"{_sentence(failure.message)} Did you mean **{_echo(failure.suggestion)}**?"
     return _sentence(failure.message)
 
@@ -178,6 +178,28 @@ def not_found_text(text: str, suggestions: Sequence[str] = ()) -> str:
         names = ", ".join(f"**{_echo(name)}**" for name in suggestions)
         return f"{found} Did you mean {names}?"
     return f"{found} Try its id, or say **my open referrals** to see yours."
+
+
+def failure_choices(failure: ParseFailure) -> list[tuple[str, str]]:
+    """Issue 16 §6: the buttons under a refusal, as (label, message the click sends)."""
+    return [(choice.label, choice.message) for choice in failure.choices]
+
+
+def not_found_choices(
+    typed: str, names: Sequence[str], original: str | None
+) -> list[tuple[str, str]]:
+    """Issue 16 §6: a button per close name. The click sends the seller's own message again
+    with the name in place of what they typed ("mark Contso won" -> "mark Contoso won"), so
+    the request goes on where it stopped (a change still asks for confirmation); when the
+    typed words can't be found in the message once, it shows the referral instead."""
+    choices = []
+    for name in names:
+        message = f"show {name}"
+        if original is not None and original.casefold().count(typed.casefold()) == 1:
+            at = original.casefold().index(typed.casefold())
+            message = f"{original[:at]}{name}{original[at + len(typed) :]}"
+        choices.append((name, message))
+    return choices
 
 
 def coverage_note(coverage: Coverage | None) -> str | None:

@@ -20,7 +20,7 @@ from bot.domain.referral import Referral, Versioned
 from dialogs import replies
 from dialogs.grammar.commands import ReferralRef, RefKind
 from dialogs.interruptions import CancelAndHelpDialog
-from dialogs.outbox import card_activity, say, text_activity
+from dialogs.outbox import card_activity, say, say_with_choices, text_activity
 from dialogs.ports import DialogServices
 from dialogs.seller_memory import SellerMemory
 from dialogs.suggestions import close_names, coverage_of
@@ -95,7 +95,14 @@ class ResolveReferralDialog(CancelAndHelpDialog):
         matches = await self.services.referrals.find(ref.text, user=user, limit=_MAX_CHOICES)
         if not matches:
             names = await close_names(self.services.referrals, ref.text, user=user)
-            await say(step.context, replies.not_found_text(ref.text, names))
+            await say_with_choices(
+                step.context,
+                replies.not_found_text(ref.text, names),
+                replies.not_found_choices(
+                    ref.text, names, clean_answer(step.context.activity.text)
+                ),
+                summary=f"No referral matches {ref.text}",
+            )
             note = replies.coverage_note(coverage_of(self.services.referrals, user=user))
             if note is not None:
                 await say(step.context, note)

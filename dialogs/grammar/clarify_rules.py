@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from dialogs.grammar import messages
 from dialogs.grammar.commands import ParseFailure, ReferralRef
+from dialogs.grammar.dead_ends import won_or_lost
 from dialogs.grammar.engine.patterns import Bindings, Pattern
 from dialogs.grammar.templates import compile_all
 
@@ -25,7 +26,9 @@ SHIFT_BY = (
 def _which_outcome(bindings: Bindings) -> ParseFailure:
     ref = bindings.take("ref", ReferralRef)
     return ParseFailure(
-        messages.close_without_outcome(ref), f"close {messages.as_typed(ref)} as won"
+        messages.close_without_outcome(ref),
+        f"close {messages.as_typed(ref)} as won",
+        won_or_lost(ref),  # issue 16 §6: "Won" / "Lost" buttons
     )
 
 

@@ -70,6 +70,7 @@ class Cancel:
 class ParseFailure:
     message: str  # a friendly sentence (from replies of the grammar) saying what was not understood
     suggestion: str | None = None  # "did you mean …": a corrected command the seller can send
+    choices: tuple[Choice, ...] = ()  # issue 16 §6: buttons, each a command to send as typed
 
 
 # Issue 16 §1: questions about one referral ("is 4711 still open?", "what's Contoso worth?").
@@ -117,3 +118,12 @@ Command = (
     | Cancel
     | ParseFailure
 )
+
+
+# Issue 16 §6 (no dead ends): a refusal offers what would work.
+@dataclass(frozen=True)
+class Choice:
+    """A button under a refusal: its click sends `message` as if the seller had typed it."""
+
+    label: str
+    message: str

@@ -60,3 +60,29 @@ def describe(ref: ReferralRef) -> str:
 def as_typed(ref: ReferralRef) -> str:
     """The reference as a seller would type it again in a suggested command."""
     return "it" if ref.kind is RefKind.LAST else ref.text
+
+
+# Issue 16 §6 (no dead ends, dialogs/grammar/dead_ends.py): every refusal says what would work.
+WHAT_TO_DO = (
+    "I couldn't tell which referral you mean or what should change. Say it like "
+    "“mark 123 won” or “set the deal value of Contoso Azure to 150k”, or pick one of these."
+)
+
+
+def unknown_stage(ref: ReferralRef) -> str:
+    return (
+        f"I don't know that sales stage. Which stage should {describe(ref)} be in: "
+        "Qualify, Develop, Propose or Close?"
+    )
+
+
+def unclear_value(field: str, first: str, second: str) -> str:
+    return f"I couldn't read the new {field}. Say it like “{first}” or “{second}”."
+
+
+def what_to_do_with(ref: ReferralRef) -> str:
+    typed = as_typed(ref)
+    return (
+        f"I can tell you mean {describe(ref)}, but not what should change. Say it like "
+        f"“mark {typed} won” or “set the deal value of {typed} to 150k”."
+    )

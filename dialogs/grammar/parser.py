@@ -24,6 +24,7 @@ from dialogs.grammar.commands import (
     UpdateReferral,
 )
 from dialogs.grammar.compound import SEPARATORS, combine, parse_clauses
+from dialogs.grammar.dead_ends import explain
 from dialogs.grammar.engine.matchers import FirstWordIndex
 from dialogs.grammar.engine.patterns import Pattern, Subject, match
 from dialogs.grammar.engine.problems import Problem
@@ -97,7 +98,9 @@ def parse_command(
     if command is not None:
         return ParseFailure(not_understood(text), suggestion)
     specific = [problem for problem in problems if problem.specific]
-    return ParseFailure(specific[0].reason if specific else not_understood(text), suggestion)
+    if specific or suggestion:
+        return ParseFailure(specific[0].reason if specific else not_understood(text), suggestion)
+    return explain(text, cleaned, words, _Reading(today))  # issue 16 §6: what would work
 
 
 class _Understood:
@@ -109,6 +112,17 @@ class _Understood:
     def __call__(self, text: str) -> bool:
         words = _trim_punctuation(tokenize(text))
         return bool(words) and _understand(text, words, self._today, []) is not None
+
+
+class _Reading:
+    """What a message reads as, for checking the commands a refusal offers (issue 16 §6)."""
+
+    def __init__(self, today: date) -> None:
+        self._today = today
+
+    def __call__(self, text: str) -> Command | None:
+        words = _trim_punctuation(tokenize(text))
+        return _understand(text, words, self._today, []) if words else None
 
 
 def _names_a_mistyped_word(command: Command, text: str) -> bool:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from bot.domain.intent import ChangeIntent, Outcome
 from dialogs.grammar import messages
 from dialogs.grammar.commands import ParseFailure, ReferralRef
+from dialogs.grammar.dead_ends import won_or_lost
 from dialogs.grammar.engine.patterns import Bindings, Pattern
 from dialogs.grammar.engine.tokens import Token
 from dialogs.grammar.templates import compile_all
@@ -103,7 +104,9 @@ def _which_outcome(bindings: Bindings) -> ParseFailure:
     ref = bindings.maybe("ref", ReferralRef) or bindings.maybe("it", ReferralRef)
     ref = ref or ReferralRef.last()
     return ParseFailure(
-        messages.close_without_outcome(ref), f"close {messages.as_typed(ref)} as won"
+        messages.close_without_outcome(ref),
+        f"close {messages.as_typed(ref)} as won",
+        won_or_lost(ref),  # issue 16 §6: "Won" / "Lost" buttons
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonpatch
 
+from bot.cards.choices import render_choices_card
 from bot.cards.confirm_change import render_confirm_card
 from bot.cards.help import render_help_card
 from bot.cards.notice import render_notice_card
@@ -227,4 +228,11 @@ CARD_SAMPLES: dict[Callable[..., Card], Callable[[], list[Card]]] = {
     ],
     render_referral_list_card: _list_cards,
     render_help_card: lambda: [render_help_card(HELP_EXAMPLES), render_help_card(())],
+    render_choices_card: lambda: [
+        render_choices_card([("Won", "mark 123 won"), ("Lost", "mark 123 lost")], summary="?"),
+        render_choices_card(
+            [(name, f"show {name}") for name in ("Wong & Partners", "[x](https://e.vil)" * 20)],
+            summary="No referral matches Wong",
+        ),
+    ],
 }

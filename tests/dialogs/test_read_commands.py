@@ -149,8 +149,13 @@ async def test_an_unknown_command_says_so_and_changes_nothing() -> None:
 
     replies_ = await bot.say("please make me a sandwich")
 
-    assert replies_.cards == []
     assert len(replies_.texts) == 1
+    # No confirm card: only buttons that read (issue 16 §6: what would work).
+    assert [action["data"]["msteams"]["value"] for action in replies_.card["actions"]] == [
+        "my open referrals",
+        "new leads",
+        "help",
+    ]
     assert bot.referrals.calls == []
 
 
