@@ -54,10 +54,11 @@ def won_or_lost(ref: ReferralRef) -> tuple[Choice, ...]:
     return (Choice("Won", f"mark {typed} won"), Choice("Lost", f"mark {typed} lost"))
 
 
-def explain(
-    text: str, cleaned: str, words: tuple[Token, ...], understand: Understand
-) -> ParseFailure:
-    """`text` as typed (for echoing it), `cleaned` normalized with `words` its tokens."""
+def specific_refusal(
+    cleaned: str, words: tuple[Token, ...], understand: Understand
+) -> ParseFailure | None:
+    """A field or an outcome the message names but whose value is missing or unreadable:
+    asked before any "did you mean" (a typo fix of "mark Lots Road Auctions" is no help)."""
     folded = {token.folded for token in words}
     if not folded.isdisjoint(STAGE_WORDS):
         stage = _unknown_stage(cleaned, words, understand)
@@ -72,13 +73,19 @@ def explain(
         if day is not None:
             return day
     if not folded.isdisjoint(OUTCOME_WORDS):
-        outcome = _missing_outcome(cleaned, words, understand)
-        if outcome is not None:
-            return outcome
+        return _missing_outcome(cleaned, words, understand)
+    return None
+
+
+def general_refusal(
+    text: str, cleaned: str, words: tuple[Token, ...], understand: Understand
+) -> ParseFailure:
+    """The referral it names, else the verb or field, else nothing known: each with what
+    would work. `text` as typed (echoed back), `cleaned` normalized with `words` its tokens."""
     ref = _any_ref(cleaned, words, understand)
     if ref is not None:
         return _what_to_do(ref, understand)
-    if not folded.isdisjoint(COMMAND_WORDS | FIELD_CUES):
+    if not {token.folded for token in words}.isdisjoint(COMMAND_WORDS | FIELD_CUES):
         return ParseFailure(messages.WHAT_TO_DO, choices=EXAMPLE_COMMANDS)
     return ParseFailure(messages.not_understood(text), choices=EXAMPLE_COMMANDS)
 

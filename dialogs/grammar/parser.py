@@ -24,7 +24,7 @@ from dialogs.grammar.commands import (
     UpdateReferral,
 )
 from dialogs.grammar.compound import SEPARATORS, combine, parse_clauses
-from dialogs.grammar.dead_ends import explain
+from dialogs.grammar.dead_ends import general_refusal, specific_refusal
 from dialogs.grammar.engine.matchers import FirstWordIndex
 from dialogs.grammar.engine.patterns import Pattern, Subject, match
 from dialogs.grammar.engine.problems import Problem
@@ -98,9 +98,15 @@ def parse_command(
     if command is not None:
         return ParseFailure(not_understood(text), suggestion)
     specific = [problem for problem in problems if problem.specific]
-    if specific or suggestion:
-        return ParseFailure(specific[0].reason if specific else not_understood(text), suggestion)
-    return explain(text, cleaned, words, _Reading(today))  # issue 16 §6: what would work
+    if specific:
+        return ParseFailure(specific[0].reason, suggestion)
+    # Issue 16 §6: say what would work (dialogs/grammar/dead_ends.py).
+    asked = specific_refusal(cleaned, words, _Reading(today))
+    if asked is not None:
+        return asked
+    if suggestion:
+        return ParseFailure(not_understood(text), suggestion)
+    return general_refusal(text, cleaned, words, _Reading(today))
 
 
 class _Understood:
