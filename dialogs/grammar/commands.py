@@ -107,6 +107,13 @@ class AskAboutReferral:
     asked: Asked | None = None  # with Topic.STATUS only: the state asked about
 
 
+# Issue 16 §4: one change for several referrals ("mark 555 and 556 lost"), dialogs/grammar/bulk.py.
+@dataclass(frozen=True)
+class UpdateReferrals:
+    refs: tuple[ReferralRef, ...]  # two or more, each named once, in the order typed
+    intent: ChangeIntent
+
+
 Command = (
     UpdateReferral
     | ShowReferral
@@ -116,4 +123,5 @@ Command = (
     | Help
     | Cancel
     | ParseFailure
+    | UpdateReferrals
 )

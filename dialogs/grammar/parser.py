@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from dialogs.grammar import messages
+from dialogs.grammar.bulk import read_id_list
 from dialogs.grammar.clarify_rules import CLARIFY_RULES
 from dialogs.grammar.commands import (
     Command,
@@ -84,6 +85,9 @@ def parse_command(
     words = _trim_punctuation(tokenize(cleaned))
     if not words:
         return Help() if "?" in cleaned else ParseFailure(messages.EMPTY)
+    bulk = read_id_list(cleaned, _Understood(today).command)  # issue 16 §4: several ids
+    if bulk is not None:
+        return bulk
     problems: list[Problem] = []
     command = _understand(cleaned, words, today, problems)
     if command is not None and not _names_a_mistyped_word(command, cleaned):
@@ -107,8 +111,11 @@ class _Understood:
         self._today = today
 
     def __call__(self, text: str) -> bool:
+        return self.command(text) is not None
+
+    def command(self, text: str) -> Command | None:
         words = _trim_punctuation(tokenize(text))
-        return bool(words) and _understand(text, words, self._today, []) is not None
+        return _understand(text, words, self._today, []) if words else None
 
 
 def _names_a_mistyped_word(command: Command, text: str) -> bool:

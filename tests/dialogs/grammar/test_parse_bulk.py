@@ -1,0 +1,76 @@
+"""Issue 16, section 4: one change for several referrals named by id, as sellers would type it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from bot.domain.intent import ChangeIntent, Outcome, Shift, ShiftUnit
+from dialogs.grammar.commands import UpdateReferral, UpdateReferrals
+from tests.dialogs.grammar.support import by_id, by_name, money, parse
+
+WON, LOST, DECLINED = Outcome.WON, Outcome.LOST, Outcome.DECLINED
+
+
+def bulk(ids: str, **fields: Any) -> UpdateReferrals:
+    return UpdateReferrals(tuple(by_id(i) for i in ids.split()), ChangeIntent(**fields))
+
+
+BULK = [
+    ("mark 555 and 556 lost", bulk("555 556", outcome=LOST)),
+    ("close 123, 124 and 125 as won", bulk("123 124 125", outcome=WON)),
+    ("mark 123, 124, and 125 won", bulk("123 124 125", outcome=WON)),
+    ("we lost 555 and 556", bulk("555 556", outcome=LOST)),
+    ("mark #123 & #124 lost", bulk("123 124", outcome=LOST)),
+    ("mark referrals 123 and 124 lost", bulk("123 124", outcome=LOST)),
+    ("mark the deals 4711 and 4712 as won", bulk("4711 4712", outcome=WON)),
+    ("please mark 555 and 556 as lost, thanks", bulk("555 556", outcome=LOST)),
+    ("mark 123 and 124 as lost, budget cut", bulk("123 124", outcome=LOST, reason="budget cut")),
+    (
+        "mark 123 and 124 lost because of budget and timing",
+        bulk("123 124", outcome=LOST, reason="budget and timing"),
+    ),
+    ("decline 777 and 778: not our area", bulk("777 778", outcome=DECLINED, reason="not our area")),
+    ("push 123 and 124 to next friday", bulk("123 124", close_date=date(2026, 11, 27))),
+    (
+        "push the close date of 123 and 4711 by two weeks",
+        bulk("123 4711", close_date_shift=Shift(2, ShiftUnit.WEEKS)),
+    ),
+    ("set the value of 123 and 124 to 50k", bulk("123 124", deal_value=money("50000"))),
+    ("mark 1, 2, 3, 4 and 5 won", bulk("1 2 3 4 5", outcome=WON)),
+    ("mark 555, 556 and 555 lost", bulk("555 556", outcome=LOST)),  # each referral once
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BULK, ids=[row[0] for row in BULK])
+def test_several_ids_read_as_one_change_for_each(text: str, expected: UpdateReferrals) -> None:
+    assert parse(text) == expected
+
+
+# Lists that are not several referrals: an amount, a date, a second value, two changes.
+NOT_BULK = [
+    "set the value of 123 to 5,000",
+    "move 123 to March 3, 2027",
+    "set the value of 123 to 500 and 600",
+    "mark 123 won and 124 lost",
+    "mark Wong & Partners lost",
+    "mark Lots Road Auctions and Ember Cobalt Ltd won",
+    "show 123 and 124",
+    "is 123 and 124 won?",
+]
+
+
+@pytest.mark.parametrize("text", NOT_BULK)
+def test_numbers_that_are_not_a_list_of_referrals_are_left_alone(text: str) -> None:
+    assert not isinstance(parse(text), UpdateReferrals)
+
+
+def test_a_single_change_reads_as_before() -> None:
+    assert parse("move 123 to March 3, 2027") == UpdateReferral(
+        by_id("123"), ChangeIntent(close_date=date(2027, 3, 3))
+    )
+    assert parse("mark Wong & Partners lost") == UpdateReferral(
+        by_name("Wong & Partners"), ChangeIntent(outcome=LOST)
+    )
