@@ -36,8 +36,12 @@ _LINE_BYTES = 400
 def too_many(count: int) -> str:
     return (
         f"That's {count} referrals: I change at most {MAX_REFERRALS} in one go. "
-        "Please name fewer, and send the rest in another message."
+        "Please narrow it down (fewer ids, or a list with a customer or a shorter period), "
+        "and send the rest in another message."
     )
+
+
+NO_MATCH = "No referral of yours matches that list, so nothing was changed."
 
 
 def nothing_to_change(skipped: list[Skipped]) -> str:
@@ -54,13 +58,26 @@ async def propose_changes(
         return None
     user = await require_user(context, services)
     now = seller_now(context.activity, services.clock)
+    ids = [ref.text for ref in command.refs]
+    if command.query is not None:  # "every deal closing this week": the list, read now
+        listed = await services.referrals.list(
+            command.query, user=user, now=now, limit=MAX_REFERRALS + 1
+        )
+        if len(listed) > MAX_REFERRALS:
+            tally = await services.referrals.tally(command.query, user=user, now=now)
+            await say(context, too_many(max(tally.count, len(listed))))
+            return None
+        if not listed:
+            await say(context, NO_MATCH)
+            return None
+        ids = [referral.id for referral in listed]
     planned: list[tuple[str, ReferralChange]] = []
     skipped: list[Skipped] = []
-    for ref in command.refs:
+    for referral_id in ids:  # each read fresh: the list may lag behind Partner Center
         try:
-            loaded: Versioned[Referral] = await services.referrals.get(ref.text, user=user)
+            loaded: Versioned[Referral] = await services.referrals.get(referral_id, user=user)
         except (ReferralNotFoundError, AccessDeniedError) as error:
-            skipped.append(Skipped(f"referral {ref.text}", error.user_message))
+            skipped.append(Skipped(f"referral {referral_id}", error.user_message))
             continue
         try:
             change = plan_change(loaded.value, command.intent, now=now)

@@ -107,7 +107,7 @@ def render_batch_confirm_card(
         ),
         execute("Cancel", CANCEL_VERB, data),
     ]
-    return adaptive_card(body, actions, summary=f"Confirm {count} changes")
+    return adaptive_card(body, actions, summary=heading)
 
 
 def _field_lines(fields: Sequence[FieldChange]) -> list[Element]:

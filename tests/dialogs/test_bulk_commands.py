@@ -16,6 +16,7 @@ from bot.card_actions.verbs import CardActions
 from bot.cards.confirm_change import CONFIRM_VERB
 from bot.domain.pending import PendingState
 from tests.dialogs.harness import MEGAN_USER, DialogHarness, card_text, pending_id_of
+from tests.dialogs.seed import referral_document
 from tests.support.activities import TeamsUser, channel_thread, make_card_invoke
 from tests.support.answers import text_of
 
@@ -106,3 +107,40 @@ async def test_in_a_channel_the_batch_card_says_whose_change_it_is() -> None:
     harness = DialogHarness()
     replies = await harness.say("mark 555 and 123 lost", conversation=channel_thread())
     assert "Proposed by Megan Bowen" in card_text(replies.card)
+
+
+async def test_a_list_as_the_target_proposes_its_referrals_and_confirms_each_once() -> None:
+    harness = DialogHarness()
+    card = (await harness.say("push every deal closing this year by a week")).card
+    text = card_text(card)
+    assert "Please confirm these 2 changes" in text
+    assert "Sat 28 Nov 2026 → Sat 5 Dec 2026" in text  # 555, from its own close date
+    assert "Tue 15 Dec 2026 → Tue 22 Dec 2026" in text  # 123
+    assert "Adatum ERP upgrade (referral 900)" in text  # closed: named, not changed
+    assert "Litware CRM (referral 901)" in text
+    body = await click(harness, card)
+    assert text_of(body).count("Saved.") == 2
+    await click(harness, card)
+    assert applied(harness) == Counter({"555": 1, "123": 1})
+
+
+async def test_a_list_with_more_than_ten_referrals_asks_to_narrow_and_proposes_nothing() -> None:
+    harness = DialogHarness()
+    for n in range(12):
+        harness.referrals.add(
+            referral_document(
+                f"70{n:02d}", f"Deal {n}", "Wingtip Toys", closing="2026-11-27T00:00:00Z"
+            )
+        )
+    replies = await harness.say("push every deal closing this week by a week")
+    assert replies.cards == []
+    assert "at most 10" in replies.text
+    assert len(harness.pending) == 0
+    assert harness.referrals.called("get") == []
+
+
+async def test_an_empty_list_says_so() -> None:
+    harness = DialogHarness()
+    replies = await harness.say("mark every deal closing last week lost")
+    assert replies.cards == []
+    assert "No referral of yours matches" in replies.text

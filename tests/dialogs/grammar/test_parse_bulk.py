@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from bot.domain.intent import ChangeIntent, Outcome, Shift, ShiftUnit
-from dialogs.grammar.commands import UpdateReferral, UpdateReferrals
+from dialogs.grammar.commands import ListReferrals, UpdateReferral, UpdateReferrals
 from tests.dialogs.grammar.support import by_id, by_name, money, parse
 
 WON, LOST, DECLINED = Outcome.WON, Outcome.LOST, Outcome.DECLINED
+WEEKS = ShiftUnit.WEEKS
 
 
 def bulk(ids: str, **fields: Any) -> UpdateReferrals:
@@ -73,4 +74,73 @@ def test_a_single_change_reads_as_before() -> None:
     )
     assert parse("mark Wong & Partners lost") == UpdateReferral(
         by_name("Wong & Partners"), ChangeIntent(outcome=LOST)
+    )
+
+
+# A list as the target: the words after "every"/"all" that read as a list, then the change.
+LIST_TARGETS = [
+    ("push every deal closing this week to next Friday", {"close_date": date(2026, 11, 27)}),
+    ("push every deal closing this week to next Friday please", {"close_date": date(2026, 11, 27)}),
+    ("move all deals closing this week to next friday", {"close_date": date(2026, 11, 27)}),
+    ("push each deal closing this month by two weeks", {"close_date_shift": Shift(2, WEEKS)}),
+    ("push all my deals closing this week by two weeks", {"close_date_shift": Shift(2, WEEKS)}),
+    ("close all of my deals closing this week as won", {"outcome": WON}),
+    ("mark all my overdue deals lost", {"outcome": LOST}),
+    (
+        "mark every deal closing this week lost, budget cut",
+        {"outcome": LOST, "reason": "budget cut"},
+    ),
+    ("set the value of every deal closing this week to 50k", {"deal_value": money("50000")}),
+]
+
+
+@pytest.mark.parametrize(("text", "fields"), LIST_TARGETS, ids=[row[0] for row in LIST_TARGETS])
+def test_a_list_as_the_target_reads_as_one_change_for_its_referrals(
+    text: str, fields: dict[str, Any]
+) -> None:
+    command = parse(text)
+    assert isinstance(command, UpdateReferrals)
+    assert command.refs == ()
+    assert command.query is not None
+    assert command.intent == ChangeIntent(**fields)
+
+
+def test_the_list_is_the_one_the_same_words_show() -> None:
+    command = parse("push every deal closing this week to next Friday")
+    listing = parse("deals closing this week")
+    assert isinstance(command, UpdateReferrals)
+    assert isinstance(listing, ListReferrals)
+    assert command.query == listing.wanted()
+
+
+# Lists that are only lists, and questions: never a change.
+NOT_LIST_TARGETS = [
+    "all my deals closing this week",
+    "show all my deals closing this week",
+    "list all my deals closing this week",
+    "give me all deals closing this week",
+    "show all my overdue deals",
+    "did we push every deal closing this week?",
+    "mark all 3 lost",
+]
+
+
+@pytest.mark.parametrize("text", NOT_LIST_TARGETS)
+def test_lists_and_questions_with_all_or_every_change_nothing(text: str) -> None:
+    assert not isinstance(parse(text), UpdateReferrals | UpdateReferral)
+
+
+# Company names that start with a quantifier are never read as a list of referrals (the grammar
+# refuses "all"/"every" as a name's first word before a verb, as it did before).
+NAMES = ["mark All Saints Ltd won", "close Every Day Foods as lost", "we lost Each Other Studios"]
+
+
+@pytest.mark.parametrize("text", NAMES)
+def test_a_name_starting_with_all_or_every_is_never_a_list(text: str) -> None:
+    assert not isinstance(parse(text), UpdateReferrals)
+
+
+def test_a_name_after_the_verb_stays_a_name() -> None:
+    assert parse("we lost Each Other Studios") == UpdateReferral(
+        by_name("Each Other Studios"), ChangeIntent(outcome=LOST)
     )
