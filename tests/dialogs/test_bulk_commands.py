@@ -144,3 +144,11 @@ async def test_an_empty_list_says_so() -> None:
     replies = await harness.say("mark every deal closing last week lost")
     assert replies.cards == []
     assert "No referral of yours matches" in replies.text
+
+
+async def test_several_referrals_at_a_waiting_step_drop_the_question() -> None:
+    harness = DialogHarness()
+    await harness.say("mark Contoso won")  # "which Contoso?": a pick list waits
+    card = (await harness.say("mark 555 and 123 lost")).card
+    assert (await harness.stored(card)).is_batch
+    assert "Please confirm these 2 changes" in card_text(card)
