@@ -60,6 +60,8 @@ NOT_BULK = [
     "mark Lots Road Auctions and Ember Cobalt Ltd won",
     "show 123 and 124",
     "is 123 and 124 won?",
+    "did we win 555 and 556?",
+    "have we lost 555, 556 and 557 yet?",
 ]
 
 
