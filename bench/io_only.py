@@ -25,7 +25,7 @@ from bot.domain.change import ReferralChange, plan_change
 from dialogs.grammar.commands import UpdateReferral
 from dialogs.main_dialog import MainDialog
 from dialogs.outbox import show_card
-from dialogs.proposal import _pending
+from dialogs.proposal import new_pending
 from dialogs.turn_facts import require_user, seller_now
 from dialogs.understanding import understand_turn
 
@@ -70,7 +70,7 @@ def install() -> None:
                 raise ValueError(f"bench.io_only: {context.activity.text!r} is not a change")
             now = seller_now(context.activity, services.clock)
             kept.change = plan_change(loaded.value, command.intent, now=now)
-        pending = _pending(context, services, loaded.etag, kept.change)
+        pending = new_pending(context, services, loaded.etag, kept.change)
         await services.pending.put(pending)
         if kept.confirm_card is None:  # the first pending id: the same length as every other
             kept.confirm_card = render_confirm_card(kept.change, pending_id=pending.id)

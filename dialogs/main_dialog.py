@@ -33,6 +33,7 @@ from dialogs.grammar.commands import (
     ShowMore,
     ShowReferral,
     UpdateReferral,
+    UpdateReferrals,
 )
 from dialogs.interruptions import CancelAndHelpDialog
 from dialogs.one_shot import is_one_shot, run_one_shot
@@ -118,7 +119,7 @@ class MainDialog(CancelAndHelpDialog):
         if activity.type != ActivityTypes.message or not activity.text:
             return False
         command = understand_turn(inner_dc.context, self.services.clock)
-        return isinstance(command, UpdateReferral | ListReferrals)
+        return isinstance(command, UpdateReferral | ListReferrals | UpdateReferrals)
 
     async def _failed(self, inner_dc: DialogContext, error: ReferralBotError) -> DialogTurnResult:
         _LOG.info("dialog stopped: %s", type(error).__name__)

@@ -14,12 +14,14 @@ from botbuilder.core import TurnContext
 from bot.cards.referral import render_referral_card
 from bot.domain.referral import Referral, Versioned
 from dialogs import replies
+from dialogs.bulk_proposal import propose_changes
 from dialogs.grammar.commands import (
     AskAboutReferral,
     Command,
     RefKind,
     ShowReferral,
     UpdateReferral,
+    UpdateReferrals,
 )
 from dialogs.members import first_incomplete
 from dialogs.outbox import say, show_card
@@ -36,12 +38,17 @@ def is_one_shot(command: Command) -> bool:
             return ref.kind is RefKind.ID
         case UpdateReferral(ref=ref, intent=intent):
             return ref.kind is RefKind.ID and first_incomplete(intent.add_members) is None
+        case UpdateReferrals():  # issue 16 §4: ids only, no team member to ask about
+            return True
     return False
 
 
 async def run_one_shot(
     context: TurnContext, services: DialogServices, memory: SellerMemory, command: Command
 ) -> None:
+    if isinstance(command, UpdateReferrals):
+        await propose_changes(context, services, command)
+        return
     if not isinstance(command, ShowReferral | AskAboutReferral | UpdateReferral) or not is_one_shot(
         command
     ):

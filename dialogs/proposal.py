@@ -34,7 +34,7 @@ async def propose_change(
     except DomainError as error:
         await say(context, replies.change_refused(error.user_message))
         return None
-    pending = _pending(context, services, loaded.etag, change)
+    pending = new_pending(context, services, loaded.etag, change)
     await services.pending.put(pending)
     seller = seller_of(context.activity)
     card = render_confirm_card(
@@ -44,7 +44,7 @@ async def propose_change(
     return pending
 
 
-def _pending(
+def new_pending(
     context: TurnContext, services: DialogServices, etag: str, change: ReferralChange
 ) -> PendingChange:
     seller = seller_of(context.activity)

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from botbuilder.core import TurnContext
 
 from bot.card_actions import replies
+from bot.card_actions.batch import BatchFlow
 from bot.card_actions.confirm_flow import Answer, Click, ConfirmFlow
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
 from bot.cards.referral import render_referral_card
@@ -57,6 +58,7 @@ class CardActions:
     def __init__(self, services: DialogServices) -> None:
         self._services = services
         self._confirm = ConfirmFlow(services)
+        self._batch = BatchFlow(services, self._confirm)  # issue 16 §4: several referrals
         self._handlers: dict[str, Handler] = {
             CONFIRM_VERB: self.confirm_change,
             CANCEL_VERB: self.cancel_change,
@@ -98,6 +100,8 @@ class CardActions:
             return _answer(
                 replies.not_yours(stored.proposer_name, "confirm"), "not_proposer", stored
             )
+        if stored is not None and stored.is_batch:
+            return await self._batch.confirm(turn_context, stored)
         outcome, pending = await self._claim(pending_id, clicker.user_id)
         if outcome is ClaimOutcome.CLAIMED and pending is not None:
             return await self._confirm.run(turn_context, pending)
@@ -115,6 +119,8 @@ class CardActions:
             return _answer(
                 replies.not_yours(stored.proposer_name, "cancel"), "not_proposer", stored
             )
+        if stored is not None and stored.is_batch:
+            return await self._batch.cancel(turn_context, stored)
         now = self._services.clock.now()
         if (
             stored is not None

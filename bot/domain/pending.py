@@ -6,7 +6,8 @@ backends (which store): so it lives below all three.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -43,12 +44,34 @@ class PendingChange:
     # changes stored before leases existed, which read as a lease long expired.
     claim_owner: str = ""
     lease_until: datetime | None = None
+    # Issue 16 §4: a batch (one Confirm for several referrals) is a pending change that only lists
+    # the ids of its items, each an ordinary pending change of its own, claimed and applied one
+    # by one; a batch has no referral, eTag or operations of its own and is never claimed.
+    batch_items: tuple[str, ...] = ()
+
+    @property
+    def is_batch(self) -> bool:
+        return bool(self.batch_items)
 
     def lease_expired(self, now: datetime) -> bool:
         """A CLAIMED change whose holder is presumed gone: its lease has run out."""
         return self.state is PendingState.CLAIMED and (
             self.lease_until is None or now >= self.lease_until
         )
+
+
+def batch_of(items: Sequence[PendingChange], batch_id: str) -> PendingChange:
+    """The batch listing `items` (two or more proposed together, issue 16 §4): the first item's
+    proposer, conversation and expiry, and nothing of a referral's own."""
+    first = items[0]
+    return replace(
+        first,
+        id=batch_id,
+        referral_id="",
+        etag="",
+        operations=(),
+        batch_items=tuple(item.id for item in items),
+    )
 
 
 class ClaimOutcome(StrEnum):

@@ -108,6 +108,15 @@ class AskAboutReferral:
     asked: Asked | None = None  # with Topic.STATUS only: the state asked about
 
 
+# Issue 16 §4: one change for several referrals ("mark 555 and 556 lost", "push every deal
+# closing this week to next Friday"), dialogs/grammar/bulk.py.
+@dataclass(frozen=True)
+class UpdateReferrals:
+    refs: tuple[ReferralRef, ...]  # two or more, each named once, in the order typed
+    intent: ChangeIntent
+    query: ListQuery | None = None  # instead of `refs`: every referral of this list
+
+
 Command = (
     UpdateReferral
     | ShowReferral
@@ -117,6 +126,7 @@ Command = (
     | Help
     | Cancel
     | ParseFailure
+    | UpdateReferrals
 )
 
 

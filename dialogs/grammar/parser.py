@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from dialogs.grammar import messages
+from dialogs.grammar.bulk import read_id_list, read_list_target, swallowed_a_list
 from dialogs.grammar.clarify_rules import CLARIFY_RULES
 from dialogs.grammar.commands import (
     Command,
@@ -85,8 +86,16 @@ def parse_command(
     words = _trim_punctuation(tokenize(cleaned))
     if not words:
         return Help() if "?" in cleaned else ParseFailure(messages.EMPTY)
+    read_one = _Understood(today).command  # issue 16 §4: several ids, or a list as the target
+    bulk = read_id_list(cleaned, read_one)
+    if bulk is not None:
+        return bulk
     problems: list[Problem] = []
     command = _understand(cleaned, words, today, problems)
+    if command is None or swallowed_a_list(command):  # "show all my deals …" costs as before
+        bulk = read_list_target(cleaned, read_one)
+        if bulk is not None:
+            return bulk
     if command is not None and not _names_a_mistyped_word(command, cleaned):
         return command
     suggestion = suggest_correction(cleaned, words, _Understood(today))
@@ -116,8 +125,11 @@ class _Understood:
         self._today = today
 
     def __call__(self, text: str) -> bool:
+        return self.command(text) is not None
+
+    def command(self, text: str) -> Command | None:
         words = _trim_punctuation(tokenize(text))
-        return bool(words) and _understand(text, words, self._today, []) is not None
+        return _understand(text, words, self._today, []) if words else None
 
 
 class _Reading:

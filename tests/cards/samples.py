@@ -15,6 +15,12 @@ from typing import Any
 import jsonpatch
 
 from bot.cards.choices import render_choices_card
+from bot.cards.confirm_batch import (
+    ItemResult,
+    Skipped,
+    render_batch_confirm_card,
+    render_batch_result_card,
+)
 from bot.cards.confirm_change import render_confirm_card
 from bot.cards.help import render_help_card
 from bot.cards.notice import render_notice_card
@@ -197,6 +203,31 @@ def _confirm_cards() -> list[Card]:
     return cards
 
 
+def _batch_confirm_cards() -> list[Card]:
+    """Issue 16 §4: the most a card may list (ten referrals), skipped ones, hostile text."""
+    hostile = Skipped("[click me](https://evil.example) <at>Megan</at>", "already closed\n# won")
+    return [
+        render_batch_confirm_card(
+            [value_date_and_note() for _ in range(10)],
+            [Skipped("referral 999", "I can't find it."), hostile],
+            pending_id="b-1",
+            proposer_name="Megan Bowen",
+        ),
+        render_batch_confirm_card([mark_won()], [], pending_id="b-2"),
+    ]
+
+
+def _batch_result_cards() -> list[Card]:
+    fresh = render_confirm_card(value_date_and_note(), pending_id="p-3", notice="Changed.")
+    results = [
+        ItemResult("Referral 123", "Saved.", "good"),
+        ItemResult("Referral 4711", "Not saved: someone else changed it.", "warning", fresh),
+        ItemResult("Referral [x](https://evil.example)", "Closed *already*", "attention"),
+    ]
+    ten_fresh = [ItemResult(f"Referral {n}", "Not saved.", "warning", fresh) for n in range(10)]
+    return [render_batch_result_card(results), render_batch_result_card(ten_fresh)]
+
+
 def _list_cards() -> list[Card]:
     referrals = seed_referrals()
     return [
@@ -235,4 +266,7 @@ CARD_SAMPLES: dict[Callable[..., Card], Callable[[], list[Card]]] = {
             summary="No referral matches Wong",
         ),
     ],
+    # Issue 16 §4: several referrals on one card.
+    render_batch_confirm_card: _batch_confirm_cards,
+    render_batch_result_card: _batch_result_cards,
 }

@@ -18,7 +18,13 @@ from typing import Any
 import pytest
 
 from bench.pending_blobs import NOW, TTL, pending_change
-from bot.domain.pending import ClaimOutcome, PendingChange, PendingChanges, PendingState
+from bot.domain.pending import (
+    ClaimOutcome,
+    PendingChange,
+    PendingChanges,
+    PendingState,
+    batch_of,
+)
 from bot.state.blob_pending_changes import BlobPendingChanges
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.sqlite_state import open_sqlite_state
@@ -82,6 +88,20 @@ async def test_a_stored_change_reads_back_unchanged(store: PendingChanges) -> No
     change = make_pending()
     await store.put(change)
     assert await store.get("p-1") == change
+
+
+async def test_a_batch_reads_back_with_its_items_in_order(store: PendingChanges) -> None:
+    """Issue 16 §4: the batch a several-referral card points at lists its items in every store."""
+    items = [make_pending(f"p-{n}") for n in (3, 1, 2)]
+    for item in items:
+        await store.put(item)
+    batch = batch_of(items, "b-1")
+    await store.put(batch)
+    stored = await store.get("b-1")
+    assert stored == batch
+    assert stored.batch_items == ("p-3", "p-1", "p-2")
+    assert stored.is_batch
+    assert not items[0].is_batch
 
 
 async def test_an_unknown_id_reads_as_none_and_cannot_be_claimed(store: PendingChanges) -> None:

@@ -168,3 +168,30 @@ async def test_a_message_answer_after_saving_puts_a_notice_that_still_confirms(
     assert await partner_center.patches(status=200) == []
     assert has_button(notice, CONFIRM_VERB)
     assert skipped.sleeps == [1.0, 1.0, 1.0]  # Retry-After before each PATCH after the first
+
+
+async def test_a_slow_batch_answers_saving_then_puts_each_outcome_after_one_patch_each(
+    bot: BotUnderTest, partner_center: PartnerCenterView, session: aiohttp.ClientSession
+) -> None:
+    """Issue 16 §4 through the whole bot: one card for two referrals, Partner Center slow on one
+    of them, Confirm clicked again on another device while it saves: one PATCH per referral,
+    and between the two result cards each referral is reported saved once."""
+    card, batch = await propose(bot, "mark 123 and 4711 won")
+    assert "Please confirm these 2 changes" in text_of(card)
+    await partner_center.add_fault("latency", seconds=SLOW, **PATCH_123)
+    click = Click.of(CONFIRM_VERB, {"pendingId": batch})
+    again = Click.of(CONFIRM_VERB, {"pendingId": batch})
+
+    first = await send(bot, session, click)
+    second = await send(bot, session, again)
+
+    assert_saving(first.card)
+    assert_saving(second.card)
+    [first_result] = (await updates_of(bot, click))[0].cards
+    [second_result] = (await updates_of(bot, again))[0].cards
+    results = text_of(first_result) + "\n" + text_of(second_result)
+    assert "Referral 123" in text_of(first_result)
+    assert "Referral 4711" in text_of(first_result)
+    assert results.count("Saved.") == 2  # 123 once, 4711 once, whichever click saved it
+    statuses = sorted((p["path"], p["status"]) for p in await partner_center.patches())
+    assert statuses == [(f"{REFERRALS_PATH}/123", 200), (f"{REFERRALS_PATH}/4711", 200)]

@@ -1,0 +1,175 @@
+"""One confirm card for several referrals (issue 16 §4), and the card listing what each became.
+
+The buttons carry only the batch's opaque id, like a single change's card
+(`bot/cards/confirm_change.py`): which referrals, their eTags and operations stay in the
+pending-change store. Referrals the change cannot apply to are named with the reason, and left
+out of the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.cards import summary
+from bot.cards.confirm_change import (
+    CANCEL_VERB,
+    CONFIRM_VERB,
+    IRREVERSIBLE,
+    LABEL_LIMIT,
+    PATCH_ELEMENT_ID,
+    PROPOSER_LIMIT,
+)
+from bot.cards.elements import (
+    Element,
+    action_set,
+    adaptive_card,
+    container,
+    execute,
+    text_block,
+)
+from bot.cards.text import inert, json_size
+from bot.domain.change import FieldChange, ReferralChange
+from bot.domain.referral import Referral
+
+MAX_REFERRALS = 10  # more than this asks the seller to narrow the list
+REASON_LIMIT = 300
+# One line per field, and fewer of them, than a single change's card: ten referrals must fit.
+VALUE_LIMIT = 120
+MAX_FIELDS = 5
+FRESH_CARDS_BUDGET = 18_000  # bytes of fresh confirm cards a result card may carry
+SKIPPED_TITLE = "Not included:"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A referral named in the request that the change cannot apply to, and why."""
+
+    label: str  # "Contoso Azure (referral 123)" or just the id when it could not be read
+    reason: str
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """What Confirm did to one referral of the batch; `fresh` is a new confirm card for it."""
+
+    label: str
+    said: str
+    style: Literal["default", "good", "warning", "attention"] = "default"
+    fresh: Element | None = None
+
+
+def referral_label(referral: Referral) -> str:
+    return f"{summary.deal_name(referral)} (referral {summary.referral_id(referral)})"
+
+
+def render_batch_confirm_card(
+    changes: Sequence[ReferralChange],
+    skipped: Sequence[Skipped],
+    *,
+    pending_id: str,
+    proposer_name: str | None = None,
+) -> Element:
+    count = len(changes)
+    heading = (
+        "Please confirm this change" if count == 1 else f"Please confirm these {count} changes"
+    )
+    body: list[Element] = [text_block(heading, heading=True)]
+    if proposer_name:
+        name = inert(proposer_name, limit=PROPOSER_LIMIT)
+        body.append(text_block(f"Proposed by {name} — only they can confirm.", subtle=True))
+    for change in changes:
+        items: list[Element] = [
+            text_block(summary.deal_name(change.before), bold=True),
+            text_block(
+                f"{summary.customer(change.before)} · referral "
+                f"{summary.referral_id(change.before)}",
+                subtle=True,
+            ),
+            *_field_lines(change.fields),
+        ]
+        items.extend(
+            text_block(inert(warning, limit=REASON_LIMIT), style="attention")
+            for warning in change.warnings[:2]
+        )
+        body.append(container(items, separator=True))
+    body.extend(_skipped(skipped))
+    if any(change.irreversible for change in changes):
+        body.append(text_block(IRREVERSIBLE, style="attention"))
+    data = {"pendingId": pending_id}
+    actions = [
+        execute(
+            "Confirm" if count == 1 else f"Confirm all {count}",
+            CONFIRM_VERB,
+            data,
+            style="positive",
+        ),
+        execute("Cancel", CANCEL_VERB, data),
+    ]
+    return adaptive_card(body, actions, summary=heading)
+
+
+def _field_lines(fields: Sequence[FieldChange]) -> list[Element]:
+    lines = [
+        text_block(
+            f"{inert(field.label, limit=LABEL_LIMIT)}: {inert(field.before, limit=VALUE_LIMIT)}"
+            f" → {inert(field.after, limit=VALUE_LIMIT)}"
+        )
+        for field in fields[:MAX_FIELDS]
+    ]
+    hidden = len(fields) - MAX_FIELDS
+    if hidden > 0:
+        lines.append(text_block(f"…and {hidden} more.", subtle=True))
+    return lines
+
+
+def _skipped(skipped: Sequence[Skipped]) -> list[Element]:
+    if not skipped:
+        return []
+    lines = [text_block(SKIPPED_TITLE, bold=True)] + [
+        text_block(inert(f"{item.label}: {item.reason}", limit=REASON_LIMIT), subtle=True)
+        for item in skipped
+    ]
+    return [container(lines, separator=True)]
+
+
+def render_batch_result_card(results: Sequence[ItemResult]) -> Element:
+    """Each referral's outcome in the order confirmed; a fresh confirm card under each one that
+    someone else changed meanwhile, while they fit (the rest are asked again)."""
+    body: list[Element] = [text_block("Your changes", heading=True)]
+    budget = FRESH_CARDS_BUDGET
+    for result in results:
+        items: list[Element] = [
+            text_block(inert(result.label, limit=REASON_LIMIT), bold=True),
+            text_block(inert(result.said, limit=2 * REASON_LIMIT), style=result.style),
+        ]
+        if result.fresh is not None:
+            embedded = embeddable(result.fresh)
+            size = sum(json_size(element) for element in embedded)
+            if size <= budget:
+                items.extend(embedded)
+                budget -= size
+            else:
+                items.append(text_block(ASK_AGAIN, subtle=True))
+        body.append(container(items, separator=True))
+    return adaptive_card(body, summary="Your changes")
+
+
+ASK_AGAIN = "Ask me again for this referral to see what your change would do now."
+
+
+def embeddable(card: Element) -> list[Element]:
+    """A confirm card's body and buttons as elements of another card: without the folded JSON
+    Patch, whose element id would repeat in a card holding two of them."""
+    body: list[Any] = card.get("body", [])
+    kept = [element for element in body if not _is_patch_section(element)]
+    actions = card.get("actions", [])
+    return kept + ([action_set(actions)] if actions else [])
+
+
+def _is_patch_section(element: Element) -> bool:
+    if element.get("id") == PATCH_ELEMENT_ID:
+        return True
+    actions = element.get("actions", []) if element.get("type") == "ActionSet" else []
+    return any(action.get("type") == "Action.ToggleVisibility" for action in actions)
