@@ -16,7 +16,7 @@ from dialogs.grammar.commands import ReferralRef, RefKind
 from dialogs.grammar.dates import parse_close_date
 from dialogs.grammar.engine.patterns import SlotParser, Span
 from dialogs.grammar.engine.problems import Problem
-from dialogs.grammar.members import parse_member, parse_member_names
+from dialogs.grammar.members import parse_member_names, parse_members
 from dialogs.grammar.refs import parse_ref
 from dialogs.grammar.relative_dates import read_duration
 from dialogs.grammar.relative_rules import RELATIVE_SLOTS
@@ -67,7 +67,7 @@ def make_slots(today: date) -> Mapping[str, SlotParser]:
             "replace_note": SlotParser(lambda span: _note(span, replace=True), 2000, objects=False),
             "name": SlotParser(_deal_name, max_tokens=40),
             "crm": SlotParser(_crm_id, 1, objects=False),
-            "member": SlotParser(lambda span: parse_member(span.text), 12, objects=False),
+            "member": SlotParser(lambda span: parse_members(span.text), 40, objects=False),
             "who": SlotParser(lambda span: parse_member_names(span.text), 12, objects=False),
             "topic": SlotParser(_topic, 10, objects=False),
             "anything": SlotParser(lambda span: span.text, 2000, objects=False),

@@ -159,7 +159,7 @@ def clause_from(bindings: Bindings) -> Clause:
         or bindings.maybe("replace_note", NoteEdit)
         or bindings.maybe("quoted_note", NoteEdit)
     )
-    member = bindings.maybe("member", MemberSpec)
+    members = bindings.maybe("member", tuple)
     removed = bindings.maybe("who", tuple)
     intent = ChangeIntent(
         outcome=bindings.maybe("outcome", Outcome) or bindings.maybe("lost", Outcome),
@@ -170,7 +170,7 @@ def clause_from(bindings: Bindings) -> Clause:
         sales_stage=bindings.maybe("stage", SalesStage),
         deal_name=bindings.maybe("name", str),
         external_reference_id=bindings.maybe("crm", str),
-        add_members=(member,) if member else (),
+        add_members=tuple(member for member in members or () if isinstance(member, MemberSpec)),
         remove_members=tuple(str(who) for who in removed or ()),
     )
     intent = with_relative(intent, bindings)
