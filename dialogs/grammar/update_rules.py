@@ -48,6 +48,9 @@ TEAM = (
     "(remove|drop|delete|kick|take) {who} (from|off|out of) [the] [<team> (of|for|on)] {ref} "
     "[<team>]",
     "(remove|drop|delete|kick|take) {who} [(from|off|out of)] [the] [<team>]",
+    # Issue 16, section 4: several people at once ("add Jane and Oscar as team members on 123").
+    "(add|invite|include) {member} as (team members|members|teammates|contacts|sellers) "
+    "(to|on|of|for|in) {ref} [<team>]",
 )
 DEAL_VALUE = (
     "<set> [the] <value> <of> {ref} [<to>] {amount}",

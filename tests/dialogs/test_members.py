@@ -206,3 +206,57 @@ def test_email_answers(text: str, expected: str | None) -> None:
 )
 def test_full_name_answers(text: str, expected: tuple[str, str] | None) -> None:
     assert parse_full_name(text) == expected
+
+
+# Issue 16 §4: several people in one message.
+async def test_two_members_with_their_details_reach_one_confirm_card() -> None:
+    bot = DialogHarness()
+
+    replies_ = await bot.say(
+        "add Sara Davis sara.davis@contoso.com and Kim Lee (kim.lee@contoso.com, "
+        "+1 425 555 0199) to 123"
+    )
+
+    card = replies_.card
+    assert added((await bot.stored(card)).operations) == [
+        {"firstName": "Sara", "lastName": "Davis", "email": "sara.davis@contoso.com"},
+        {
+            "firstName": "Kim",
+            "lastName": "Lee",
+            "email": "kim.lee@contoso.com",
+            "phoneNumber": "+1 425 555 0199",
+        },
+    ]
+    assert "Sara Davis" in card_text(card)
+    assert "Kim Lee" in card_text(card)
+    assert bot.referrals.called("list") == []  # both complete: no colleague lookup
+
+
+async def test_two_members_without_emails_are_asked_one_at_a_time() -> None:
+    bot = DialogHarness()
+
+    first = await bot.say("add Sara Davis and Kim Lee to 123")
+    second = await bot.say("sara.davis@contoso.com")
+    card = (await bot.say("kim.lee@contoso.com")).card
+
+    assert first.texts == [replies.ask_email("Sara Davis")]
+    assert second.texts == [replies.ask_email("Kim Lee")]
+    assert second.cards == []
+    assert added((await bot.stored(card)).operations) == [
+        {"firstName": "Sara", "lastName": "Davis", "email": "sara.davis@contoso.com"},
+        {"firstName": "Kim", "lastName": "Lee", "email": "kim.lee@contoso.com"},
+    ]
+    text = card_text(card)
+    assert "Sara Davis" in text
+    assert "Kim Lee" in text
+
+
+async def test_a_known_colleague_is_filled_in_and_only_the_other_is_asked_about() -> None:
+    bot = DialogHarness()
+
+    question = await bot.say("add Jane Doe and Kim Lee to 123")  # Jane is on 4712's team
+    card = (await bot.say("kim.lee@contoso.com")).card
+
+    assert question.texts == [replies.ask_email("Kim Lee")]
+    emails = [member["email"] for member in added((await bot.stored(card)).operations)]  # type: ignore[index]
+    assert emails == ["jane.doe@contoso.com", "kim.lee@contoso.com"]
