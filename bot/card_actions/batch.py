@@ -19,8 +19,7 @@ from botbuilder.core import TurnContext
 from bot.card_actions import replies
 from bot.card_actions.confirm_flow import Answer, Click, ConfirmFlow
 from bot.cards.confirm_batch import ItemResult, render_batch_result_card
-from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
-from bot.cards.elements import execute
+from bot.cards.confirm_change import confirm_buttons
 from bot.domain.pending import ClaimOutcome, PendingChange, PendingState
 from dialogs.ports import DialogServices
 from dialogs.turn_facts import seller_of
@@ -111,11 +110,9 @@ class BatchFlow:
             return Answer(replies.expired(), "expired")
         card = render_batch_result_card(results)
         if messages:  # some are still to be confirmed: the same batch, applied items skipped
-            data = {"pendingId": batch.id}
-            card["actions"] = [
-                execute("Confirm the rest", CONFIRM_VERB, data, style="positive"),
-                execute("Cancel the rest", CANCEL_VERB, data),
-            ]
+            card["actions"] = confirm_buttons(
+                batch.id, confirm="Confirm the rest", cancel="Cancel the rest"
+            )
         saved = sum(result.style == "good" for result in results)
         return Answer(replies.card(card), f"batch_{saved}_of_{len(results)}_saved")
 

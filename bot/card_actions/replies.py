@@ -18,7 +18,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
+from bot.cards.confirm_change import CONFIRM_VERB, confirm_buttons
 from bot.cards.elements import execute
 from bot.cards.notice import NoticeStyle, render_notice_card
 
@@ -174,11 +174,7 @@ def card_for_update(body: Mapping[str, Any], *, pending_id: str | None) -> dict[
 def _buttons_again(pending_id: str | None) -> list[dict[str, Any]]:
     if pending_id is None:
         return []
-    data = {"pendingId": pending_id}
-    return [
-        execute("Confirm", CONFIRM_VERB, data, style="positive"),
-        execute("Cancel", CANCEL_VERB, data),
-    ]
+    return confirm_buttons(pending_id)
 
 
 def failed_while_saving(correlation_id: str) -> dict[str, Any]:

@@ -14,19 +14,18 @@ from typing import Any, Literal
 
 from bot.cards import summary
 from bot.cards.confirm_change import (
-    CANCEL_VERB,
-    CONFIRM_VERB,
     IRREVERSIBLE,
     LABEL_LIMIT,
     PATCH_ELEMENT_ID,
-    PROPOSER_LIMIT,
+    confirm_buttons,
+    proposed_by,
+    referral_heading,
 )
 from bot.cards.elements import (
     Element,
     action_set,
     adaptive_card,
     container,
-    execute,
     text_block,
 )
 from bot.cards.text import inert, json_size
@@ -76,19 +75,9 @@ def render_batch_confirm_card(
         "Please confirm this change" if count == 1 else f"Please confirm these {count} changes"
     )
     body: list[Element] = [text_block(heading, heading=True)]
-    if proposer_name:
-        name = inert(proposer_name, limit=PROPOSER_LIMIT)
-        body.append(text_block(f"Proposed by {name} — only they can confirm.", subtle=True))
+    body.extend(proposed_by(proposer_name))
     for change in changes:
-        items: list[Element] = [
-            text_block(summary.deal_name(change.before), bold=True),
-            text_block(
-                f"{summary.customer(change.before)} · referral "
-                f"{summary.referral_id(change.before)}",
-                subtle=True,
-            ),
-            *_field_lines(change.fields),
-        ]
+        items = [*referral_heading(change.before), *_field_lines(change.fields)]
         items.extend(
             text_block(inert(warning, limit=REASON_LIMIT), style="attention")
             for warning in change.warnings[:2]
@@ -97,17 +86,8 @@ def render_batch_confirm_card(
     body.extend(_skipped(skipped))
     if any(change.irreversible for change in changes):
         body.append(text_block(IRREVERSIBLE, style="attention"))
-    data = {"pendingId": pending_id}
-    actions = [
-        execute(
-            "Confirm" if count == 1 else f"Confirm all {count}",
-            CONFIRM_VERB,
-            data,
-            style="positive",
-        ),
-        execute("Cancel", CANCEL_VERB, data),
-    ]
-    return adaptive_card(body, actions, summary=heading)
+    confirm = "Confirm" if count == 1 else f"Confirm all {count}"
+    return adaptive_card(body, confirm_buttons(pending_id, confirm=confirm), summary=heading)
 
 
 def _field_lines(fields: Sequence[FieldChange]) -> list[Element]:

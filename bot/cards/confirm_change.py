@@ -22,6 +22,7 @@ from bot.cards.elements import (
 )
 from bot.cards.text import inert, json_size, shorten
 from bot.domain.change import FieldChange, ReferralChange
+from bot.domain.referral import Referral
 
 CONFIRM_VERB = "referral.confirm"
 CANCEL_VERB = "referral.cancel"
@@ -54,32 +55,46 @@ def render_confirm_card(
     body: list[Element] = []
     if notice:
         body.append(container([text_block(inert(notice, limit=NOTICE_LIMIT))], style="warning"))
-    body.extend(_title(change))
-    if proposer_name:
-        name = inert(proposer_name, limit=PROPOSER_LIMIT)
-        body.append(text_block(f"Proposed by {name} — only they can confirm.", subtle=True))
+    body.append(text_block("Please confirm this change", heading=True))
+    body.extend(referral_heading(change.before))
+    body.extend(proposed_by(proposer_name))
     body.extend(_rows(change.fields))
     body.extend(_warnings(change))
     body.extend(_patch(change))
-    data = {"pendingId": pending_id}
-    actions = [
-        execute("Confirm", CONFIRM_VERB, data, style="positive"),
-        execute("Cancel", CANCEL_VERB, data),
-    ]
     return adaptive_card(
-        body, actions, summary=f"Confirm the change to {summary.deal_name(change.before)}"
+        body,
+        confirm_buttons(pending_id),
+        summary=f"Confirm the change to {summary.deal_name(change.before)}",
     )
 
 
-def _title(change: ReferralChange) -> list[Element]:
-    referral = change.before
+def referral_heading(referral: Referral) -> list[Element]:
+    """Which referral a change is for: its deal name, then customer and id."""
     return [
-        text_block("Please confirm this change", heading=True),
         text_block(summary.deal_name(referral), bold=True),
         text_block(
             f"{summary.customer(referral)} · referral {summary.referral_id(referral)}",
             subtle=True,
         ),
+    ]
+
+
+def proposed_by(proposer_name: str | None) -> list[Element]:
+    """In a group, who may confirm; nothing in a one-to-one chat."""
+    if not proposer_name:
+        return []
+    name = inert(proposer_name, limit=PROPOSER_LIMIT)
+    return [text_block(f"Proposed by {name} — only they can confirm.", subtle=True)]
+
+
+def confirm_buttons(
+    pending_id: str, *, confirm: str = "Confirm", cancel: str = "Cancel"
+) -> list[Element]:
+    """Confirm and Cancel carrying only the opaque id of a pending change (or batch)."""
+    data = {"pendingId": pending_id}
+    return [
+        execute(confirm, CONFIRM_VERB, data, style="positive"),
+        execute(cancel, CANCEL_VERB, data),
     ]
 
 
