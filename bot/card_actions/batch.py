@@ -74,12 +74,7 @@ class BatchFlow:
     async def _confirm_item(
         self, turn_context: TurnContext, item_id: str, user_id: str
     ) -> tuple[PendingChange | None, Answer | ItemResult]:
-        outcome, pending = await self._services.pending.claim(
-            item_id,
-            user_id=user_id,
-            now=self._services.clock.now(),
-            lease=self._services.claim_lease,
-        )
+        outcome, pending = await self._confirm.claim(item_id, user_id)
         label = _label(pending)
         if outcome is ClaimOutcome.CLAIMED and pending is not None:
             return pending, await self._confirm.run(turn_context, pending)

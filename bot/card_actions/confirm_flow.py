@@ -53,7 +53,7 @@ from bot.domain.errors import (
     SignInRequiredError,
     TooManyRequestsError,
 )
-from bot.domain.pending import PendingChange, PendingState
+from bot.domain.pending import ClaimOutcome, PendingChange, PendingState
 from bot.domain.referral import Referral, Versioned
 from dialogs.ports import DialogServices
 from dialogs.turn_facts import seller_now, seller_of
@@ -78,6 +78,18 @@ class Click(Enum):
 class ConfirmFlow:
     def __init__(self, services: DialogServices) -> None:
         self._services = services
+
+    async def claim(
+        self, pending_id: str, user_id: str
+    ) -> tuple[ClaimOutcome, PendingChange | None]:
+        """The store's compare-and-set claim with this deployment's lease; a won claim goes to
+        `run`, a taken-over one to `resume`."""
+        return await self._services.pending.claim(
+            pending_id,
+            user_id=user_id,
+            now=self._services.clock.now(),
+            lease=self._services.claim_lease,
+        )
 
     async def run(self, turn_context: TurnContext, pending: PendingChange) -> Answer:
         user = await self._user(turn_context, pending)

@@ -102,7 +102,7 @@ class CardActions:
             )
         if stored is not None and stored.is_batch:
             return await self._batch.confirm(turn_context, stored)
-        outcome, pending = await self._claim(pending_id, clicker.user_id)
+        outcome, pending = await self._confirm.claim(pending_id, clicker.user_id)
         if outcome is ClaimOutcome.CLAIMED and pending is not None:
             return await self._confirm.run(turn_context, pending)
         if outcome is ClaimOutcome.RECLAIMED and pending is not None:
@@ -139,22 +139,12 @@ class CardActions:
             return _answer(replies.too_late_to_cancel(), "already_applied", stored)
         return _refusal(outcome, stored, "cancel")
 
-    async def _claim(
-        self, pending_id: str, user_id: str
-    ) -> tuple[ClaimOutcome, PendingChange | None]:
-        return await self._services.pending.claim(
-            pending_id,
-            user_id=user_id,
-            now=self._services.clock.now(),
-            lease=self._services.claim_lease,
-        )
-
     async def _cancel_vanished_claim(
         self, turn_context: TurnContext, pending_id: str, stored: PendingChange
     ) -> Answer | None:
         """A Cancel on a claim whose holder is gone: take it over and find out whether the
         change landed first (then it is saved, not cancelled). None: cancel as usual."""
-        outcome, pending = await self._claim(pending_id, stored.proposer_id)
+        outcome, pending = await self._confirm.claim(pending_id, stored.proposer_id)
         if pending is None:
             return None
         if outcome is ClaimOutcome.RECLAIMED:
