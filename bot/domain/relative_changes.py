@@ -23,6 +23,8 @@ from bot.domain.referral import Referral, SalesStage
 MAX_SHIFT_DAYS = 3660  # about ten years either way; further is a typo, not a plan
 _CENT = Decimal("0.01")
 _STAGES = tuple(SalesStage)
+_STAGE_NAMES = tuple(stage.value for stage in _STAGES)
+_STAGES_IN_WORDS = ", ".join(_STAGE_NAMES[:-1]) + f" or {_STAGE_NAMES[-1]}"
 _ONE = {
     ShiftUnit.DAYS: relativedelta(days=1),
     ShiftUnit.WEEKS: relativedelta(weeks=1),
@@ -138,12 +140,11 @@ def _stepped_stage(referral: Referral, step: Step | None, label: str) -> SalesSt
     if step is None:
         return None
     current = referral.sales_stage
-    names = ", ".join(stage.value for stage in _STAGES[:-1]) + f" or {_STAGES[-1].value}"
-    if current is None or str(current) not in {stage.value for stage in _STAGES}:
+    if current is None or str(current) not in _STAGE_NAMES:
         raise InvalidChangeError(
-            f"{label} has no sales stage I can step from yet. Say which one: {names}."
+            f"{label} has no sales stage I can step from yet. Say which one: {_STAGES_IN_WORDS}."
         )
-    at = [stage.value for stage in _STAGES].index(str(current)) + step
+    at = _STAGE_NAMES.index(str(current)) + step
     if at >= len(_STAGES):
         raise InvalidChangeError(
             f"{label} is already at the last sales stage, {format_stage(str(current))}. "
