@@ -1,4 +1,4 @@
-"""Referrals, a fixed "now" and a one-line planner call for the planning tests."""
+"""Referrals, a fixed "now", a one-line planner call and the spec's states, for the domain tests."""
 
 from __future__ import annotations
 
@@ -14,6 +14,22 @@ from bot.domain.referral import Referral
 SELLER_ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=SELLER_ZONE)  # Tuesday 1 Dec 2026, 14:30 UTC
 LABEL = "Contoso Azure migration (123)"
+
+# The (status, substatus, direction) triples the Partner Center spec allows, written out here as
+# the oracle for bot/domain/transitions.py rather than derived from it.
+SPEC_STATES = (
+    ("New", "Pending", "Incoming"),
+    ("New", "Received", "Incoming"),
+    ("Active", "Accepted", "Incoming"),
+    ("Closed", "Won", "Incoming"),
+    ("Closed", "Lost", "Incoming"),
+    ("Closed", "Declined", "Incoming"),
+    ("Closed", "Expired", "Incoming"),
+    ("New", "Pending", "Outgoing"),
+    ("Active", "Accepted", "Outgoing"),
+    ("Closed", "Won", "Outgoing"),
+    ("Closed", "Lost", "Outgoing"),
+)
 
 JANE = {"firstName": "Jane", "lastName": "Doe", "email": "jane.doe@contoso.com"}
 JOHN = {

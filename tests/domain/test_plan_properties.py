@@ -20,20 +20,8 @@ from emulators.partner_center.documents import coerce_deal_value, validate_docum
 from emulators.partner_center.errors import ApiError
 from emulators.partner_center.lifecycle import check_transition
 from emulators.partner_center.patching import apply_operations, parse_operations
+from tests.domain.planning import SPEC_STATES
 
-_STATES = [
-    ("New", "Pending", "Incoming"),
-    ("New", "Received", "Incoming"),
-    ("Active", "Accepted", "Incoming"),
-    ("Closed", "Won", "Incoming"),
-    ("Closed", "Lost", "Incoming"),
-    ("Closed", "Declined", "Incoming"),
-    ("Closed", "Expired", "Incoming"),
-    ("New", "Pending", "Outgoing"),
-    ("Active", "Accepted", "Outgoing"),
-    ("Closed", "Won", "Outgoing"),
-    ("Closed", "Lost", "Outgoing"),
-]
 _PEOPLE = [
     ("Jane", "Doe", "jane.doe@contoso.com"),
     ("Jane", "Roe", "jane.roe@contoso.com"),
@@ -52,8 +40,8 @@ _member_entry = st.sampled_from(_PEOPLE).map(
 
 @st.composite
 def documents(draw: st.DrawFn) -> dict[str, Any]:
-    open_states = [state for state in _STATES if state[0] != "Closed"]
-    status, substatus, direction = draw(st.sampled_from(open_states) | st.sampled_from(_STATES))
+    open_states = [state for state in SPEC_STATES if state[0] != "Closed"]
+    status, substatus, direction = draw(st.sampled_from(open_states) | st.sampled_from(SPEC_STATES))
     created = NOW - draw(st.timedeltas(timedelta(hours=-2), timedelta(days=10)))
     document: dict[str, Any] = {
         "id": draw(st.sampled_from(["123", "6b0a6f3e-8c1d-4f5e-9a7b-2c3d4e5f6a7b"])),

@@ -6,20 +6,8 @@ import pytest
 
 from bot.domain.referral import Direction, Status, Substatus
 from bot.domain.transitions import can_move, is_valid_state
+from tests.domain.planning import SPEC_STATES
 
-_VALID = {
-    ("New", "Pending", "Incoming"),
-    ("New", "Received", "Incoming"),
-    ("Active", "Accepted", "Incoming"),
-    ("Closed", "Won", "Incoming"),
-    ("Closed", "Lost", "Incoming"),
-    ("Closed", "Declined", "Incoming"),
-    ("Closed", "Expired", "Incoming"),
-    ("New", "Pending", "Outgoing"),
-    ("Active", "Accepted", "Outgoing"),
-    ("Closed", "Won", "Outgoing"),
-    ("Closed", "Lost", "Outgoing"),
-}
 _ALL = list(itertools.product(list(Status), list(Substatus), list(Direction)))
 
 
@@ -27,7 +15,7 @@ _ALL = list(itertools.product(list(Status), list(Substatus), list(Direction)))
 def test_only_the_spec_pairings_and_directions_are_valid(
     status: Status, substatus: Substatus, direction: Direction
 ) -> None:
-    expected = (status.value, substatus.value, direction.value) in _VALID
+    expected = (status.value, substatus.value, direction.value) in SPEC_STATES
     assert is_valid_state(status, substatus, direction) is expected
 
 

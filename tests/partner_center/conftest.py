@@ -7,9 +7,8 @@ import pytest
 
 from bot.partner_center.client import ReferralsClient
 from emulators.server import RunningEmulators
-from tests.partner_center.clients import make_client
 from tests.support.fixtures import emulators_fixture
-from tests.support.partner_center import EmulatorControl
+from tests.support.partner_center import EmulatorControl, make_client
 from tests.support.seeds import client_referrals
 
 running = emulators_fixture(client_referrals, scope="function")

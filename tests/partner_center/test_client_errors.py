@@ -16,13 +16,13 @@ from bot.partner_center.errors import (
 )
 from bot.referrals.errors import translate
 from emulators.server import RunningEmulators
-from tests.partner_center.clients import make_client
 from tests.support.emulators import ADMIN, NO_MFA, NO_ROLE, SELLER, running_emulators
 from tests.support.partner_center import (
     EmulatorControl,
     FakeTokenProvider,
     assertion_for,
     expired_claims,
+    make_client,
 )
 from tests.support.seeds import CLOSED_ID, OPEN_ID, OTHERS_ID, client_referrals
 

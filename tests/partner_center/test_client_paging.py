@@ -12,7 +12,6 @@ from yarl import URL
 
 from bot.partner_center.client import ReferralsClient
 from emulators.server import RunningEmulators
-from tests.partner_center.clients import make_client
 from tests.support.emulators import (
     ADMIN,
     OTHER_SELLER,
@@ -20,7 +19,7 @@ from tests.support.emulators import (
     mint_partner_center_token,
     running_emulators,
 )
-from tests.support.partner_center import EmulatorControl, assertion_for
+from tests.support.partner_center import EmulatorControl, assertion_for, make_client
 from tests.support.referral_documents import member
 
 COUNT = 250

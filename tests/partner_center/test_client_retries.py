@@ -9,10 +9,15 @@ from bot.partner_center.client import ReferralsClient
 from bot.partner_center.errors import PreconditionFailedError, UnavailableError
 from bot.partner_center.retry import RetryPolicy
 from emulators.server import RunningEmulators
-from tests.partner_center.clients import make_client, make_settings
 from tests.partner_center.test_retry_policy import FakeTime
 from tests.support.emulators import ADMIN
-from tests.support.partner_center import EmulatorControl, FakeTokenProvider, assertion_for
+from tests.support.partner_center import (
+    EmulatorControl,
+    FakeTokenProvider,
+    assertion_for,
+    make_client,
+    make_settings,
+)
 from tests.support.seeds import OPEN_ID
 
 ITEM = f"/v1.0/engagements/referrals/{OPEN_ID}"

@@ -15,9 +15,8 @@ from bot.partner_center.client import ReferralsClient
 from bot.referrals.sync_queries import PAGE_SIZE, Query, all_queries
 from emulators.fixtures import FixtureUser
 from emulators.server import RunningEmulators
-from tests.partner_center.clients import make_client
 from tests.support.emulators import ADMIN, SELLER, running_emulators
-from tests.support.partner_center import assertion_for
+from tests.support.partner_center import assertion_for, make_client
 from tests.support.referral_documents import member
 from tests.support.referrals_http import ReferralsHttp
 

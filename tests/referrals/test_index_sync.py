@@ -33,11 +33,15 @@ from bot.settings import IndexSettings, StateBackend, StateSettings
 from bot.state.backends import open_state
 from dialogs.replies import coverage_note
 from emulators.server import RunningEmulators
-from tests.partner_center.clients import make_settings
 from tests.support.emulator_controls import REFERRALS_PATH
 from tests.support.emulators import ADMIN, OTHER_SELLER, SELLER
 from tests.support.fixtures import emulators_fixture
-from tests.support.partner_center import EmulatorControl, FakeTokenProvider, assertion_for
+from tests.support.partner_center import (
+    EmulatorControl,
+    FakeTokenProvider,
+    assertion_for,
+    make_settings,
+)
 from tests.support.referral_documents import member, seed_referral
 from tests.support.world import make_client
 

@@ -8,7 +8,10 @@ from typing import Any
 
 import aiohttp
 
-from bot.domain.assertion import UserAssertion
+from bot.domain.assertion import AccessTokenProvider, UserAssertion
+from bot.partner_center.client import ReferralsClient
+from bot.partner_center.retry import RetryPolicy
+from bot.settings import PartnerCenterSettings
 from emulators.fixtures import FixtureUser
 from emulators.server import RunningEmulators
 from tests.support.emulators import USERS, mint_partner_center_token
@@ -42,6 +45,33 @@ class FakeTokenProvider:
         return mint_partner_center_token(
             self._running, self._users[user.user_id], **self._overrides
         )
+
+
+def make_settings(running: RunningEmulators, **overrides: Any) -> PartnerCenterSettings:
+    values: dict[str, Any] = {
+        "base_url": f"{running.referrals_base_url}/v1.0/engagements",
+        "attempt_timeout_seconds": 2.0,
+        "deadline_seconds": 5.0,
+        "max_attempts": 4,
+        "max_retry_after_seconds": 30.0,
+    }
+    return PartnerCenterSettings(**(values | overrides))
+
+
+def make_client(
+    session: aiohttp.ClientSession,
+    running: RunningEmulators,
+    tokens: AccessTokenProvider | None = None,
+    *,
+    backoff_initial: float = 0.05,
+    **overrides: Any,
+) -> ReferralsClient:
+    """The client under test against the emulator, with fast retry timings."""
+    settings = make_settings(running, **overrides)
+    policy = RetryPolicy.from_settings(settings, backoff_initial=backoff_initial)
+    return ReferralsClient(
+        session, settings, tokens or FakeTokenProvider(running), retry_policy=policy
+    )
 
 
 def expired_claims() -> dict[str, int]:

@@ -15,13 +15,12 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
+from bot.domain.assertion import AccessTokenProvider
 from bot.partner_center.client import ReferralsClient
-from bot.partner_center.retry import RetryPolicy
-from bot.settings import PartnerCenterSettings
 from emulators.fixtures import FixtureUser
 from emulators.server import RunningEmulators
+from tests.support import partner_center
 from tests.support.emulators import OTHER_SELLER, SELLER, running_emulators
-from tests.support.partner_center import FakeTokenProvider
 from tests.support.referral_documents import member, seed_referral
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -158,18 +157,13 @@ def running_world() -> Iterator[RunningEmulators]:
 
 
 def make_client(
-    session: aiohttp.ClientSession, running: RunningEmulators, tokens: Any = None
+    session: aiohttp.ClientSession,
+    running: RunningEmulators,
+    tokens: AccessTokenProvider | None = None,
 ) -> ReferralsClient:
-    settings = PartnerCenterSettings(
-        base_url=f"{running.referrals_base_url}/v1.0/engagements",
-        attempt_timeout_seconds=2.0,
-        deadline_seconds=5.0,
-        max_attempts=3,
-        max_retry_after_seconds=30.0,
-    )
-    policy = RetryPolicy.from_settings(settings, backoff_initial=0.01)
-    return ReferralsClient(
-        session, settings, tokens or FakeTokenProvider(running), retry_policy=policy
+    """The client of tests/support/partner_center.py with three attempts and a shorter backoff."""
+    return partner_center.make_client(
+        session, running, tokens, backoff_initial=0.01, max_attempts=3
     )
 
 
