@@ -225,7 +225,6 @@ class ReferralIndexes:
                     if index.by_id(entry.id) != entry:  # the overlap re-reads what it has
                         changed.append(entry)
                 if reached_known or page.next_link is None:
-                    reached_known = True
                     break
                 if pages >= self._limits.max_pages:
                     return None, False

@@ -8,9 +8,10 @@ Partner Center documents no search, so these are applied to the seller's index
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime
 
 from bot.domain.list_kinds import ListKind
+from bot.domain.list_query import DateField, Period, PeriodUnit, bounds
 
 _WORD = re.compile(r"\S+")
 # Words sellers add around a name that no deal or customer name is made of.
@@ -29,19 +30,11 @@ def core_name(text: str) -> str | None:
     return " ".join(kept)
 
 
-def _month_start(moment: datetime) -> datetime:
-    return datetime.combine(moment.date().replace(day=1), time(), tzinfo=moment.tzinfo)
-
-
-def _add_months(start: datetime, months: int) -> datetime:
-    index = start.year * 12 + start.month - 1 + months
-    return start.replace(year=index // 12, month=index % 12 + 1)
-
-
 def period(kind: ListKind, now: datetime) -> tuple[datetime, datetime]:
-    """[start, end) of the seller's calendar month or quarter containing `now` (in its tz)."""
-    month = _month_start(now)
-    if kind is ListKind.CLOSING_THIS_MONTH:
-        return month, _add_months(month, 1)
-    quarter = _add_months(month, -((month.month - 1) % 3))
-    return quarter, _add_months(quarter, 3)
+    """[start, end) of the seller's calendar month or quarter containing `now` (in its tz): the
+    calendar of every list period (`bot.domain.list_query.bounds`)."""
+    unit = PeriodUnit.MONTH if kind is ListKind.CLOSING_THIS_MONTH else PeriodUnit.QUARTER
+    start, end = bounds(Period(DateField.CLOSE, unit), now)
+    assert start is not None  # a period of whole units has both ends
+    assert end is not None
+    return start, end

@@ -420,7 +420,7 @@ class SellerIndex:
         return views.suggestions[1], views.suggestions[2]
 
     def _closing_range(self, kind: ListKind, now: datetime, views: _Views) -> tuple[int, int]:
-        start, end = queries.period(kind, now if now.tzinfo else now.replace(tzinfo=UTC))
+        start, end = queries.period(kind, now)  # `now` is aware: list and count saw to it
         return (
             bisect_left(views.closing_at, _micros(start)),
             bisect_left(views.closing_at, _micros(end)),

@@ -17,7 +17,7 @@ import builtins
 import logging
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.domain.assertion import UserAssertion
@@ -109,8 +109,7 @@ class PartnerCenterReferrals:
             return []
         with service_errors("search", invalid=query_refused):
             index, _ = await self._indexes.fresh(user)
-        seller_now = now if now.tzinfo else now.replace(tzinfo=UTC)
-        return [entry.to_referral() for entry in index.list(wanted, seller_now, limit=limit)]
+        return [entry.to_referral() for entry in index.list(wanted, now, limit=limit)]
 
     async def tally(
         self, wanted: ListKind | ListQuery, *, user: UserAssertion, now: datetime
@@ -118,7 +117,7 @@ class PartnerCenterReferrals:
         """ "how many open deals", "pipeline total this quarter": counted in the index."""
         with service_errors("search", invalid=query_refused):
             index, _ = await self._indexes.fresh(user)
-        return index.tally(wanted, now if now.tzinfo else now.replace(tzinfo=UTC))
+        return index.tally(wanted, now)
 
     def coverage(self, *, user: UserAssertion) -> Coverage | None:
         """What the seller's last search or list covered (None: nothing searched yet)."""
