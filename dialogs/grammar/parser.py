@@ -110,12 +110,12 @@ def parse_command(
     if specific:
         return ParseFailure(specific[0].reason, suggestion)
     # Issue 16 §6: say what would work (dialogs/grammar/dead_ends.py).
-    asked = specific_refusal(cleaned, words, _Reading(today))
+    asked = specific_refusal(cleaned, words, read_one)
     if asked is not None:
         return asked
     if suggestion:
         return ParseFailure(not_understood(text), suggestion)
-    return general_refusal(text, cleaned, words, _Reading(today))
+    return general_refusal(text, cleaned, words, read_one)
 
 
 class _Understood:
@@ -128,19 +128,12 @@ class _Understood:
         return self.command(text) is not None
 
     def command(self, text: str) -> Command | None:
-        words = _trim_punctuation(tokenize(text))
-        return _understand(text, words, self._today, []) if words else None
+        return _read(text, self._today)
 
 
-class _Reading:
-    """What a message reads as, for checking the commands a refusal offers (issue 16 §6)."""
-
-    def __init__(self, today: date) -> None:
-        self._today = today
-
-    def __call__(self, text: str) -> Command | None:
-        words = _trim_punctuation(tokenize(text))
-        return _understand(text, words, self._today, []) if words else None
+def _read(text: str, today: date) -> Command | None:
+    words = _trim_punctuation(tokenize(text))
+    return _understand(text, words, today, []) if words else None
 
 
 def _names_a_mistyped_word(command: Command, text: str) -> bool:
@@ -166,8 +159,7 @@ def _applied_correction(text: str, corrected: str, today: date) -> UpdateReferra
     many (issue 16, section 5). Only when the referral is an id, a CRM id or "it", never a
     name (whose first word may be the customer's, "Lots Road Auctions won"), and only when no
     corrected word landed in free text (a reason, note, deal name or team member)."""
-    words = _trim_punctuation(tokenize(corrected))
-    command = _understand(corrected, words, today, []) if words else None
+    command = _read(corrected, today)
     if not isinstance(command, UpdateReferral) or command.ref.kind is RefKind.NAME:
         return None
     intent = command.intent
@@ -191,8 +183,7 @@ def _only_renames(command: Command, corrected: str, today: date) -> bool:
     """The correction reads as the same command about a referral whose name only has the
     corrected word in it ("show Ember Cobalt Ltd" -> "show member Cobalt Ltd"): the word was
     part of the name, not a mistyped command word, so the name is kept as written."""
-    words = _trim_punctuation(tokenize(corrected))
-    other = _understand(corrected, words, today, []) if words else None
+    other = _read(corrected, today)
     if type(other) is not type(command) or not isinstance(other, UpdateReferral | ShowReferral):
         return False
     assert isinstance(command, UpdateReferral | ShowReferral)
