@@ -8,8 +8,9 @@ spelling is understood.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
+from typing import TypeVar
 
 from dialogs.grammar import messages
 from dialogs.grammar.bulk import read_id_list, read_list_target, swallowed_a_list
@@ -27,14 +28,13 @@ from dialogs.grammar.commands import (
 from dialogs.grammar.compound import SEPARATORS, combine, parse_clauses
 from dialogs.grammar.dead_ends import general_refusal, specific_refusal
 from dialogs.grammar.engine.matchers import FirstWordIndex
-from dialogs.grammar.engine.patterns import Pattern, Subject, match
+from dialogs.grammar.engine.patterns import Bindings, Pattern, Subject, match
 from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.engine.tokens import Token, tokenize
 from dialogs.grammar.list_rules import read_list
 from dialogs.grammar.messages import not_understood
 from dialogs.grammar.normalize import DEFAULT_BOT_NAMES, normalize
 from dialogs.grammar.question_rules import LATE_QUESTION_RULES, QUESTION_RULES
-from dialogs.grammar.question_rules import Build as AskBuild
 from dialogs.grammar.read_rules import READ_RULES, SHOW_RULES
 from dialogs.grammar.slots import make_slots
 from dialogs.grammar.spoken_outcomes import (
@@ -57,6 +57,8 @@ from dialogs.grammar.vocabulary import (
     LEADING_FILLERS,
     TRAILING_FILLERS,
 )
+
+T = TypeVar("T")
 
 MAX_CHARACTERS = 4000
 # The rule tables in order, by the words their templates can start with: a message's first
@@ -262,34 +264,21 @@ class _Reader:
 
     def whole(self, tokens: tuple[Token, ...]) -> Command | None:
         subject = self._subject(tokens)
-        for pattern, build in _READ.at(tokens, 0):
-            bindings = match(pattern, subject)
-            command = build(bindings) if bindings is not None else None
-            if command is not None:
-                return command
+        command = _first(_READ.at(tokens, 0), subject)
+        if command is not None:
+            return command
         listing = read_list(tokens, self._text, self._today)  # issue 16 §2: composed lists
         if listing is not None:
             return ListReferrals(query=listing)
         clause = self._clause(subject)
         if clause is not None:
             return UpdateReferral(clause.ref or ReferralRef.last(), clause.intent)
-        for pattern, ask in _CLARIFY.at(tokens, 0):
-            bindings = match(pattern, subject)
-            if bindings is not None:
-                return ask(bindings)
-        command = _first(_LATE_QUESTION.at(tokens, 0), subject)
-        if command is not None:
-            return command
-        for pattern, ask in () if self._question else _SPOKEN_CLARIFY.at(tokens, 0):
-            bindings = match(pattern, subject)
-            if bindings is not None:
-                return ask(bindings)
-        for pattern, build in _SHOW.at(tokens, 0):
-            bindings = match(pattern, subject)
-            command = build(bindings) if bindings is not None else None
-            if command is not None:
-                return command
-        return None
+        return (
+            _first(_CLARIFY.at(tokens, 0), subject)
+            or _first(_LATE_QUESTION.at(tokens, 0), subject)
+            or (None if self._question else _first(_SPOKEN_CLARIFY.at(tokens, 0), subject))
+            or _first(_SHOW.at(tokens, 0), subject)
+        )
 
     def question(self, tokens: tuple[Token, ...]) -> Command | None:
         """Issue 16 §1: a question is read before anything else ("did we win 123?")."""
@@ -312,14 +301,7 @@ class _Reader:
     def _built(
         self, rules: FirstWordIndex[tuple[Pattern, Build]], subject: Subject
     ) -> Clause | None:
-        if self._question:
-            return None
-        for pattern, build in rules.at(subject.tokens, 0):
-            bindings = match(pattern, subject)
-            clause = build(bindings) if bindings is not None else None
-            if clause is not None:
-                return clause
-        return None
+        return None if self._question else _first(rules.at(subject.tokens, 0), subject)
 
     def _subject(self, tokens: tuple[Token, ...]) -> Subject:
         """Text slots that reach the message's end keep its final punctuation ("booked.")."""
@@ -327,12 +309,15 @@ class _Reader:
         return Subject(tokens, self._text, end, self._slots, self._problems)
 
 
-def _first(rules: tuple[tuple[Pattern, AskBuild], ...], subject: Subject) -> Command | None:
+def _first(
+    rules: tuple[tuple[Pattern, Callable[[Bindings], T]], ...], subject: Subject
+) -> T | None:
+    """The first rule whose template matches and whose build accepts the match."""
     for pattern, build in rules:
         bindings = match(pattern, subject)
-        command = build(bindings) if bindings is not None else None
-        if command is not None:
-            return command
+        built = build(bindings) if bindings is not None else None
+        if built is not None:
+            return built
     return None
 
 
