@@ -60,20 +60,25 @@ from dialogs.grammar.vocabulary import (
 
 T = TypeVar("T")
 
+
+def _by_first_word(rules: tuple[tuple[Pattern, T], ...]) -> FirstWordIndex[tuple[Pattern, T]]:
+    return FirstWordIndex((rule, rule[0].starts) for rule in rules)
+
+
 MAX_CHARACTERS = 4000
 # The rule tables in order, by the words their templates can start with: a message's first
 # token rules most templates out without trying them.
-_READ = FirstWordIndex((rule, rule[0].starts) for rule in READ_RULES)
+_READ = _by_first_word(READ_RULES)
 _UPDATE = FirstWordIndex((pattern, pattern.starts) for pattern in UPDATE_PATTERNS)
-_CLARIFY = FirstWordIndex((rule, rule[0].starts) for rule in CLARIFY_RULES)
-_SHOW = FirstWordIndex((rule, rule[0].starts) for rule in SHOW_RULES)
+_CLARIFY = _by_first_word(CLARIFY_RULES)
+_SHOW = _by_first_word(SHOW_RULES)
 # Issue 16 §1: questions come before everything ("did we win 123?" never marks it won).
-_QUESTION = FirstWordIndex((rule, rule[0].starts) for rule in QUESTION_RULES)
-_LATE_QUESTION = FirstWordIndex((rule, rule[0].starts) for rule in LATE_QUESTION_RULES)
+_QUESTION = _by_first_word(QUESTION_RULES)
+_LATE_QUESTION = _by_first_word(LATE_QUESTION_RULES)
 # Issue 16, section 5 (dialogs/grammar/spoken_outcomes.py): never for a question.
-_SPOKEN = FirstWordIndex((rule, rule[0].starts) for rule in SPOKEN_RULES)
-_SPOKEN_CLARIFY = FirstWordIndex((rule, rule[0].starts) for rule in SPOKEN_CLARIFY_RULES)
-_CLAUSE_ONLY = FirstWordIndex((rule, rule[0].starts) for rule in CLAUSE_ONLY_RULES)
+_SPOKEN = _by_first_word(SPOKEN_RULES)
+_SPOKEN_CLARIFY = _by_first_word(SPOKEN_CLARIFY_RULES)
+_CLAUSE_ONLY = _by_first_word(CLAUSE_ONLY_RULES)
 
 
 def parse_command(
