@@ -8,7 +8,7 @@ from dialogs.grammar import messages
 from dialogs.grammar.commands import ParseFailure, ReferralRef
 from dialogs.grammar.dead_ends import won_or_lost
 from dialogs.grammar.engine.patterns import Bindings, Pattern
-from dialogs.grammar.templates import compile_all
+from dialogs.grammar.templates import rules
 
 Ask = Callable[[Bindings], ParseFailure]
 
@@ -39,11 +39,7 @@ def _shift_by(bindings: Bindings) -> ParseFailure:
     return ParseFailure(messages.SHIFT_BY, f"push {messages.as_typed(ref)} out by {amount}")
 
 
-def _rules(templates: tuple[str, ...], ask: Ask) -> tuple[tuple[Pattern, Ask], ...]:
-    return tuple((pattern, ask) for pattern in compile_all(templates))
-
-
 CLARIFY_RULES: tuple[tuple[Pattern, Ask], ...] = (
-    *_rules(CLOSE_WITHOUT_OUTCOME, _which_outcome),
-    *_rules(SHIFT_BY, _shift_by),
+    *rules(CLOSE_WITHOUT_OUTCOME, _which_outcome),
+    *rules(SHIFT_BY, _shift_by),
 )

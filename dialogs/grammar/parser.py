@@ -8,8 +8,9 @@ spelling is understood.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
+from typing import TypeVar
 
 from dialogs.grammar import messages
 from dialogs.grammar.bulk import read_id_list, read_list_target, swallowed_a_list
@@ -27,14 +28,13 @@ from dialogs.grammar.commands import (
 from dialogs.grammar.compound import SEPARATORS, combine, parse_clauses
 from dialogs.grammar.dead_ends import general_refusal, specific_refusal
 from dialogs.grammar.engine.matchers import FirstWordIndex
-from dialogs.grammar.engine.patterns import Pattern, Subject, match
+from dialogs.grammar.engine.patterns import Bindings, Pattern, Subject, match
 from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.engine.tokens import Token, tokenize
 from dialogs.grammar.list_rules import read_list
 from dialogs.grammar.messages import not_understood
 from dialogs.grammar.normalize import DEFAULT_BOT_NAMES, normalize
 from dialogs.grammar.question_rules import LATE_QUESTION_RULES, QUESTION_RULES
-from dialogs.grammar.question_rules import Build as AskBuild
 from dialogs.grammar.read_rules import READ_RULES, SHOW_RULES
 from dialogs.grammar.slots import make_slots
 from dialogs.grammar.spoken_outcomes import (
@@ -58,20 +58,27 @@ from dialogs.grammar.vocabulary import (
     TRAILING_FILLERS,
 )
 
+T = TypeVar("T")
+
+
+def _by_first_word(rules: tuple[tuple[Pattern, T], ...]) -> FirstWordIndex[tuple[Pattern, T]]:
+    return FirstWordIndex((rule, rule[0].starts) for rule in rules)
+
+
 MAX_CHARACTERS = 4000
 # The rule tables in order, by the words their templates can start with: a message's first
 # token rules most templates out without trying them.
-_READ = FirstWordIndex((rule, rule[0].starts) for rule in READ_RULES)
+_READ = _by_first_word(READ_RULES)
 _UPDATE = FirstWordIndex((pattern, pattern.starts) for pattern in UPDATE_PATTERNS)
-_CLARIFY = FirstWordIndex((rule, rule[0].starts) for rule in CLARIFY_RULES)
-_SHOW = FirstWordIndex((rule, rule[0].starts) for rule in SHOW_RULES)
+_CLARIFY = _by_first_word(CLARIFY_RULES)
+_SHOW = _by_first_word(SHOW_RULES)
 # Issue 16 §1: questions come before everything ("did we win 123?" never marks it won).
-_QUESTION = FirstWordIndex((rule, rule[0].starts) for rule in QUESTION_RULES)
-_LATE_QUESTION = FirstWordIndex((rule, rule[0].starts) for rule in LATE_QUESTION_RULES)
+_QUESTION = _by_first_word(QUESTION_RULES)
+_LATE_QUESTION = _by_first_word(LATE_QUESTION_RULES)
 # Issue 16, section 5 (dialogs/grammar/spoken_outcomes.py): never for a question.
-_SPOKEN = FirstWordIndex((rule, rule[0].starts) for rule in SPOKEN_RULES)
-_SPOKEN_CLARIFY = FirstWordIndex((rule, rule[0].starts) for rule in SPOKEN_CLARIFY_RULES)
-_CLAUSE_ONLY = FirstWordIndex((rule, rule[0].starts) for rule in CLAUSE_ONLY_RULES)
+_SPOKEN = _by_first_word(SPOKEN_RULES)
+_SPOKEN_CLARIFY = _by_first_word(SPOKEN_CLARIFY_RULES)
+_CLAUSE_ONLY = _by_first_word(CLAUSE_ONLY_RULES)
 
 
 def parse_command(
@@ -110,12 +117,12 @@ def parse_command(
     if specific:
         return ParseFailure(specific[0].reason, suggestion)
     # Issue 16 §6: say what would work (dialogs/grammar/dead_ends.py).
-    asked = specific_refusal(cleaned, words, _Reading(today))
+    asked = specific_refusal(cleaned, words, read_one)
     if asked is not None:
         return asked
     if suggestion:
         return ParseFailure(not_understood(text), suggestion)
-    return general_refusal(text, cleaned, words, _Reading(today))
+    return general_refusal(text, cleaned, words, read_one)
 
 
 class _Understood:
@@ -128,19 +135,12 @@ class _Understood:
         return self.command(text) is not None
 
     def command(self, text: str) -> Command | None:
-        words = _trim_punctuation(tokenize(text))
-        return _understand(text, words, self._today, []) if words else None
+        return _read(text, self._today)
 
 
-class _Reading:
-    """What a message reads as, for checking the commands a refusal offers (issue 16 §6)."""
-
-    def __init__(self, today: date) -> None:
-        self._today = today
-
-    def __call__(self, text: str) -> Command | None:
-        words = _trim_punctuation(tokenize(text))
-        return _understand(text, words, self._today, []) if words else None
+def _read(text: str, today: date) -> Command | None:
+    words = _trim_punctuation(tokenize(text))
+    return _understand(text, words, today, []) if words else None
 
 
 def _names_a_mistyped_word(command: Command, text: str) -> bool:
@@ -166,8 +166,7 @@ def _applied_correction(text: str, corrected: str, today: date) -> UpdateReferra
     many (issue 16, section 5). Only when the referral is an id, a CRM id or "it", never a
     name (whose first word may be the customer's, "Lots Road Auctions won"), and only when no
     corrected word landed in free text (a reason, note, deal name or team member)."""
-    words = _trim_punctuation(tokenize(corrected))
-    command = _understand(corrected, words, today, []) if words else None
+    command = _read(corrected, today)
     if not isinstance(command, UpdateReferral) or command.ref.kind is RefKind.NAME:
         return None
     intent = command.intent
@@ -191,8 +190,7 @@ def _only_renames(command: Command, corrected: str, today: date) -> bool:
     """The correction reads as the same command about a referral whose name only has the
     corrected word in it ("show Ember Cobalt Ltd" -> "show member Cobalt Ltd"): the word was
     part of the name, not a mistyped command word, so the name is kept as written."""
-    words = _trim_punctuation(tokenize(corrected))
-    other = _understand(corrected, words, today, []) if words else None
+    other = _read(corrected, today)
     if type(other) is not type(command) or not isinstance(other, UpdateReferral | ShowReferral):
         return False
     assert isinstance(command, UpdateReferral | ShowReferral)
@@ -271,34 +269,21 @@ class _Reader:
 
     def whole(self, tokens: tuple[Token, ...]) -> Command | None:
         subject = self._subject(tokens)
-        for pattern, build in _READ.at(tokens, 0):
-            bindings = match(pattern, subject)
-            command = build(bindings) if bindings is not None else None
-            if command is not None:
-                return command
+        command = _first(_READ.at(tokens, 0), subject)
+        if command is not None:
+            return command
         listing = read_list(tokens, self._text, self._today)  # issue 16 §2: composed lists
         if listing is not None:
             return ListReferrals(query=listing)
         clause = self._clause(subject)
         if clause is not None:
             return UpdateReferral(clause.ref or ReferralRef.last(), clause.intent)
-        for pattern, ask in _CLARIFY.at(tokens, 0):
-            bindings = match(pattern, subject)
-            if bindings is not None:
-                return ask(bindings)
-        command = _first(_LATE_QUESTION.at(tokens, 0), subject)
-        if command is not None:
-            return command
-        for pattern, ask in () if self._question else _SPOKEN_CLARIFY.at(tokens, 0):
-            bindings = match(pattern, subject)
-            if bindings is not None:
-                return ask(bindings)
-        for pattern, build in _SHOW.at(tokens, 0):
-            bindings = match(pattern, subject)
-            command = build(bindings) if bindings is not None else None
-            if command is not None:
-                return command
-        return None
+        return (
+            _first(_CLARIFY.at(tokens, 0), subject)
+            or _first(_LATE_QUESTION.at(tokens, 0), subject)
+            or (None if self._question else _first(_SPOKEN_CLARIFY.at(tokens, 0), subject))
+            or _first(_SHOW.at(tokens, 0), subject)
+        )
 
     def question(self, tokens: tuple[Token, ...]) -> Command | None:
         """Issue 16 §1: a question is read before anything else ("did we win 123?")."""
@@ -321,14 +306,7 @@ class _Reader:
     def _built(
         self, rules: FirstWordIndex[tuple[Pattern, Build]], subject: Subject
     ) -> Clause | None:
-        if self._question:
-            return None
-        for pattern, build in rules.at(subject.tokens, 0):
-            bindings = match(pattern, subject)
-            clause = build(bindings) if bindings is not None else None
-            if clause is not None:
-                return clause
-        return None
+        return None if self._question else _first(rules.at(subject.tokens, 0), subject)
 
     def _subject(self, tokens: tuple[Token, ...]) -> Subject:
         """Text slots that reach the message's end keep its final punctuation ("booked.")."""
@@ -336,12 +314,15 @@ class _Reader:
         return Subject(tokens, self._text, end, self._slots, self._problems)
 
 
-def _first(rules: tuple[tuple[Pattern, AskBuild], ...], subject: Subject) -> Command | None:
+def _first(
+    rules: tuple[tuple[Pattern, Callable[[Bindings], T]], ...], subject: Subject
+) -> T | None:
+    """The first rule whose template matches and whose build accepts the match."""
     for pattern, build in rules:
         bindings = match(pattern, subject)
-        command = build(bindings) if bindings is not None else None
-        if command is not None:
-            return command
+        built = build(bindings) if bindings is not None else None
+        if built is not None:
+            return built
     return None
 
 

@@ -9,13 +9,10 @@ or a field ("value of 123", "4711 still open") and are tried after the changes, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from dialogs.grammar.commands import AskAboutReferral, Asked, Command, ReferralRef, RefKind, Topic
 from dialogs.grammar.engine.patterns import Bindings, Pattern
-from dialogs.grammar.templates import compile_all
-
-Build = Callable[[Bindings], Command | None]
+from dialogs.grammar.read_rules import Build
+from dialogs.grammar.templates import rules
 
 _WHAT = "(what's|whats|what is|what was|what are|what're)"
 _ASK = "[(do you know|do we know|can you tell me|could you tell me|tell me|any idea|remind me)]"
@@ -144,23 +141,19 @@ def _notes_by_id(bindings: Bindings) -> Command | None:
     return None if ref.kind is RefKind.NAME else AskAboutReferral(ref, Topic.NOTES)
 
 
-def _rules(templates: tuple[str, ...], build: Build) -> tuple[tuple[Pattern, Build], ...]:
-    return tuple((pattern, build) for pattern in compile_all(templates))
-
-
 QUESTION_RULES: tuple[tuple[Pattern, Build], ...] = (
-    *_rules(OVERVIEW, _ask(Topic.OVERVIEW)),
-    *_rules(STATUS, _ask(Topic.STATUS)),
-    *_rules(STILL_ON, _ask(Topic.STATUS, Asked.OPEN)),
-    *_rules(VALUE, _ask(Topic.VALUE)),
-    *_rules(CLOSE_DATE, _ask(Topic.CLOSE_DATE)),
-    *_rules(TEAM, _ask(Topic.TEAM)),
-    *_rules(STAGE, _ask(Topic.STAGE)),
-    *_rules(NOTES, _ask(Topic.NOTES)),
-    *_rules(EXPIRY, _ask(Topic.EXPIRY)),
-    *_rules(CRM_ID, _ask(Topic.CRM_ID)),
-    *_rules(NOTES_BY_ID, _notes_by_id),
+    *rules(OVERVIEW, _ask(Topic.OVERVIEW)),
+    *rules(STATUS, _ask(Topic.STATUS)),
+    *rules(STILL_ON, _ask(Topic.STATUS, Asked.OPEN)),
+    *rules(VALUE, _ask(Topic.VALUE)),
+    *rules(CLOSE_DATE, _ask(Topic.CLOSE_DATE)),
+    *rules(TEAM, _ask(Topic.TEAM)),
+    *rules(STAGE, _ask(Topic.STAGE)),
+    *rules(NOTES, _ask(Topic.NOTES)),
+    *rules(EXPIRY, _ask(Topic.EXPIRY)),
+    *rules(CRM_ID, _ask(Topic.CRM_ID)),
+    *rules(NOTES_BY_ID, _notes_by_id),
 )
 LATE_QUESTION_RULES: tuple[tuple[Pattern, Build], ...] = tuple(
-    rule for template, topic in LATE for rule in _rules((template,), _ask(topic))
+    rule for template, topic in LATE for rule in rules((template,), _ask(topic))
 )

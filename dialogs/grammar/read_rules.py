@@ -16,7 +16,7 @@ from dialogs.grammar.commands import (
     ShowReferral,
 )
 from dialogs.grammar.engine.patterns import Bindings, Pattern
-from dialogs.grammar.templates import compile_all
+from dialogs.grammar.templates import rules
 
 Build = Callable[[Bindings], Command | None]
 
@@ -123,19 +123,15 @@ def _always(command: Command) -> Build:
     return lambda _bindings: command
 
 
-def _rules(templates: tuple[str, ...], build: Build) -> tuple[tuple[Pattern, Build], ...]:
-    return tuple((pattern, build) for pattern in compile_all(templates))
-
-
 READ_RULES: tuple[tuple[Pattern, Build], ...] = (
-    *_rules(CANCEL, _always(Cancel())),
-    *_rules(HELP, _always(Help())),
-    *_rules(HELP_TOPIC, _help_topic),
-    *_rules(MORE, _always(ShowMore())),
-    *_rules(MY_OPEN, _always(ListReferrals(ListKind.MY_OPEN))),
-    *_rules(NEW_LEADS, _always(ListReferrals(ListKind.NEW_LEADS))),
-    *_rules(CLOSING_MONTH, _always(ListReferrals(ListKind.CLOSING_THIS_MONTH))),
-    *_rules(CLOSING_QUARTER, _always(ListReferrals(ListKind.CLOSING_THIS_QUARTER))),
-    *_rules(QUESTIONS, _show),
+    *rules(CANCEL, _always(Cancel())),
+    *rules(HELP, _always(Help())),
+    *rules(HELP_TOPIC, _help_topic),
+    *rules(MORE, _always(ShowMore())),
+    *rules(MY_OPEN, _always(ListReferrals(ListKind.MY_OPEN))),
+    *rules(NEW_LEADS, _always(ListReferrals(ListKind.NEW_LEADS))),
+    *rules(CLOSING_MONTH, _always(ListReferrals(ListKind.CLOSING_THIS_MONTH))),
+    *rules(CLOSING_QUARTER, _always(ListReferrals(ListKind.CLOSING_THIS_QUARTER))),
+    *rules(QUESTIONS, _show),
 )
-SHOW_RULES: tuple[tuple[Pattern, Build], ...] = (*_rules(SHOW, _show), *_rules(BARE, _bare))
+SHOW_RULES: tuple[tuple[Pattern, Build], ...] = (*rules(SHOW, _show), *rules(BARE, _bare))

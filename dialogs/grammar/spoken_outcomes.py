@@ -21,11 +21,12 @@ from collections.abc import Callable
 
 from bot.domain.intent import ChangeIntent, Outcome
 from dialogs.grammar import messages
+from dialogs.grammar.clarify_rules import Ask
 from dialogs.grammar.commands import ParseFailure, ReferralRef
 from dialogs.grammar.dead_ends import won_or_lost
 from dialogs.grammar.engine.patterns import Bindings, Pattern
 from dialogs.grammar.engine.tokens import Token
-from dialogs.grammar.templates import compile_all
+from dialogs.grammar.templates import rules
 from dialogs.grammar.update_rules import Clause
 from dialogs.grammar.vocabulary import word_set
 
@@ -110,15 +111,9 @@ def _which_outcome(bindings: Bindings) -> ParseFailure:
     )
 
 
-def _rules(templates: tuple[str, ...], build: Build) -> tuple[tuple[Pattern, Build], ...]:
-    return tuple((pattern, build) for pattern in compile_all(templates))
-
-
 SPOKEN_RULES: tuple[tuple[Pattern, Build], ...] = (
-    *_rules(WON, _outcome(Outcome.WON)),
-    *_rules(LOST, _outcome(Outcome.LOST)),
+    *rules(WON, _outcome(Outcome.WON)),
+    *rules(LOST, _outcome(Outcome.LOST)),
 )
-CLAUSE_ONLY_RULES: tuple[tuple[Pattern, Build], ...] = _rules(BARE, _bare)
-SPOKEN_CLARIFY_RULES: tuple[tuple[Pattern, Callable[[Bindings], ParseFailure]], ...] = tuple(
-    (pattern, _which_outcome) for pattern in compile_all(CLOSED)
-)
+CLAUSE_ONLY_RULES: tuple[tuple[Pattern, Build], ...] = rules(BARE, _bare)
+SPOKEN_CLARIFY_RULES: tuple[tuple[Pattern, Ask], ...] = rules(CLOSED, _which_outcome)

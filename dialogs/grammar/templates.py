@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TypeVar
 
 from dialogs.grammar.engine.patterns import Pattern, compile_pattern
 
@@ -34,6 +35,7 @@ MACROS: Mapping[str, str] = {
     "team": "(team|deal team|referral team|team members|members|the team)",
 }
 _MACRO = re.compile(r"<(\w+)>")
+T = TypeVar("T")
 
 
 def expand(template: str) -> str:
@@ -42,3 +44,8 @@ def expand(template: str) -> str:
 
 def compile_all(templates: tuple[str, ...]) -> tuple[Pattern, ...]:
     return tuple(compile_pattern(expand(template)) for template in templates)
+
+
+def rules(templates: tuple[str, ...], build: T) -> tuple[tuple[Pattern, T], ...]:
+    """A rule table's rows: each template compiled, with what a match of it builds."""
+    return tuple((pattern, build) for pattern in compile_all(templates))
