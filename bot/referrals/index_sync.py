@@ -118,8 +118,10 @@ class ReferralIndexes:
     async def _hold(self, key: str) -> _Held:
         held = self._held.get(key)
         if held is None:
-            held = await self._load(key)
-            self._held[key] = held
+            loaded = await self._load(key)
+            # Another turn of this seller may have loaded it while this one waited on the
+            # store: keep theirs, so both answer from (and refresh) one index.
+            held = self._held.setdefault(key, loaded)
             while len(self._held) > self._limits.sellers_in_memory:
                 self._held.popitem(last=False)
         self._held.move_to_end(key)

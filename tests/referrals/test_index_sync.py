@@ -606,3 +606,23 @@ async def test_the_bots_own_writes_are_not_read_again_on_every_refresh(
 
     assert len(await list_reads(control)) == 3
     assert await found(indexes, ADA, "Nova 100") == [rid(100)]
+
+
+class YieldingStore(MemoryByteStore):
+    """Loads like a real backend: the event loop runs other turns while it reads."""
+
+    async def load(self, key: str) -> bytes | None:
+        await asyncio.sleep(0)
+        return await super().load(key)
+
+
+async def test_concurrent_first_turns_with_a_real_store_share_one_index_and_one_sync(
+    client: ReferralsClient, control: EmulatorControl, clock: Clock
+) -> None:
+    indexes = indexes_of(client, clock, store=YieldingStore())
+
+    answers = await asyncio.gather(*(indexes.fresh(ADA) for _ in range(5)))
+
+    assert {len(index) for index, _ in answers} == {TOTAL}
+    assert len({id(index) for index, _ in answers}) == 1
+    assert len(await list_reads(control)) == 3
