@@ -45,6 +45,7 @@ from bot.auth.errors import (
     AuthError,
     IdentityUnavailableError,
     SignInReason,
+    SignInRequiredError,
     SubjectMismatchError,
     error_from_result,
 )
@@ -189,6 +190,9 @@ class OboTokenProvider:
             cached = app.acquire_token_silent(self._scopes, account)
             if cached and "access_token" in cached:
                 return str(cached["access_token"]), _seconds(cached.get("expires_in"))
+        if not user.token:  # silent only (issue 17: acting for a seller outside their turn)
+            logger.info("auth.obo.no_cached_token")
+            raise SignInRequiredError(SignInReason.INTERACTION, error="no_cached_token")
         result = app.acquire_token_on_behalf_of(user.token, self._scopes)
         if "access_token" not in result:
             raise error_from_result(result)

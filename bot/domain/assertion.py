@@ -18,6 +18,12 @@ class UserAssertion:
     user_id: str
     token: str = field(repr=False)
 
+    @classmethod
+    def silent(cls, tenant_id: str, user_id: str) -> UserAssertion:
+        """No SSO token: only the seller's cached Partner Center token (msal refreshes it)
+        may be used; without one, SignInRequiredError. For work outside the seller's turn."""
+        return cls(tenant_id, user_id, "")
+
 
 class AccessTokenProvider(Protocol):
     """Gives a Partner Center access token for the seller (on behalf of them)."""

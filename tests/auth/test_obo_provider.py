@@ -5,9 +5,12 @@ from typing import Any
 
 import aiohttp
 import jwt
+import pytest
 
+from bot.auth.errors import SignInRequiredError
 from bot.auth.obo import cache_key
 from bot.auth.sealed_store import MemoryByteStore
+from bot.domain.assertion import UserAssertion
 from emulators.config import PARTNER_CENTER_AUDIENCE
 from emulators.server import RunningEmulators
 from tests.auth.providers import MakeProvider
@@ -177,3 +180,30 @@ async def test_partner_center_accepts_the_on_behalf_of_token(
         status = response.status
 
     assert status == 200
+
+
+async def test_a_silent_assertion_uses_the_sellers_cached_token_and_never_obo(
+    identity: IdentityClient, make_provider: MakeProvider
+) -> None:
+    store = MemoryByteStore()
+    first = await make_provider(store).get_token(
+        assertion_for(SELLER, await identity.sso_token(SELLER))
+    )
+    await identity.reset()
+
+    silent = UserAssertion.silent(SELLER.tenant_id, SELLER.oid)
+    second = await make_provider(store).get_token(silent)
+
+    assert second == first
+    assert token_posts(await identity.recorded()) == 0
+
+
+async def test_a_silent_assertion_without_a_cached_token_asks_for_sign_in(
+    identity: IdentityClient, make_provider: MakeProvider
+) -> None:
+    provider = make_provider(MemoryByteStore())
+
+    with pytest.raises(SignInRequiredError):
+        await provider.get_token(UserAssertion.silent(SELLER.tenant_id, SELLER.oid))
+
+    assert token_posts(await identity.recorded()) == 0

@@ -1,0 +1,1 @@
+"""The bot speaks first (issue 17): lead alerts, reminders and digests, and their card updates."""
