@@ -166,6 +166,20 @@ class IndexSettings(BaseModel):
     sellers_in_memory: int = Field(default=100, ge=1, le=100_000)
 
 
+class AlertSettings(BaseModel):
+    """REFERRAL_BOT_ALERTS__*: proactive lead alerts from Partner Center events (bot/alerts)."""
+
+    enabled: StrictFlag = True
+    # sellers tried, one silent read each, to learn which referral an event names and its team
+    max_readers: int = Field(default=5, ge=1, le=50)
+    # how long an instance's claim on a card it is sending is held before another takes over
+    claim_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
+    # a failed send or card update is tried again this many times (backoff doubling from
+    # `retry_backoff_seconds`), then given up with a log line
+    send_retries: int = Field(default=3, ge=0, le=10)
+    retry_backoff_seconds: float = Field(default=2.0, gt=0, le=300)
+
+
 LogLevel = Annotated[
     Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
     BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value),
@@ -236,6 +250,7 @@ class Settings(BaseSettings):
     state: StateSettings = StateSettings()
     inbound: InboundSettings = InboundSettings()
     index: IndexSettings = IndexSettings()
+    alerts: AlertSettings = AlertSettings()
 
     @classmethod
     def settings_customise_sources(
