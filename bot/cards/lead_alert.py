@@ -144,14 +144,15 @@ def render_lead_decided_card(
 
 
 def render_lead_channel_card(
-    view: LeadView, *, arrived_at: datetime, related: bool = False
+    view: LeadView, *, arrived_at: datetime | None, related: bool = False
 ) -> Element:
-    """What a subscribed channel sees of a new lead: only what the event itself carries."""
+    """What a subscribed channel sees of a new lead: only what the event itself carries. Also
+    what a viewer whose own access can't read the lead sees (`arrived_at` None: not known)."""
     what = "A related referral" if related else "A new referral"
-    when = moment(arrived_at, view.zone, view.zone_label)
+    when = "" if arrived_at is None else f" ({moment(arrived_at, view.zone, view.zone_label)})"
     body = [
         text_block("New lead in Partner Center", heading=True),
-        text_block(f"{what} arrived in Partner Center ({when})."),
+        text_block(f"{what} arrived in Partner Center{when}."),
         text_block(
             "Its details are shown only to the sellers on its team. Open it in Partner Center "
             "to see whether you can.",
