@@ -52,6 +52,7 @@ LEAD_REFRESH_VERB = "leadRefresh"
 REASON_INPUT = "declineReason"
 MAX_REFRESH_USERS = 60  # Teams: at most 60 user-specific views per card
 NOTICE_LIMIT = 600
+LINE_LIMIT = 200  # our own sentences: inert too, they hold parentheses
 FACT_LIMIT = 400
 ASKED_LIMIT = 1_200
 REASON_SHOWN = 600
@@ -107,7 +108,7 @@ def render_lead_card(
     body.append(text_block(summary.deal_name(referral), bold=True))
     body.append(text_block(summary.customer(referral), subtle=True))
     text, urgency = expires_in(referral.expiration_date_time, view.now, view.zone, view.zone_label)
-    body.append(text_block(text, bold=True, style=_URGENCY_STYLE[urgency]))
+    body.append(text_block(inert(text, limit=LINE_LIMIT), bold=True, style=_URGENCY_STYLE[urgency]))
     body.append(fact_set(_facts(referral)))
     body.extend(_asked(referral))
     actions: list[Element] = []
@@ -132,9 +133,10 @@ def render_lead_decided_card(
     """How the lead was decided; the deal and customer only from the viewer's own `referral`."""
     title, subtitle = decided_title(decision, view.now, view.zone, view.zone_label)
     body = _notice(notice)
-    body.append(text_block(title, heading=True, style=_OUTCOME_STYLE[decision.outcome]))
+    heading = inert(title, limit=LINE_LIMIT)
+    body.append(text_block(heading, heading=True, style=_OUTCOME_STYLE[decision.outcome]))
     if subtitle:
-        body.append(text_block(subtitle, subtle=True))
+        body.append(text_block(inert(subtitle, limit=LINE_LIMIT), subtle=True))
     if decision.reason:
         reason = inert(decision.reason, limit=REASON_SHOWN)
         body.append(text_block(f"Reason: {reason}"))
@@ -152,7 +154,7 @@ def render_lead_channel_card(
     when = "" if arrived_at is None else f" ({moment(arrived_at, view.zone, view.zone_label)})"
     body = [
         text_block("New lead in Partner Center", heading=True),
-        text_block(f"{what} arrived in Partner Center{when}."),
+        text_block(inert(f"{what} arrived in Partner Center{when}.", limit=LINE_LIMIT)),
         text_block(
             "Its details are shown only to the sellers on its team. Open it in Partner Center "
             "to see whether you can.",

@@ -3,7 +3,7 @@
 Times read in the viewer's time zone ("Expires in 3 days (Thu 10 Dec, 17:00)"), computed from
 `now` each time a card is rendered (when it is sent and again on every refresh), so a countdown
 never goes stale by more than a refresh. Text that comes from Partner Center or from people is
-returned raw here and made inert by the card that shows it.
+returned raw here (names only cleaned and capped) and made inert by the card that shows it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from typing import Any, Literal
 
-from bot.cards.text import inert
+from bot.cards.text import plain
 from bot.domain.formatting import format_day_time
 from bot.domain.leads import LeadDecision, LeadOutcome
 from bot.domain.referral import Referral
@@ -76,11 +76,11 @@ def decided_title(
         )
     if outcome is LeadOutcome.CLOSED:
         closed_as = f" ({decision.substatus})" if decision.substatus else ""
-        return inert(f"Closed in Partner Center{closed_as}", limit=NAME_LIMIT), ""
+        return f"Closed in Partner Center{closed_as}", ""
     verb = "Accepted" if outcome is LeadOutcome.ACCEPTED else "Declined"
     if not decision.through_bot:
         return f"{verb} in Partner Center", ""
-    who = inert(decision.by_name, limit=NAME_LIMIT) or "a colleague"
+    who = plain(decision.by_name, limit=NAME_LIMIT) or "a colleague"
     when = "" if decision.decided_at is None else " " + _when(decision.decided_at, now, zone)
     label = f" {zone_label}" if zone_label and when else ""
     return f"{verb} by {who}{when}{label}", ""
