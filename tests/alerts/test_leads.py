@@ -3,11 +3,13 @@ channel hears only what the event carries; every card once, through the outbox."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
 
 import aiohttp
+import pytest
 
 from bot.cards.lead_alert import LEAD_ACCEPT_VERB, LEAD_DECLINE_VERB, LEAD_REFRESH_VERB
 from bot.domain.assertion import UserAssertion
@@ -232,3 +234,38 @@ async def add_to_team(
         headers={"Authorization": f"Bearer {token}"},
     ) as answer:
         assert answer.status in (200, 204), await answer.text()
+
+
+async def test_two_instances_handling_the_same_event_send_each_card_once(
+    world: LeadWorld,
+) -> None:
+    await world.install(SELLER)
+    await world.install(OTHER_SELLER)
+    await world.subscribe()
+
+    await asyncio.gather(
+        world.alerts.handle(created(LEAD)), world.another_instance().handle(created(LEAD))
+    )
+
+    assert sorted(p.conversation_id for p in world.sender.sent) == sorted(
+        [personal_chat(SELLER).id, personal_chat(OTHER_SELLER).id, channel_thread("leads").id]
+    )
+
+
+async def test_no_customer_data_or_token_reaches_a_log_line(
+    world: LeadWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    await world.install(SELLER)
+    await world.install(OTHER_SELLER)
+    await world.subscribe()
+    world.sender.gone.add(personal_chat(OTHER_SELLER).id)
+
+    with caplog.at_level(logging.DEBUG):
+        await world.alerts.handle(created(LEAD))
+        await world.alerts.handle(created(LEAD_SOLO))
+
+    lines = [record.getMessage() for record in caplog.records]
+    assert any("alerts.lead.alerted" in line for line in lines)
+    for line in lines:
+        for secret in (*CUSTOMER_TEXTS, SELLER.upn, OTHER_SELLER.upn, "eyJ", SELLER.oid):
+            assert secret not in line, (secret, line)

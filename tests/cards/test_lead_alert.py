@@ -50,7 +50,10 @@ def lead(**fields: object) -> Referral:
         "substatus": "Received",
         "direction": "Incoming",
         "expirationDateTime": "2026-12-10T16:00:00Z",
-        "customerProfile": {"name": "Fabrikam Retail", "address": {"city": "Berlin", "country": "DE"}},
+        "customerProfile": {
+            "name": "Fabrikam Retail",
+            "address": {"city": "Berlin", "country": "DE"},
+        },
         "details": {
             "dealValue": 120000,
             "currency": "EUR",
@@ -101,7 +104,9 @@ def test_the_countdown_is_computed_from_now(left: timedelta, expected: str, urge
 
 def test_the_countdown_moves_on_when_the_card_is_rendered_again() -> None:
     first = visible_text(render_lead_card(lead(), view(), buttons=BUTTONS))
-    later = visible_text(render_lead_card(lead(), view(now=NOW + timedelta(days=2)), buttons=BUTTONS))
+    later = visible_text(
+        render_lead_card(lead(), view(now=NOW + timedelta(days=2)), buttons=BUTTONS)
+    )
     assert "Expires in 3 days" in first and "Expires in 1 day (Thu 10 Dec, 17:00)" in later
 
 
@@ -170,24 +175,51 @@ def test_refresh_names_at_most_sixty_distinct_teams_users() -> None:
     ("decision", "zone", "title"),
     [
         (
-            LeadDecision("lead-1", LeadOutcome.ACCEPTED, datetime(2026, 12, 7, 9, 42, tzinfo=UTC), "Megan Bowen", "u1"),
+            LeadDecision(
+                "lead-1",
+                LeadOutcome.ACCEPTED,
+                datetime(2026, 12, 7, 9, 42, tzinfo=UTC),
+                "Megan Bowen",
+                "u1",
+            ),
             BERLIN,
             "Accepted by Megan Bowen at 10:42",
         ),
         (
-            LeadDecision("lead-1", LeadOutcome.ACCEPTED, datetime(2026, 12, 7, 9, 42, tzinfo=UTC), "Megan Bowen", "u1"),
+            LeadDecision(
+                "lead-1",
+                LeadOutcome.ACCEPTED,
+                datetime(2026, 12, 7, 9, 42, tzinfo=UTC),
+                "Megan Bowen",
+                "u1",
+            ),
             NEW_YORK,
             "Accepted by Megan Bowen at 04:42",
         ),
         (
-            LeadDecision("lead-1", LeadOutcome.DECLINED, datetime(2026, 12, 5, 15, 5, tzinfo=UTC), "Megan Bowen", "u1", "No capacity"),
+            LeadDecision(
+                "lead-1",
+                LeadOutcome.DECLINED,
+                datetime(2026, 12, 5, 15, 5, tzinfo=UTC),
+                "Megan Bowen",
+                "u1",
+                "No capacity",
+            ),
             BERLIN,
             "Declined by Megan Bowen on Sat 5 Dec, 16:05",
         ),
         (LeadDecision("lead-1", LeadOutcome.ACCEPTED), BERLIN, "Accepted in Partner Center"),
-        (LeadDecision("lead-1", LeadOutcome.DECLINED, reason="Not our region"), BERLIN, "Declined in Partner Center"),
+        (
+            LeadDecision("lead-1", LeadOutcome.DECLINED, reason="Not our region"),
+            BERLIN,
+            "Declined in Partner Center",
+        ),
         (LeadDecision("lead-1", LeadOutcome.EXPIRED, EXPIRES), BERLIN, "Expired"),
-        (LeadDecision("lead-1", LeadOutcome.CLOSED, substatus="Won"), BERLIN, "Closed in Partner Center (Won)"),
+        (
+            LeadDecision("lead-1", LeadOutcome.CLOSED, substatus="Won"),
+            BERLIN,
+            "Closed in Partner Center (Won)",
+        ),
     ],
 )
 def test_the_decided_card_says_who_decided_and_when_in_the_readers_zone(
@@ -232,7 +264,10 @@ def test_hostile_lead_text_stays_inert(hostile: str) -> None:
     referral = lead(
         name=hostile,
         customerProfile={"name": hostile},
-        details={"notes": hostile, "requirements": {"products": [hostile], "additionalRequirements": hostile}},
+        details={
+            "notes": hostile,
+            "requirements": {"products": [hostile], "additionalRequirements": hostile},
+        },
     )
     decision = LeadDecision("lead-1", LeadOutcome.DECLINED, NOW, hostile, "u1", hostile)
     for card in (

@@ -139,9 +139,7 @@ class FakeSender:
         self.sent.append(Posted(conversation, card, activity_id))
         return activity_id
 
-    async def update(
-        self, reference: Reference, activity_id: str, card: Mapping[str, Any]
-    ) -> None:
+    async def update(self, reference: Reference, activity_id: str, card: Mapping[str, Any]) -> None:
         conversation = reference["conversation"]["id"]
         self._attempt(conversation)
         self.updated.append(Posted(conversation, card, activity_id))

@@ -52,7 +52,13 @@ from tests.support.alert_fakes import (
     MemoryRecipients,
 )
 from tests.support.cards import assert_valid_card
-from tests.support.emulators import ADMIN, GLOBAL_ADMIN, OTHER_SELLER, SELLER
+from tests.support.emulators import (
+    ADMIN,
+    GLOBAL_ADMIN,
+    OTHER_SELLER,
+    SELLER,
+    mint_partner_center_token,
+)
 from tests.support.identity import IdentityClient, identity_settings
 from tests.support.partner_center import EmulatorControl
 from tests.support.referral_documents import member, seed_referral
@@ -175,6 +181,9 @@ class LeadWorld:
     control: EmulatorControl
     background: BackgroundTasks
     assertions: SilentAssertions
+    settings: Settings
+    running: RunningEmulators
+    session: aiohttp.ClientSession
 
     async def install(
         self,
@@ -214,6 +223,30 @@ class LeadWorld:
             )
         )
         return channel.id
+
+    def another_instance(self) -> LeadAlerts:
+        """A second bot instance over the same state backend (outbox, records, pending)."""
+        return build_lead_alerts(
+            self.services,
+            self.settings,
+            recipients=self.recipients,
+            channels=self.channels,
+            notifications=self.notifications,
+            sender=self.sender,
+            records=self.records,
+            background=self.background,
+            sleep=self.sleeps,
+        )
+
+    async def patch_as_admin(self, referral_id: str, *operations: dict[str, Any]) -> None:
+        """A change made in Partner Center itself (its UI, another tool): not through the bot."""
+        token = mint_partner_center_token(self.running, ADMIN)
+        async with self.session.patch(
+            f"{self.running.referrals_url}/{referral_id}",
+            json=list(operations),
+            headers={"Authorization": f"Bearer {token}"},
+        ) as answer:
+            assert answer.status in (200, 204), await answer.text()
 
     async def click(
         self,
@@ -324,9 +357,10 @@ async def lead_world(
     recipients, channels = MemoryRecipients(), MemoryChannels()
     notifications, sender, sleeps = MemoryNotifications(), FakeSender(), Sleeps()
     records, background = StorageLeadRecords(VersionedMemoryStorage()), BackgroundTasks()
+    settings = alert_settings(**alert_overrides)
     alerts = build_lead_alerts(
         services,
-        alert_settings(**alert_overrides),
+        settings,
         recipients=recipients,
         channels=channels,
         notifications=notifications,
@@ -352,6 +386,9 @@ async def lead_world(
         control=EmulatorControl(session, running),
         background=background,
         assertions=assertions,
+        settings=settings,
+        running=running,
+        session=session,
     )
     try:
         yield world
