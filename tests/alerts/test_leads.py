@@ -66,14 +66,18 @@ async def test_a_new_lead_sends_one_card_to_each_team_member_with_the_bot_and_a_
 
     berlin, new_york = cards_to(world, SELLER), cards_to(world, OTHER_SELLER)
     assert (len(berlin), len(new_york)) == (1, 1)
-    assert cards_to(world, GLOBAL_ADMIN) == [] and cards_to(world, ADMIN) == []
+    assert cards_to(world, GLOBAL_ADMIN) == []
+    assert cards_to(world, ADMIN) == []
     assert len(world.sender.sent) == 2  # Nina (no bot) gets nothing either
     assert "Expires in 3 days (Thu 10 Dec, 17:00)" in visible_text(berlin[0])
     assert "Expires in 3 days (Thu 10 Dec, 11:00)" in visible_text(new_york[0])
     for card in (berlin[0], new_york[0]):
         text = visible_text(card)
-        assert DEAL_NAME in text and CUSTOMER in text and "EUR 120,000" in text
-        assert "Microsoft Defender for Cloud" in text and "German data centre" in text
+        assert DEAL_NAME in text
+        assert CUSTOMER in text
+        assert "EUR 120,000" in text
+        assert "Microsoft Defender for Cloud" in text
+        assert "German data centre" in text
         assert "The customer asked to be contacted." in text
         assert "New (Received) → Active (Accepted)" in text
         assert "New (Received) → Declined" in text
@@ -94,7 +98,8 @@ async def test_each_recipients_buttons_are_their_own_pending_changes_on_the_vers
         assert set(ids) == {LEAD_ACCEPT_VERB, LEAD_DECLINE_VERB}
         for pending_id in ids.values():
             stored = await world.pending.get(pending_id)
-            assert stored is not None and stored.state is PendingState.PENDING
+            assert stored is not None
+            assert stored.state is PendingState.PENDING
             assert (stored.proposer_id, stored.referral_id) == (user.oid, LEAD)
             assert stored.conversation_id == personal_chat(user).id
             assert stored.expires_at.isoformat() == "2026-12-10T16:00:00+00:00"
@@ -122,7 +127,7 @@ async def test_the_channel_card_carries_only_what_the_event_does(world: LeadWorl
 
     [card] = world.sender.cards_in(channel)
     dumped = json.dumps(card, ensure_ascii=False)
-    for text in CUSTOMER_TEXTS + ("120,000", "120000", "Defender", "nina@"):
+    for text in (*CUSTOMER_TEXTS, "120,000", "120000", "Defender", "nina@"):
         assert text not in dumped, text
     assert "New lead in Partner Center" in visible_text(card)
     assert buttons(dict(card)) == {}

@@ -21,7 +21,8 @@ async def test_sellers_are_tried_newest_first_until_one_read_succeeds(world: Lea
 
     read = await world.alerts.parts.readers.read(LEAD_SOLO)
 
-    assert read is not None and read.reader.user_id == ADMIN.oid
+    assert read is not None
+    assert read.reader.user_id == ADMIN.oid
     assert read.referral.value.id == LEAD_SOLO
     assert world.tokens.issued == [NO_ROLE.oid, SELLER.oid, ADMIN.oid]
 
@@ -37,7 +38,8 @@ async def test_a_seller_who_read_outside_their_team_is_tried_first_next_time(
 
     read = await world.alerts.parts.readers.read(LEAD)
 
-    assert read is not None and read.reader.user_id == ADMIN.oid
+    assert read is not None
+    assert read.reader.user_id == ADMIN.oid
     assert world.tokens.issued == [ADMIN.oid]
     assert await world.records.reader() == (ADMIN.tenant_id, ADMIN.oid)
 
@@ -49,7 +51,8 @@ async def test_a_team_member_who_reads_it_is_not_remembered_as_reading_everythin
 
     read = await world.alerts.parts.readers.read(LEAD_SOLO)
 
-    assert read is not None and read.reader.user_id == OTHER_SELLER.oid
+    assert read is not None
+    assert read.reader.user_id == OTHER_SELLER.oid
     assert await world.records.reader() is None
 
 
@@ -60,7 +63,8 @@ async def test_a_remembered_reader_who_can_no_longer_read_is_forgotten(world: Le
 
     read = await world.alerts.parts.readers.read(LEAD_SOLO)
 
-    assert read is not None and read.reader.user_id == OTHER_SELLER.oid
+    assert read is not None
+    assert read.reader.user_id == OTHER_SELLER.oid
     assert world.tokens.issued == [NO_ROLE.oid, OTHER_SELLER.oid]
     assert await world.records.reader() is None
 

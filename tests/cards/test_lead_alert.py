@@ -3,7 +3,7 @@ carry only ids, the decided faces, and the refresh that brings each viewer their
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -65,7 +65,7 @@ def lead(**fields: object) -> Referral:
     return Referral.from_document(document | fields)
 
 
-def view(zone: ZoneInfo = BERLIN, now: datetime = NOW, **fields: object) -> LeadView:
+def view(zone: tzinfo = BERLIN, now: datetime = NOW, **fields: object) -> LeadView:
     values = {"user_ids": ("29:1seller",)} | fields
     return LeadView("lead-1", now.astimezone(zone), zone, PORTAL, **values)  # type: ignore[arg-type]
 
@@ -99,7 +99,8 @@ def test_the_countdown_reads_in_the_recipients_time_zone(zone: ZoneInfo, expecte
 )
 def test_the_countdown_is_computed_from_now(left: timedelta, expected: str, urgency: str) -> None:
     text, level = expires_in(EXPIRES, EXPIRES - left, UTC)
-    assert text.startswith(expected + " (") and level == urgency
+    assert text.startswith(expected + " (")
+    assert level == urgency
 
 
 def test_the_countdown_moves_on_when_the_card_is_rendered_again() -> None:
@@ -107,7 +108,8 @@ def test_the_countdown_moves_on_when_the_card_is_rendered_again() -> None:
     later = visible_text(
         render_lead_card(lead(), view(now=NOW + timedelta(days=2)), buttons=BUTTONS)
     )
-    assert "Expires in 3 days" in first and "Expires in 1 day (Thu 10 Dec, 17:00)" in later
+    assert "Expires in 3 days" in first
+    assert "Expires in 1 day (Thu 10 Dec, 17:00)" in later
 
 
 def test_the_card_says_what_the_customer_asked_for_and_exactly_what_each_button_changes() -> None:
@@ -140,7 +142,8 @@ def test_decline_asks_for_a_required_bounded_reason_on_the_card() -> None:
     [form] = [a for a in card["actions"] if a["type"] == "Action.ShowCard"]
     [field] = [node for node in walk(form["card"]) if node.get("type") == "Input.Text"]
     assert field["id"] == REASON_INPUT
-    assert field["isRequired"] is True and field["maxLength"] == REASON_LIMIT
+    assert field["isRequired"] is True
+    assert field["maxLength"] == REASON_LIMIT
     assert [a["verb"] for a in form["card"]["actions"]] == [LEAD_DECLINE_VERB]
 
 
@@ -248,8 +251,10 @@ def test_the_decided_card_shows_the_lead_only_from_the_viewers_own_read() -> Non
     decision = LeadDecision("lead-1", LeadOutcome.ACCEPTED, NOW, "Megan Bowen", "u1")
     without = visible_text(render_lead_decided_card(decision, view()))
     with_read = visible_text(render_lead_decided_card(decision, view(), referral=lead()))
-    assert "Fabrikam" not in without and "Referral lead-1" in without
-    assert "Fabrikam cloud security" in with_read and "Fabrikam Retail" in with_read
+    assert "Fabrikam" not in without
+    assert "Referral lead-1" in without
+    assert "Fabrikam cloud security" in with_read
+    assert "Fabrikam Retail" in with_read
 
 
 def test_the_channel_card_names_no_customer_detail() -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
+from pydantic import SecretStr
 
 from bot.alerts.leads import LeadAlerts
 from bot.alerts.wiring import build_lead_alerts
@@ -29,7 +30,7 @@ from bot.card_actions.verbs import CardActions
 from bot.domain.assertion import UserAssertion
 from bot.domain.events import PartnerCenterEvent
 from bot.domain.proactive import ChannelSubscription, Recipient
-from bot.settings import AlertSettings, IndexSettings, Settings
+from bot.settings import AlertSettings, IdentitySettings, IndexSettings, Mode, Settings
 from bot.state.lead_records import StorageLeadRecords
 from bot.state.memory_storage import VersionedMemoryStorage
 from bot.state.pending_changes import MemoryPendingChanges
@@ -329,8 +330,8 @@ def alert_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"max_readers": 5, "send_retries": 2, "retry_backoff_seconds": 1.0}
     return Settings(
         dangerously_allow_unauthenticated=True,
-        mode="demo",
-        identity={"client_id": "x", "client_secret": "y"},
+        mode=Mode.DEMO,
+        identity=IdentitySettings(client_id="x", client_secret=SecretStr("y")),
         alerts=AlertSettings(**(values | overrides)),
     )
 
