@@ -146,7 +146,8 @@ async def test_decline_without_a_reason_asks_for_one_and_changes_nothing(
     assert text_of(body) == NO_REASON
     assert await world.patches() == []
     stored = await world.pending.get(ids_of(world, SELLER)[LEAD_DECLINE_VERB])
-    assert stored is not None and stored.state is PendingState.PENDING
+    assert stored is not None
+    assert stored.state is PendingState.PENDING
 
 
 async def test_a_reason_too_long_is_refused_before_anything_is_claimed(world: LeadWorld) -> None:
@@ -203,7 +204,8 @@ async def test_a_lead_changed_meanwhile_shows_it_now_with_fresh_buttons(world: L
     fresh = button_ids(body["value"])
     assert lead_replies.CHANGED_MEANWHILE in text_of(body)
     assert "Fabrikam v2" in text_of(body)
-    assert fresh and set(fresh.values()).isdisjoint(old.values())
+    assert fresh
+    assert set(fresh.values()).isdisjoint(old.values())
     assert await world.patches() == [204, 412]  # the admin's rename, then ours refused
     again = await world.click(LEAD_ACCEPT_VERB, {"pendingId": fresh[LEAD_ACCEPT_VERB]})
     assert text_of(again).startswith("Accepted by Sam Seller")
