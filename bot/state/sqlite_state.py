@@ -7,7 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bot.state.leases import MemoryLeases
+from bot.state.outbox import MemoryNotifications
 from bot.state.parts import StateParts
+from bot.state.recipients import MemoryChannelSubscriptions, MemoryRecipients
 from bot.state.referral_indexes import IndexAges
 from bot.state.sqlite_db import SqliteDatabase
 from bot.state.sqlite_pending import SqlitePendingChanges
@@ -31,6 +34,10 @@ async def open_sqlite_state(
             SqlitePendingChanges(database),
             SqliteSeenActivities(database),
             indexes,
+            recipients=MemoryRecipients(),  # until the SQLite stores land
+            channels=MemoryChannelSubscriptions(),
+            notifications=MemoryNotifications(),
+            leases=MemoryLeases(),
         )
     finally:
         await database.aclose()
