@@ -7,10 +7,12 @@ adding an opener to OPENERS.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from bot.domain.proactive import (
@@ -26,6 +28,10 @@ from bot.domain.proactive import (
 from bot.state.leases import MemoryLeases
 from bot.state.outbox import MemoryNotifications
 from bot.state.recipients import MemoryChannelSubscriptions, MemoryRecipients
+from bot.state.sqlite_db import SqliteDatabase
+from bot.state.sqlite_leases import SqliteLeases
+from bot.state.sqlite_outbox import SqliteNotifications
+from bot.state.sqlite_recipients import SqliteChannelSubscriptions, SqliteRecipients
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
@@ -62,8 +68,34 @@ async def memory_twin() -> AsyncIterator[Twin]:
     yield Twin(stores, stores)
 
 
+def sqlite_stores(database: SqliteDatabase) -> Stores:
+    return Stores(
+        SqliteRecipients(database),
+        SqliteChannelSubscriptions(database),
+        SqliteNotifications(database),
+        SqliteLeases(database),
+    )
+
+
+@asynccontextmanager
+async def sqlite_twin() -> AsyncIterator[Twin]:
+    """Two databases (two connections, two threads) on one file: two processes."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "state.sqlite3"
+        first = await SqliteDatabase.open(path)
+        try:
+            second = await SqliteDatabase.open(path)
+            try:
+                yield Twin(sqlite_stores(first), sqlite_stores(second))
+            finally:
+                await second.aclose()
+        finally:
+            await first.aclose()
+
+
 OPENERS: dict[str, Callable[[], AbstractAsyncContextManager[Twin]]] = {
     "memory": memory_twin,
+    "sqlite": sqlite_twin,
 }
 
 
