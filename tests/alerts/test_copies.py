@@ -120,7 +120,7 @@ async def test_a_copy_whose_reader_removed_the_app_is_not_updated_and_they_are_f
 
     await world.alerts.handle(updated(LEAD))
 
-    assert world.recipients.forgotten == [SELLER.oid]
+    assert await world.recipients.get(SELLER.oid) is None
     assert world.sender.updates_in(personal_chat(SELLER).id) == []
     assert len(world.sender.updated) == 2
     assert world.sender.updates_in(channel_thread("leads").id)

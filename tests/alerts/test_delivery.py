@@ -41,9 +41,9 @@ async def test_a_recipient_who_removed_the_app_is_forgotten_and_never_retried(
     await world.alerts.handle(created(LEAD))
 
     assert world.sender.attempts.count(gone) == 1
-    assert world.recipients.forgotten == [SELLER.oid]
     assert await world.recipients.get(SELLER.oid) is None
-    entry = world.notifications.entries[f"lead:{LEAD}:user:{SELLER.oid}"]
+    entry = await world.notifications.get(f"lead:{LEAD}:user:{SELLER.oid}")
+    assert entry is not None
     assert entry.state is NotificationState.GONE
     assert world.sleeps.waits == []
     assert len(world.sender.cards_in(personal_chat(OTHER_SELLER).id)) == 1
@@ -56,7 +56,7 @@ async def test_a_channel_where_the_app_was_removed_is_unsubscribed(world: LeadWo
 
     await world.alerts.handle(created(LEAD))
 
-    assert world.channels.by_id == {}
+    assert [subscription async for subscription in world.channels.all()] == []
 
 
 async def test_a_transient_failure_is_retried_with_backoff_then_sent_once(
@@ -71,7 +71,8 @@ async def test_a_transient_failure_is_retried_with_backoff_then_sent_once(
     assert world.sender.attempts.count(chat) == 3
     assert len(world.sender.cards_in(chat)) == 1
     assert world.sleeps.waits == [1.0, 2.0]
-    entry = world.notifications.entries[f"lead:{LEAD}:user:{SELLER.oid}"]
+    entry = await world.notifications.get(f"lead:{LEAD}:user:{SELLER.oid}")
+    assert entry is not None
     assert (entry.state, entry.activity_id) == (NotificationState.SENT, "1:1")
 
 
@@ -88,7 +89,7 @@ async def test_a_card_that_keeps_failing_is_given_up_with_a_log_line(
     tries = world.settings.alerts.send_retries + 1
     assert world.sender.attempts.count(chat) == tries == 3
     assert any("alerts.delivery.given_up" in r.getMessage() for r in caplog.records)
-    assert f"lead:{LEAD}:user:{SELLER.oid}" not in world.notifications.entries  # released
+    assert await world.notifications.get(f"lead:{LEAD}:user:{SELLER.oid}") is None  # released
     world.sender.failing.clear()
     await world.alerts.handle(created(LEAD))  # Partner Center delivers the event again
     assert len(world.sender.cards_in(chat)) == 1

@@ -189,7 +189,9 @@ async def test_the_same_event_twice_sends_each_card_once(world: LeadWorld) -> No
     await world.alerts.handle(created(LEAD))
 
     assert len(world.sender.sent) == 3
-    assert all(e.state is NotificationState.SENT for e in world.notifications.entries.values())
+    copies = await world.notifications.copies(f"lead:{LEAD}")
+    assert len(copies) == 3
+    assert all(copy.state is NotificationState.SENT for copy in copies)
 
 
 async def test_a_related_referral_created_is_alerted_too(world: LeadWorld) -> None:

@@ -3,7 +3,8 @@
 `lead_world(...)` builds what the app builds (`build_lead_alerts` and the card actions with the
 lead verbs) over: the Referrals emulator seeded with `lead_seed()`, real silent on-behalf-of
 tokens from the identity emulator (`LeadWorld.install(user)` caches one, as the seller's first
-turn would), and in-memory recipients, channels, outbox and sender (tests/support/alert_fakes.py).
+turn would), the memory backend's recipients, channels and outbox (bot.state), and a fake sender
+(tests/support/alert_fakes.py).
 "Today" is Mon 7 Dec 2026 09:00 UTC; the lead expires Thu 10 Dec 16:00 UTC.
 """
 
@@ -33,7 +34,9 @@ from bot.domain.proactive import ChannelSubscription, Recipient
 from bot.settings import AlertSettings, IdentitySettings, IndexSettings, Mode, Settings
 from bot.state.lead_records import StorageLeadRecords
 from bot.state.memory_storage import VersionedMemoryStorage
+from bot.state.outbox import MemoryNotifications
 from bot.state.pending_changes import MemoryPendingChanges
+from bot.state.recipients import MemoryChannelSubscriptions, MemoryRecipients
 from dialogs.ports import DialogServices
 from dialogs.turn_facts import tenant_of
 from emulators.fixtures import FixtureUser
@@ -46,12 +49,7 @@ from tests.support.activities import (
     make_card_invoke,
     personal_chat,
 )
-from tests.support.alert_fakes import (
-    FakeSender,
-    MemoryChannels,
-    MemoryNotifications,
-    MemoryRecipients,
-)
+from tests.support.alert_fakes import FakeSender
 from tests.support.cards import assert_valid_card
 from tests.support.emulators import (
     ADMIN,
@@ -170,7 +168,7 @@ class LeadWorld:
     actions: CardActions
     services: DialogServices
     recipients: MemoryRecipients
-    channels: MemoryChannels
+    channels: MemoryChannelSubscriptions
     notifications: MemoryNotifications
     sender: FakeSender
     records: StorageLeadRecords
@@ -355,7 +353,7 @@ async def lead_world(
         assertions=assertions,
         portal_url=PORTAL,
     )
-    recipients, channels = MemoryRecipients(), MemoryChannels()
+    recipients, channels = MemoryRecipients(), MemoryChannelSubscriptions()
     notifications, sender, sleeps = MemoryNotifications(), FakeSender(), Sleeps()
     records, background = StorageLeadRecords(VersionedMemoryStorage()), BackgroundTasks()
     settings = alert_settings(**alert_overrides)
