@@ -97,8 +97,13 @@ def test_a_reason_is_kept_on_one_clean_line(typed: str, kept: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "said"),
-    [(None, NO_REASON), ("", NO_REASON), (" \n ", NO_REASON), (7, NO_REASON)]
-    + [("y" * (REASON_LIMIT + 1), LONG_REASON)],
+    [
+        (None, NO_REASON),
+        ("", NO_REASON),
+        (" \n ", NO_REASON),
+        (7, NO_REASON),
+        ("y" * (REASON_LIMIT + 1), LONG_REASON),
+    ],
 )
 def test_an_empty_or_long_reason_is_refused_with_a_sentence(typed: object, said: str) -> None:
     with pytest.raises(InvalidChangeError) as refused:
