@@ -151,7 +151,7 @@ class WebhookDispatcher:
         self._signer = signer
         self._certificate_url = certificate_url
         self._settings = settings or DeliverySettings()
-        self._sleep: Sleep = self._settings.sleep or asyncio.sleep
+        self._sleep: Sleep = asyncio.sleep if self._settings.sleep is None else self._settings.sleep
         self._clock = clock
         self._session: aiohttp.ClientSession | None = None
         self._records: dict[str, Delivery] = {}
