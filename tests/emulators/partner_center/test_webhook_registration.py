@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 import pytest
 
+from emulators.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET, PARTNER_CENTER_REST_AUDIENCE
+from emulators.fixtures import DEFAULT_TENANT_ID
 from emulators.partner_center.webhook_events import DOCUMENTED_EVENTS
 from tests.support.emulator_controls import recorded_requests, webhook_registrations
 from tests.support.emulators import (
@@ -92,7 +95,7 @@ async def test_member_names_are_case_insensitive_and_the_flag_is_kept(
     assert answer.json["WebhookEvents"] == ["referral-created"]
     [kept] = await webhook_registrations(webhooks.http.session, webhooks.running.referrals_base_url)
     assert kept["signatureTokenToMsSignatureHeader"] is True
-    assert kept["tenantId"] == "7a1d0c2e-5b1f-4c7e-9d3a-0c0ffee0b071"
+    assert kept["tenantId"] == DEFAULT_TENANT_ID
 
 
 def _body(url: Any = RECEIVER, events: Any = ("test-created",), **extra: Any) -> dict[str, Any]:
@@ -207,3 +210,22 @@ async def test_who_is_refused(webhooks: WebhookApi) -> None:
     for name, (token, status, code) in cases.items():
         answer = await webhooks.send("GET", "/events", token=token)
         assert (answer.status, answer.error_code) == (status, code), name
+
+
+async def test_an_app_only_token_from_client_credentials_registers(webhooks: WebhookApi) -> None:
+    """The bot's way in: its own app's token for the Partner Center REST resource."""
+    running = webhooks.running
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": DEMO_BOT_APP_ID,
+        "client_secret": DEMO_BOT_APP_SECRET,
+        "scope": f"{PARTNER_CENTER_REST_AUDIENCE}/.default",
+    }
+    tls = ssl.create_default_context(cafile=str(running.ca_file))
+    token_url = f"{running.authority(DEFAULT_TENANT_ID)}/oauth2/v2.0/token"
+    async with webhooks.http.session.post(token_url, data=form, ssl=tls) as answer:
+        assert answer.status == 200, await answer.text()
+        token = (await answer.json())["access_token"]
+    body = {"WebhookUrl": RECEIVER, "WebhookEvents": ["referral-created"]}
+    assert (await webhooks.send("POST", body=body, token=token)).status == 200
+    assert (await webhooks.send("GET", token=token)).json["WebhookUrl"] == RECEIVER
