@@ -40,6 +40,7 @@ from bot.alerts.audience import (
 from bot.alerts.delivery import Delivered, Delivery
 from bot.alerts.offers import Viewer
 from bot.alerts.parts import LeadParts
+from bot.alerts.readers import Read
 from bot.cards.elements import Element
 from bot.cards.lead_alert import LeadView, refresh_user_ids, render_lead_channel_card
 from bot.domain.events import EventName, PartnerCenterEvent
@@ -115,7 +116,7 @@ class LeadAlerts:
             logger.info("alerts.lead.not_new referral_ref=%s", id_ref(referral_id))
             return
         team = await self._team(referral)
-        personal = await asyncio.gather(*(self._personal(member, referral_id) for member in team))
+        personal = await asyncio.gather(*(self._personal(member, read) for member in team))
         cards = [card for card in personal if card is not None]
         user_ids = [teams_user_id(card.notification.reference) for card in cards]
         tenant = read.reader.tenant_id
@@ -141,9 +142,15 @@ class LeadAlerts:
                 found.setdefault(recipient.user_id, recipient)
         return list(found.values())
 
-    async def _personal(self, recipient: Recipient, referral_id: str) -> _Outgoing | None:
-        """Their card from their own read; None when their access shows no open lead."""
-        own = await self.parts.readers.read_as(recipient, referral_id)
+    async def _personal(self, recipient: Recipient, read: Read) -> _Outgoing | None:
+        """Their card from their own read (the reader's read is theirs already); None when
+        their access shows no open lead."""
+        referral_id = read.referral.value.id
+        own = (
+            read.referral
+            if recipient.user_id == read.reader.user_id
+            else await self.parts.readers.read_as(recipient, referral_id)
+        )
         if own is None or not is_open_lead(own.value):
             return None
         viewer = viewer_of(recipient)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -276,3 +277,14 @@ async def test_no_customer_data_or_token_reaches_a_log_line(
     for line in lines:
         for secret in (*CUSTOMER_TEXTS, SELLER.upn, OTHER_SELLER.upn, "eyJ", SELLER.oid):
             assert secret not in line, (secret, line)
+
+
+async def test_a_new_lead_costs_one_read_per_recipient(world: LeadWorld) -> None:
+    """The first reader is on the team: their read is their card's too."""
+    await world.install(SELLER, installed_at=NOW - timedelta(days=1))
+    await world.install(OTHER_SELLER, installed_at=NOW - timedelta(days=9))
+
+    await world.alerts.handle(created(LEAD))
+
+    assert await world.reads(LEAD) == 2
+    assert world.tokens.issued == [SELLER.oid, OTHER_SELLER.oid]
