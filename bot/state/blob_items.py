@@ -44,13 +44,26 @@ async def read(storage: AzureBlobStorage, key: str) -> tuple[Item | None, str | 
     return found, etag
 
 
-async def create(storage: AzureBlobStorage, key: str, item: Item, metadata: dict[str, str]) -> bool:
-    """Writes `item` only if there is none (`If-None-Match: *`); False if there was one."""
+async def create(
+    storage: AzureBlobStorage, key: str, item: Item, metadata: dict[str, str]
+) -> str | None:
+    """Writes `item` only if there is none (`If-None-Match: *`): its ETag, or None if there
+    was one."""
+    return await replace_version(storage, key, item, metadata, etag=None)
+
+
+async def replace_version(
+    storage: AzureBlobStorage, key: str, item: Item, metadata: dict[str, str], *, etag: str | None
+) -> str | None:
+    """Writes `item` over that version only (`etag` None: only if there is none); its new
+    ETag, or None if the blob was another version."""
+    written = dict(item)
+    if etag is not None:
+        written[_ETAG] = etag
     try:
-        await storage.write_item(key, dict(item), metadata=metadata)
+        return await storage.write_item(key, written, metadata=metadata)
     except StorageConflictError:
-        return False
-    return True
+        return None
 
 
 async def put(storage: AzureBlobStorage, key: str, item: Item, metadata: dict[str, str]) -> None:

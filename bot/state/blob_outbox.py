@@ -6,9 +6,12 @@ copies of a group are one listing by prefix. A first claim creates the entry wit
 reads it and decides like every backend (`bot.state.outbox.decide_claim`): a takeover of a run
 -out lease is a write under `If-Match` on the ETag it read, so again one instance wins.
 
-`sent`, `gone` and `release` name only the key, so the winner of a claim also writes a pointer,
-`notification-keys/<SHA-256 of the key>`, holding the group's hash; they read it, then change
-the entry under `If-Match` only while their owner holds the claim (`release` deletes it).
+`sent`, `gone` and `release` name only the key. The instance that created the entry remembers
+its ETag and ends its own claim with one write under `If-Match` on it (a claim taken over since
+has another ETag: the write changes nothing and the general path below decides). Otherwise they
+read a pointer the winner of a claim also wrote, `notification-keys/<SHA-256 of the key>`
+(the group's hash), then the entry, and change it under `If-Match` only while their owner holds
+the claim (`release` deletes it). A claim+sent is 3 requests (create, pointer, write).
 
 Retention: every entry carries `state` and `settled_at` (sent, or its lease's end) in its
 metadata, every pointer `claimed_at`; `OutboxRetention` tells the background sweepers
@@ -18,6 +21,7 @@ metadata, every pointer `claimed_at`; `OutboxRetention` tells the background swe
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,8 +51,11 @@ _GROUP = "group"
 class BlobNotifications:
     """Implements `bot.domain.proactive.Notifications` over AzureBlobStorage."""
 
-    def __init__(self, storage: AzureBlobStorage) -> None:
+    def __init__(self, storage: AzureBlobStorage, *, remembered: int = 10_000) -> None:
         self._storage = storage
+        # this instance's own first claims, not yet ended: (blob name, ETag, entry) by key
+        self._claims: OrderedDict[str, tuple[str, str, Notification]] = OrderedDict()
+        self._remembered = remembered
 
     async def claim(
         self, notification: Notification, *, owner: str, now: datetime, lease: timedelta
@@ -56,8 +63,10 @@ class BlobNotifications:
         group = stored_name(notification.group)
         name = f"{ENTRIES}{group}/{stored_name(notification.key)}"
         first = claimed_by(notification, owner=owner, now=now, lease=lease)
-        if await blob_items.create(self._storage, name, _item(first), _metadata(first)):
+        etag = await blob_items.create(self._storage, name, _item(first), _metadata(first))
+        if etag is not None:
             await self._point(notification.key, group, now)
+            self._remember(notification.key, (name, etag, first))
             return ClaimResult.WON
 
         def decide(item: Item | None) -> Write[ClaimResult]:
@@ -108,6 +117,11 @@ class BlobNotifications:
             key=lambda entry: entry.key,
         )
 
+    def _remember(self, key: str, claim: tuple[str, str, Notification]) -> None:
+        self._claims[key] = claim
+        while len(self._claims) > self._remembered:
+            self._claims.popitem(last=False)
+
     async def _point(self, key: str, group: str, now: datetime) -> None:
         item = {_GROUP: group}
         metadata = {"claimed_at": now.isoformat()}
@@ -120,6 +134,8 @@ class BlobNotifications:
         change: Callable[[Notification], Notification] | None,
     ) -> None:
         """Changes (or, `change` None, deletes) the entry while `owner` holds its claim."""
+        if await self._end_own_claim(key, owner, change):
+            return
         pointer, _ = await blob_items.read(self._storage, POINTERS + stored_name(key))
         if pointer is None:
             return  # never claimed (or long swept): nothing of `owner`'s to end
@@ -135,6 +151,23 @@ class BlobNotifications:
 
         name = f"{ENTRIES}{pointer[_GROUP]}/{stored_name(key)}"
         await blob_items.update(self._storage, name, decide)
+
+    async def _end_own_claim(
+        self, key: str, owner: str, change: Callable[[Notification], Notification] | None
+    ) -> bool:
+        """This instance's claim, unchanged since: ended with one request, under `If-Match` on
+        the ETag the claim wrote (no pointer or entry read). False: not that, read and decide."""
+        remembered = self._claims.pop(key, None)
+        if remembered is None or remembered[2].owner != owner:
+            return False
+        name, etag, stored = remembered
+        if change is None:
+            return await self._storage.delete_if_unchanged(name, etag=etag)
+        ended = change(stored)
+        written = await blob_items.replace_version(
+            self._storage, name, _item(ended), _metadata(ended), etag=etag
+        )
+        return written is not None
 
 
 @dataclass(frozen=True)
