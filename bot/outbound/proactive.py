@@ -49,11 +49,13 @@ def reference_of(activity: Activity) -> dict[str, Any]:
 def channel_reference_of(activity: Activity) -> dict[str, Any]:
     """The channel this activity was said in, at its root; no user: the channel is addressed."""
     reference = TurnContext.get_conversation_reference(activity)
+    said_in = reference.conversation
     reference.activity_id = None
     reference.user = None
     channel = ConversationAccount(id=channel_id_of(activity), conversation_type="channel")
     channel.is_group = True
-    channel.additional_properties = {"tenantId": tenant_of(activity)}
+    channel.tenant_id = getattr(said_in, "tenant_id", None)
+    channel.additional_properties = dict(getattr(said_in, "additional_properties", None) or {})
     reference.conversation = channel
     return _json(reference)
 
@@ -66,19 +68,6 @@ def channel_id_of(activity: Activity) -> str:
         return str(channel["id"])
     conversation_id = str(getattr(activity.conversation, "id", "") or "")
     return conversation_id.split(_THREAD_SUFFIX, 1)[0]
-
-
-def tenant_of(activity: Activity) -> str:
-    """Teams puts the tenant on the conversation (`tenantId`, which the SDK's model does not map)
-    and in `channelData.tenant.id`."""
-    conversation = activity.conversation
-    extra = getattr(conversation, "additional_properties", None) or {}
-    tenant = getattr(conversation, "tenant_id", None) or extra.get("tenantId")
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    channel_tenant = data.get("tenant")
-    if not tenant and isinstance(channel_tenant, dict):
-        tenant = channel_tenant.get("id")
-    return str(tenant or "")
 
 
 def conversation_reference(reference: Reference) -> ConversationReference:
