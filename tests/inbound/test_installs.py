@@ -14,13 +14,11 @@ import pytest
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
-from pydantic import SecretStr
 
 from bot.domain.proactive import Recipient
 from bot.inbound.installs import Installs
 from bot.inbound.replies import ALERTS_ON, HELLO_EXAMPLES
 from bot.outbound.proactive import reference_of
-from bot.settings import BotSettings, IdentitySettings, Mode, Settings, StateBackend, StateSettings
 from tests.support.activities import (
     TeamsUser,
     bot_added_payload,
@@ -30,28 +28,16 @@ from tests.support.activities import (
     message_payload,
     personal_chat,
 )
-from tests.support.bot import BotUnderTest, SentActivity, running_bot
+from tests.support.bot import BotUnderTest, running_bot
 from tests.support.fakes import FakeClock
-from tests.support.proactive import CountingRecipients
-
-MEGAN = TeamsUser("5e1f0000-0000-4000-8000-00000000c001", "Megan Bowen")
-MEGAN_EMAIL = "megan.bowen@contoso.com"
-
-
-def settings(**bot: Any) -> Settings:
-    """Demo mode without emulators: nothing here reaches Partner Center."""
-    return Settings(
-        mode=Mode.DEMO,
-        port=0,
-        dangerously_allow_unauthenticated=True,
-        state=StateSettings(backend=StateBackend.MEMORY),
-        bot=BotSettings(**bot),
-        identity=IdentitySettings(
-            authority_host="https://127.0.0.1:9",  # never called: nothing here signs in
-            client_id="installs-tests",
-            client_secret=SecretStr("unused"),
-        ),
-    )
+from tests.support.proactive import (
+    MEGAN,
+    MEGAN_EMAIL,
+    CountingRecipients,
+    install,
+    post,
+    settings,
+)
 
 
 @pytest.fixture
@@ -66,17 +52,6 @@ async def bot(recipients: CountingRecipients) -> AsyncIterator[BotUnderTest]:
         yield running
 
 
-async def post(bot: BotUnderTest, payload: dict[str, Any]) -> list[SentActivity]:
-    before = len(bot.connector.sent)
-    response = await bot.post(payload)
-    assert response.status in (200, 201), response.status
-    return bot.connector.sent[before:]
-
-
-async def install(bot: BotUnderTest, user: TeamsUser = MEGAN, **extra: Any) -> list[SentActivity]:
-    return await post(bot, installation_update_payload("add", user=user, **extra))
-
-
 async def stored(recipients: CountingRecipients, user: TeamsUser = MEGAN) -> Recipient:
     found = await recipients.get(user.aad_object_id)
     assert found is not None
@@ -86,7 +61,7 @@ async def stored(recipients: CountingRecipients, user: TeamsUser = MEGAN) -> Rec
 async def test_an_install_stores_the_seller_and_says_hello_once(
     bot: BotUnderTest, recipients: CountingRecipients
 ) -> None:
-    [hello] = await install(bot)
+    [hello] = await install(bot, MEGAN)
 
     assert hello.conversation_id == personal_chat(MEGAN).id
     assert all(f"`{example}`" in hello.text for example in HELLO_EXAMPLES)
@@ -113,7 +88,7 @@ async def test_an_install_stores_the_seller_and_says_hello_once(
 async def test_a_second_install_event_says_nothing_more(
     bot: BotUnderTest, recipients: CountingRecipients, second: dict[str, Any]
 ) -> None:
-    await install(bot)
+    await install(bot, MEGAN)
 
     assert await post(bot, second) == []
 
@@ -125,7 +100,7 @@ async def test_the_bot_joining_the_personal_chat_is_an_install_too(
     bot: BotUnderTest, recipients: CountingRecipients
 ) -> None:
     [hello] = await post(bot, bot_added_payload(user=MEGAN))
-    again = await install(bot)
+    again = await install(bot, MEGAN)
 
     assert ALERTS_ON in hello.text
     assert again == []
@@ -135,7 +110,7 @@ async def test_the_bot_joining_the_personal_chat_is_an_install_too(
 async def test_an_uninstall_forgets_the_seller(
     bot: BotUnderTest, recipients: CountingRecipients
 ) -> None:
-    await install(bot)
+    await install(bot, MEGAN)
 
     said = await post(bot, installation_update_payload("remove", user=MEGAN))
 
@@ -145,16 +120,16 @@ async def test_an_uninstall_forgets_the_seller(
 
 
 async def test_a_reinstall_after_an_uninstall_says_hello_again(bot: BotUnderTest) -> None:
-    await install(bot)
+    await install(bot, MEGAN)
     await post(bot, installation_update_payload("remove", user=MEGAN))
 
-    assert len(await install(bot)) == 1
+    assert len(await install(bot, MEGAN)) == 1
 
 
 async def test_an_upgrade_is_not_an_uninstall(
     bot: BotUnderTest, recipients: CountingRecipients
 ) -> None:
-    await install(bot)
+    await install(bot, MEGAN)
 
     await post(bot, installation_update_payload("remove-upgrade", user=MEGAN))
     said = await post(bot, installation_update_payload("add-upgrade", user=MEGAN))
@@ -166,7 +141,7 @@ async def test_an_upgrade_is_not_an_uninstall(
 async def test_an_install_in_a_team_stores_no_seller(
     bot: BotUnderTest, recipients: CountingRecipients
 ) -> None:
-    said = await install(bot, conversation=channel_thread())
+    said = await install(bot, MEGAN, conversation=channel_thread())
 
     assert said == []
     assert await recipients.get(MEGAN.aad_object_id) is None
@@ -194,7 +169,7 @@ async def test_with_no_email_anywhere_the_seller_is_stored_and_it_is_logged(
     bot.connector.members.clear()
 
     with caplog.at_level(logging.INFO):
-        await install(bot)
+        await install(bot, MEGAN)
 
     assert (await stored(recipients)).email == ""
     assert "installs.email_unknown" in caplog.text
@@ -205,7 +180,7 @@ async def test_a_tenant_the_policy_refuses_is_not_stored_or_greeted() -> None:
     async with running_bot(
         settings(allowed_tenants=["another-tenant"]), recipients=recipients
     ) as bot:
-        said = await install(bot)
+        said = await install(bot, MEGAN)
 
     assert said == []
     assert recipients.total() == 0
@@ -214,7 +189,7 @@ async def test_a_tenant_the_policy_refuses_is_not_stored_or_greeted() -> None:
 async def test_a_message_keeps_the_time_zone_current(
     bot: BotUnderTest, recipients: CountingRecipients
 ) -> None:
-    await install(bot)
+    await install(bot, MEGAN)
 
     await post(bot, message_payload("help", user=MEGAN, timezone="Europe/Berlin"))
     assert (await stored(recipients)).time_zone == "Europe/Berlin"
@@ -225,7 +200,7 @@ async def test_a_message_keeps_the_time_zone_current(
 async def test_an_unchanged_message_makes_no_storage_call(
     bot: BotUnderTest, recipients: CountingRecipients
 ) -> None:
-    await install(bot)
+    await install(bot, MEGAN)
     await post(bot, message_payload("help", user=MEGAN, timezone="Europe/Berlin"))  # a change
     recipients.calls.clear()
 
@@ -238,7 +213,7 @@ async def test_an_unchanged_message_makes_no_storage_call(
 async def test_a_change_is_written_once_over_a_fresh_read(
     bot: BotUnderTest, recipients: CountingRecipients
 ) -> None:
-    await install(bot)
+    await install(bot, MEGAN)
     recipients.calls.clear()
 
     await post(bot, message_payload("help", user=MEGAN, timezone="Europe/Berlin"))
@@ -249,7 +224,7 @@ async def test_a_change_is_written_once_over_a_fresh_read(
 async def test_a_change_keeps_what_another_instance_stored_since(
     bot: BotUnderTest, recipients: CountingRecipients
 ) -> None:
-    await install(bot)
+    await install(bot, MEGAN)
     await recipients.put(replace(await stored(recipients), alerts_on=False))  # elsewhere
 
     await post(bot, message_payload("help", user=MEGAN, timezone="Europe/Berlin"))
@@ -271,7 +246,7 @@ async def test_a_seller_the_bot_never_stored_costs_one_read_then_nothing(
 async def test_a_message_without_a_time_zone_keeps_the_stored_one(
     bot: BotUnderTest, recipients: CountingRecipients
 ) -> None:
-    await install(bot)
+    await install(bot, MEGAN)
     await post(bot, message_payload("help", user=MEGAN, timezone="Europe/Berlin"))
     recipients.calls.clear()
     payload = message_payload("help", user=MEGAN, timezone="")
@@ -286,7 +261,7 @@ async def test_a_message_without_a_time_zone_keeps_the_stored_one(
 async def test_channel_messages_are_not_personal_references(
     bot: BotUnderTest, recipients: CountingRecipients
 ) -> None:
-    await install(bot)
+    await install(bot, MEGAN)
     recipients.calls.clear()
 
     await post(
