@@ -13,11 +13,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from msrest.exceptions import HttpOperationError
 from pydantic import SecretStr
 
+from bot.app import PROACTIVE_SENDER, create_app
 from bot.domain.proactive import RecipientGoneError
 from bot.inbound.adapter import ReferralAdapter
 from bot.outbound.pacing import ConversationPacer, OutboundRetry, OutboundSender
@@ -27,9 +29,11 @@ from bot.outbound.proactive import (
     conversation_reference,
     reference_of,
 )
+from bot.routes import ADAPTER
 from bot.settings import BotSettings
 from emulators.channel_keys import FixedCredentialsFactory
 from emulators.config import DEMO_BOT_APP_ID
+from tests.outbound.conftest import BurstDialog, bot_settings
 from tests.outbound.faulty_connector import Fault, FaultyConnector
 from tests.outbound.test_replies_to_teams import most_within
 from tests.support.activities import (
@@ -38,7 +42,9 @@ from tests.support.activities import (
     make_message,
     personal_chat,
 )
+from tests.support.bot import BotUnderTest
 from tests.support.skipped_time import SkippedTime
+from tests.support.standins import StandInCardActions
 
 MEGAN = TeamsUser("5e1f0000-0000-4000-8000-00000000a001", "Megan Bowen")
 OSCAR = TeamsUser("5e1f0000-0000-4000-8000-00000000a002", "Oscar Ward")
@@ -285,3 +291,40 @@ def test_a_reference_without_a_conversation_or_service_url_is_refused(
 ) -> None:
     with pytest.raises(ValueError, match="conversation id and a serviceUrl"):
         conversation_reference(broken)
+
+
+async def test_the_apps_sender_shares_the_pacer_of_the_bots_replies(
+    skipped: SkippedTime,
+) -> None:
+    connector = FaultyConnector(clock=skipped.monotonic)
+    connector_server = TestServer(connector.app(), host="127.0.0.1", port=0)
+    app = create_app(
+        bot_settings(),
+        root_dialog=BurstDialog,
+        card_actions=StandInCardActions,
+        sleep=skipped.sleep,
+        monotonic=skipped.monotonic,
+    )
+    bot_server = TestServer(app, host="127.0.0.1", port=0)
+    await connector_server.start_server()
+    await bot_server.start_server()
+    try:
+        async with aiohttp.ClientSession() as session:
+            connector_url = str(connector_server.make_url("")).rstrip("/") + "/"
+            bot = BotUnderTest(
+                session, str(bot_server.make_url("")).rstrip("/"), connector_url, connector
+            )
+            sender = app[PROACTIVE_SENDER]
+            assert sender.outbound is app[ADAPTER].outbound
+            reference = reference_of(make_message("hi")) | {"serviceUrl": connector_url}
+
+            await bot.say("burst 7")  # seven replies: this conversation's second is full
+            await sender.send(reference, card("New lead"))
+    finally:
+        await bot_server.close()
+        await connector_server.close()
+
+    times = [seen.at for seen in connector.seen]
+    assert len(times) == 8
+    assert times[7] - times[0] >= 1.0  # the card waited for the replies' window
+    assert most_within(times, 1.0) == 7
