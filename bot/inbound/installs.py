@@ -176,14 +176,16 @@ class Installs:
         self._remember(recipient)
 
     async def made(self, context: TurnContext) -> Recipient:
-        """A new Recipient from this turn: one member lookup for the e-mail."""
+        """A new Recipient from this turn: one member lookup for the e-mail (and the name,
+        which an install event may not carry)."""
         activity = context.activity
         seller = seller_of(activity)
+        member = await _member(context)
         return Recipient(
             user_id=seller.user_id,
             tenant_id=seller.tenant_id,
-            name=seller.name,
-            email=await _email(context),
+            name=seller.name or str(getattr(member, "name", None) or ""),
+            email=_email(context, member),
             time_zone=time_zone_name(activity) or "UTC",
             reference=reference_of(activity),
             installed_at=self._clock.now(),
@@ -212,14 +214,19 @@ class Installs:
         return len(self._known)
 
 
-async def _email(context: TurnContext) -> str:
-    """Lower-case e-mail (else UPN) of the turn's sender: Teams' member lookup, else `from`."""
+async def _member(context: TurnContext) -> Any:
+    """Teams' member record of the turn's sender (`TeamsChannelAccount`), None if unavailable."""
     sender = context.activity.from_property
     try:
-        member = await TeamsInfo.get_member(context, str(getattr(sender, "id", "") or ""))
+        return await TeamsInfo.get_member(context, str(getattr(sender, "id", "") or ""))
     except Exception as error:  # the connector's errors, a missing client: fall back, log
         logger.warning("installs.member_lookup_failed error=%s", type(error).__name__)
-        member = None
+        return None
+
+
+def _email(context: TurnContext, member: Any) -> str:
+    """Lower-case e-mail (else UPN) of the turn's sender: Teams' member lookup, else `from`."""
+    sender = context.activity.from_property
     found = getattr(member, "email", None) or getattr(member, "user_principal_name", None)
     address = str(found or _email_of(sender) or "").strip().casefold()
     if not address:

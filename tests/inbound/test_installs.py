@@ -147,6 +147,17 @@ async def test_an_install_in_a_team_stores_no_seller(
     assert await recipients.get(MEGAN.aad_object_id) is None
 
 
+async def test_an_install_without_the_senders_name_takes_it_from_the_member_lookup(
+    bot: BotUnderTest, recipients: CountingRecipients
+) -> None:
+    payload = installation_update_payload("add", user=MEGAN)
+    del payload["from"]["name"]
+
+    await post(bot, payload)
+
+    assert (await stored(recipients)).name == "Megan Bowen"
+
+
 async def test_without_the_member_lookup_the_email_comes_from_the_sender(
     bot: BotUnderTest, recipients: CountingRecipients, caplog: pytest.LogCaptureFixture
 ) -> None:
