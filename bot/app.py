@@ -30,14 +30,18 @@ from bot.background import BackgroundTasks
 from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime, Sleep
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
 from bot.domain.pending import PendingChanges
+from bot.domain.proactive import ChannelSubscriptions, Recipients
 from bot.inbound.activity_handler import ReferralBot
 from bot.inbound.adapter import ReferralAdapter
+from bot.inbound.alert_settings import StoredAlertSettings
 from bot.inbound.channel_token import ChannelKeys, ChannelTokenValidator
 from bot.inbound.dedupe import ActivityDedupe
+from bot.inbound.installs import Installs
 from bot.inbound.policy import TenantPolicy
 from bot.inbound.sso import use_teams_sso, use_token_service
 from bot.inbound.turn_errors import make_on_turn_error
 from bot.outbound.pacing import ConversationPacer, OutboundRetry, OutboundSender
+from bot.outbound.proactive import AdapterProactiveSender
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.retry import RetryPolicy
 from bot.referrals.index_sync import ReferralIndexes
@@ -69,6 +73,9 @@ STATE = web.AppKey("private_conversation_state", PrivateConversationState)
 STATE_PARTS = web.AppKey("state_parts", StateParts)
 # each seller's referral index, sealed with the token caches' key (bot.state.referral_indexes)
 REFERRAL_INDEXES = web.AppKey("referral_indexes", ByteStore)
+# issue 17: sellers captured on install (and kept current), and the sender of proactive cards
+INSTALLS = web.AppKey("installs", Installs)
+PROACTIVE_SENDER = web.AppKey("proactive_sender", AdapterProactiveSender)
 
 
 class SystemClock:
@@ -95,6 +102,8 @@ class Overrides:
     # deadlines are timed on: tests skip the waits instead of spending them (docs/testing.md)
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
+    recipients: Recipients | None = None  # issue 17 stores; None: the state backend's
+    channels: ChannelSubscriptions | None = None
 
 
 def create_app(
@@ -112,6 +121,8 @@ def create_app(
     answer_sleep: Sleep = asyncio.sleep,
     sleep: Sleep = asyncio.sleep,
     monotonic: Callable[[], float] = time.monotonic,
+    recipients: Recipients | None = None,
+    channels: ChannelSubscriptions | None = None,
 ) -> web.Application:
     overrides = Overrides(
         root_dialog, card_actions, assertions, clock, storage, token_store, credentials_factory
@@ -119,6 +130,7 @@ def create_app(
     overrides = replace(overrides, pending=pending)  # shared stores (Blob): several instances
     overrides = replace(overrides, answer_within=answer_within, answer_sleep=answer_sleep)
     overrides = replace(overrides, sleep=sleep, monotonic=monotonic)
+    overrides = replace(overrides, recipients=recipients, channels=channels)
     app = web.Application()
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_durable_state)  # opened before the runtime, closed after it
@@ -183,17 +195,23 @@ def _services(
     )
     client = ReferralsClient(session, settings.partner_center, tokens, retry_policy=policy)
     make_assertions = overrides.assertions or default_assertions
+    clock = overrides.clock or SystemClock()
+    parts = app[STATE_PARTS]
+    recipients = parts.recipients if overrides.recipients is None else overrides.recipients
+    channels = parts.channels if overrides.channels is None else overrides.channels
+    app[INSTALLS] = installs = Installs(recipients, clock)
     return DialogServices(
         referrals=PartnerCenterReferrals(
             ReferralIndexes(client, app[REFERRAL_INDEXES], app[BACKGROUND], settings.index)
         ),
         pending=overrides.pending if overrides.pending is not None else MemoryPendingChanges(),
-        clock=overrides.clock or SystemClock(),
+        clock=clock,
         assertions=make_assertions(session, settings),
         portal_url=settings.partner_center.portal_url,
         pending_ttl=timedelta(minutes=settings.pending_ttl_minutes),
         claim_lease=claim_lease(settings),
         sign_in_connection=settings.bot.oauth_connection_name,
+        alerts=StoredAlertSettings(installs, channels, clock),
     )
 
 
@@ -213,15 +231,17 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
     authenticate = not settings.dangerously_allow_unauthenticated
     if not authenticate:
         logger.warning("bot.auth.disabled: accepting unauthenticated activities (demo, loopback)")
+    # one pacer for replies and proactive cards: Teams counts both against a conversation
+    outbound = OutboundSender(
+        ConversationPacer(clock=overrides.monotonic, sleep=overrides.sleep),
+        OutboundRetry(sleep=overrides.sleep, clock=overrides.monotonic),
+    )
     adapter = ReferralAdapter.from_settings(
         settings.bot,
         authenticate=authenticate,
         validator=_validator(settings, app[HTTP_SESSION]),
         credentials_factory=overrides.credentials_factory,
-        outbound=OutboundSender(
-            ConversationPacer(clock=overrides.monotonic, sleep=overrides.sleep),
-            OutboundRetry(sleep=overrides.sleep, clock=overrides.monotonic),
-        ),
+        outbound=outbound,
         inbound=settings.inbound,
     )
     adapter.on_turn_error = make_on_turn_error(state, dialog_state)
@@ -237,6 +257,9 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
     make_card_actions = overrides.card_actions or default_card_actions
     app[STATE] = state
     app[ADAPTER] = adapter
+    app[PROACTIVE_SENDER] = AdapterProactiveSender(
+        adapter, outbound, bot_app_id=settings.bot.app_id if authenticate else ""
+    )
     app[BOT] = ReferralBot(
         state=state,
         dialog_state=dialog_state,
@@ -250,6 +273,7 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
         policy=TenantPolicy.from_settings(settings),
         # Teams redelivers after 15 s and repeats invokes; shared when the state store is
         dedupe=ActivityDedupe(seen=app[STATE_PARTS].seen),
+        installs=app[INSTALLS],
     )
 
 
