@@ -3,7 +3,7 @@ indexes on one file."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -18,7 +18,10 @@ from bot.state.sqlite_storage import SqliteStorage
 
 @asynccontextmanager
 async def open_sqlite_state(
-    path: Path, *, index_ages: IndexAges | None = None
+    path: Path,
+    *,
+    index_ages: IndexAges | None = None,
+    seen_prefix_ttls: Mapping[str, float] | None = None,
 ) -> AsyncIterator[StateParts]:
     """Open (creating if needed) the database at `path`; closed, with its thread, on exit.
     Referral indexes unused for too long are deleted before the first turn."""
@@ -29,7 +32,7 @@ async def open_sqlite_state(
         yield StateParts(
             SqliteStorage(database),
             SqlitePendingChanges(database),
-            SqliteSeenActivities(database),
+            SqliteSeenActivities(database, prefix_ttls=dict(seen_prefix_ttls or {})),
             indexes,
         )
     finally:
