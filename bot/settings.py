@@ -205,6 +205,12 @@ class EventSettings(BaseModel):
     registration_url: str = "https://api.partnercenter.microsoft.com/webhooks/v1/registration"
     registration_scope: str = "https://api.partnercenter.microsoft.com/.default"
 
+    @model_validator(mode="after")
+    def _own_path(self) -> EventSettings:
+        if self.path.rstrip("/") in ("", "/api/messages", "/healthz"):
+            raise ValueError(f"{ENV_PREFIX}EVENTS__PATH must not be another route of the bot")
+        return self
+
 
 LogLevel = Annotated[
     Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],

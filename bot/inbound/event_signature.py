@@ -1,4 +1,4 @@
-"""Is a delivery from Partner Center? The receiver's checks, as "Partner Center webhooks" lists them.
+"""Is a delivery from Partner Center? The receiver's checks as "Partner Center webhooks" lists them.
 
 "How to authenticate the callback": the required headers are present (`Authorization`,
 `x-ms-certificate-url`, `x-ms-signature-algorithm`); the certificate named by the URL is
