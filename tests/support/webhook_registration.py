@@ -7,7 +7,7 @@ the next ones (`fail_next`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ SUPPORTED = (
     "related-referral-updated",
 )
 BASE = "/webhooks/v1/registration"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class RegistrationApi:
             await self._server.close()
 
     @web.middleware
-    async def _checked(self, request: web.Request, handler: Any) -> web.StreamResponse:
+    async def _checked(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         raw = await request.read()
         body = json.loads(raw) if raw else None
         self.requests.append(Recorded(request.method, request.path, body, dict(request.headers)))
