@@ -118,6 +118,11 @@ def arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"register (with {TEST_EVENT}), send a test event and print how it was delivered",
     )
     register.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a registration that sends this tenant's events to another URL",
+    )
+    register.add_argument(
         "--wait", type=float, default=60.0, help="--test: seconds to wait for the delivery"
     )
     return parser.parse_args(argv)
@@ -167,6 +172,12 @@ async def _registration_command(
     if unknown:
         return _usage(out, f"Partner Center does not offer: {', '.join(unknown)}")
     current = await client.get()
+    if current and current.webhook_url != url and not args.replace:
+        return _usage(
+            out,
+            f"this tenant's events go to {current.webhook_url} (one registration per tenant): "
+            "pass --replace to send them to the bot instead",
+        )
     registration = await (client.update if current else client.create)(url, events)
     out(("Updated. " if current else "Registered. ") + _describe(registration))
     return await _test_delivery(client, args.wait, out, sleep) if args.test else 0

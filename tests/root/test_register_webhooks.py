@@ -100,13 +100,29 @@ async def test_a_second_run_updates_the_registration(
     settings = settings_for(running, api)
     await run(settings)
 
-    status, printed = await run(settings, "--url", "https://other.contoso.example/hook")
+    status, printed = await run(settings, "--events", "referral-created")
 
     assert status == 0
     assert [w.method for w in api.writes()] == ["POST", "PUT"]
     assert api.registration is not None
-    assert api.registration["WebhookUrl"] == "https://other.contoso.example/hook"
+    assert api.registration["WebhookEvents"] == ["referral-created"]
     assert printed.text.startswith("Updated. ")
+
+
+async def test_another_system_s_registration_is_replaced_only_when_asked(
+    running: RunningEmulators, api: RegistrationApi
+) -> None:
+    settings = settings_for(running, api)
+    api.registration = {"WebhookUrl": "https://crm.contoso.example/hook", "WebhookEvents": []}
+
+    status, printed = await run(settings)
+    assert status == 2
+    assert "https://crm.contoso.example/hook" in printed.text
+    assert "--replace" in printed.text
+    assert api.writes() == []
+
+    assert (await run(settings, "--replace"))[0] == 0
+    assert api.registration["WebhookUrl"] == EVENTS_URL
 
 
 async def test_show_changes_nothing(running: RunningEmulators, api: RegistrationApi) -> None:
