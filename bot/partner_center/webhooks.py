@@ -6,11 +6,13 @@ documents it (`REFERRAL_BOT_EVENTS__REGISTRATION_URL`, default
     POST   {registration}                          {WebhookUrl, WebhookEvents}: register
     GET    {registration}                          the tenant's registration (404: none)
     PUT    {registration}                          {WebhookUrl, WebhookEvents}: replace it
-    DELETE {registration}                          remove it (REST reference: Delete Registration)
+    DELETE {registration}                          remove it (undocumented: --delete only)
     POST   {registration}/validationEvents         send a test-created event: {correlationId}
     GET    {registration}/validationEvents/{id}    that test's status, one result per attempt
 
-One tenant has one registration. Calls carry a bearer token for
+One tenant has one registration; a second POST is refused (the REST reference says to PUT).
+Partner Center documents no delete: `delete` sends DELETE for an operator who asks, and nothing
+else depends on it. Calls carry a bearer token for
 `https://api.partnercenter.microsoft.com` (app-only is accepted here: bot.auth.app_only) and go
 over the shared transport and retry policy (bot.partner_center.transport, .retry): GET, PUT and
 DELETE are retried like reads; the POSTs only when the service says it did not act (429, or 503
