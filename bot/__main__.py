@@ -249,7 +249,8 @@ def _usage(out: Out, problem: str) -> int:
     return 2
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] = ()) -> None:
+    """`argv` without the program name; none: serve (`python -m bot` passes its own)."""
     args = arguments(argv)
     settings = _settings_or_exit()
     configure_logging(
@@ -263,4 +264,4 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -3,6 +3,8 @@ registration API's stand-in (tests/support/webhook_registration.py)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -233,3 +235,16 @@ def test_main_names_a_missing_setting_and_exits_2(capsys: pytest.CaptureFixture[
 
     assert exited.value.code == 2
     assert "REFERRAL_BOT_IDENTITY__CLIENT_ID" in capsys.readouterr().err
+
+
+def test_python_m_bot_reads_its_command_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "register-webhooks", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "--replace" in done.stdout
