@@ -4,6 +4,7 @@ every copy of the card follows; a refresh brings each viewer their own current c
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -30,6 +31,7 @@ from tests.support.fixtures import emulators_fixture
 from tests.support.identity import IdentityClient
 from tests.support.lead_world import (
     CUSTOMER,
+    CUSTOMER_TEXTS,
     DEAL_NAME,
     LEAD,
     LEAD_CONFIG,
@@ -299,3 +301,19 @@ async def test_a_refresh_with_bad_data_is_a_bad_request(
 
 async def test_the_lead_verbs_are_registered_only_with_lead_alerts(world: LeadWorld) -> None:
     assert {LEAD_ACCEPT_VERB, LEAD_DECLINE_VERB, LEAD_REFRESH_VERB} <= world.actions.verbs
+
+
+async def test_no_customer_data_reason_or_token_reaches_a_log_line(
+    world: LeadWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    reason = "Pat Doe moved to Contoso"
+    with caplog.at_level(logging.DEBUG):
+        await decline(world, reason)
+        await world.settled()
+        await refresh(world, OTHER_SELLER)
+
+    lines = [record.getMessage() for record in caplog.records]
+    assert any("card_action.done" in line for line in lines)
+    for line in lines:
+        for secret in (*CUSTOMER_TEXTS, reason, SELLER.upn, OTHER_SELLER.upn, "eyJ"):
+            assert secret not in line, (secret, line)
