@@ -3,8 +3,8 @@
 Everything the bot shares is built once per app in one `cleanup_ctx` and closed with it: one
 `aiohttp.ClientSession`, the on-behalf-of token provider (msal), the Partner Center client and
 service, the pending changes, bot state, the adapter and `ReferralBot` with its dialogs, and
-the Partner Center webhook endpoint with its `EventSink` (the lead alerts, bot.alerts). Tests and the demo swap parts through
-keyword overrides, never through module globals.
+the Partner Center webhook endpoint with its `EventSink` (the lead alerts, bot.alerts). Tests
+and the demo swap parts through keyword overrides, never through module globals.
 """
 
 from __future__ import annotations
