@@ -1,0 +1,287 @@
+"""In-memory stand-ins for the proactive ports (bot.domain.proactive), as the contract reads.
+
+`SharedTime` is one clock for several instances: `sleep` skips time instead of spending it.
+`FakeIndexes` hands out real SellerIndex objects (or raises, or reports a partial index), so the
+jobs run their real queries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from bot.auth.errors import SignInReason, SignInRequiredError
+from bot.domain.assertion import UserAssertion
+from bot.domain.coverage import Coverage
+from bot.domain.proactive import (
+    ClaimResult,
+    DigestSchedule,
+    Notification,
+    NotificationState,
+    Recipient,
+    RecipientGoneError,
+    Reference,
+)
+from bot.referrals.index_entry import IndexEntry, IndexMember
+from bot.referrals.seller_index import SellerIndex
+
+TENANT = "tenant-1"
+
+
+@dataclass
+class SharedTime:
+    current: datetime = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+    sleeps: list[float] = field(default_factory=list)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.current += timedelta(seconds=seconds)
+        await asyncio.sleep(0)
+
+
+@dataclass
+class FakeLeases:
+    held: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    fail: bool = False
+
+    async def acquire(self, name: str, *, owner: str, now: datetime, ttl: timedelta) -> bool:
+        if self.fail:
+            raise ConnectionError("lease store down")
+        holder = self.held.get(name)
+        if holder is not None and holder[0] != owner and holder[1] > now:
+            return False
+        self.held[name] = (owner, now + ttl)
+        return True
+
+    async def release(self, name: str, *, owner: str) -> None:
+        holder = self.held.get(name)
+        if holder is not None and holder[0] == owner:
+            del self.held[name]
+
+
+@dataclass
+class FakeNotifications:
+    entries: dict[str, Notification] = field(default_factory=dict)
+
+    async def claim(
+        self, notification: Notification, *, owner: str, now: datetime, lease: timedelta
+    ) -> ClaimResult:
+        found = self.entries.get(notification.key)
+        claimed = replace(
+            notification, state=NotificationState.CLAIMED, owner=owner, lease_until=now + lease
+        )
+        if found is None:
+            self.entries[notification.key] = claimed
+            return ClaimResult.WON
+        if found.state is not NotificationState.CLAIMED:
+            return ClaimResult.DONE
+        if found.owner != owner and found.lease_until is not None and found.lease_until > now:
+            return ClaimResult.BUSY
+        self.entries[notification.key] = claimed
+        return ClaimResult.TAKEN_OVER
+
+    async def sent(self, key: str, *, owner: str, activity_id: str | None, now: datetime) -> None:
+        found = self.entries[key]
+        if found.owner == owner and found.state is NotificationState.CLAIMED:
+            self.entries[key] = replace(
+                found, state=NotificationState.SENT, activity_id=activity_id, sent_at=now
+            )
+
+    async def gone(self, key: str, *, owner: str) -> None:
+        found = self.entries[key]
+        if found.owner == owner:
+            self.entries[key] = replace(found, state=NotificationState.GONE)
+
+    async def release(self, key: str, *, owner: str) -> None:
+        found = self.entries.get(key)
+        if found is not None and found.owner == owner and found.state is NotificationState.CLAIMED:
+            del self.entries[key]
+
+    async def copies(self, group: str) -> list[Notification]:
+        return [
+            entry
+            for entry in self.entries.values()
+            if entry.group == group and entry.state is NotificationState.SENT
+        ]
+
+    def sent_keys(self) -> set[str]:
+        return {
+            key
+            for key, entry in self.entries.items()
+            if entry.state is NotificationState.SENT
+        }
+
+
+@dataclass
+class FakeRecipients:
+    people: dict[str, Recipient] = field(default_factory=dict)
+    forgotten: list[str] = field(default_factory=list)
+
+    async def put(self, recipient: Recipient) -> None:
+        self.people[recipient.user_id] = recipient
+
+    async def get(self, user_id: str) -> Recipient | None:
+        return self.people.get(user_id)
+
+    async def by_email(self, email: str) -> Recipient | None:
+        wanted = email.casefold()
+        return next((r for r in self.people.values() if r.email.casefold() == wanted), None)
+
+    async def forget(self, user_id: str) -> None:
+        self.people.pop(user_id, None)
+        self.forgotten.append(user_id)
+
+    async def all(self) -> AsyncIterator[Recipient]:
+        for recipient in list(self.people.values()):
+            yield recipient
+
+
+@dataclass(frozen=True)
+class Sent:
+    conversation: str
+    card: Mapping[str, Any]
+
+
+@dataclass
+class FakeSender:
+    """Records each card per conversation; a conversation in `gone` answers 403."""
+
+    sent: list[Sent] = field(default_factory=list)
+    gone: set[str] = field(default_factory=set)
+    failing: set[str] = field(default_factory=set)  # a passing fault (timeout, 5xx)
+
+    async def send(self, reference: Reference, card: Mapping[str, Any]) -> str | None:
+        conversation = str(reference["conversation"]["id"])
+        if conversation in self.gone:
+            raise RecipientGoneError(conversation)
+        if conversation in self.failing:
+            raise TimeoutError("connector slow")
+        self.sent.append(Sent(conversation, card))
+        return f"activity-{len(self.sent)}"
+
+    async def update(self, reference: Reference, activity_id: str, card: Mapping[str, Any]) -> None:
+        raise AssertionError("scheduled work never updates a card")
+
+    def to(self, user_id: str) -> list[Mapping[str, Any]]:
+        return [sent.card for sent in self.sent if sent.conversation == conversation_of(user_id)]
+
+
+@dataclass
+class FakeIndexes:
+    """Each seller's index by AAD id; `no_token` raise as msal would without a cached token."""
+
+    indexes: dict[str, SellerIndex] = field(default_factory=dict)
+    no_token: set[str] = field(default_factory=set)
+    loading: set[str] = field(default_factory=set)
+    stale: set[str] = field(default_factory=set)
+    reads: list[UserAssertion] = field(default_factory=list)
+
+    async def fresh(self, user: UserAssertion) -> tuple[SellerIndex, Coverage]:
+        self.reads.append(user)
+        assert user.token == "", "scheduled work must read with silent access only"
+        if user.user_id in self.no_token:
+            raise SignInRequiredError(SignInReason.INTERACTION, error="no_cached_token")
+        index = self.indexes.setdefault(user.user_id, SellerIndex())
+        coverage = Coverage(
+            searched=len(index),
+            loading=user.user_id in self.loading,
+            stale=user.user_id in self.stale,
+        )
+        return index, coverage
+
+    def fill(self, user_id: str, entries: Iterable[IndexEntry]) -> None:
+        index = SellerIndex()
+        listed = list(entries)
+        index.apply_full(listed, visible_count=len(listed), complete=True, now=0.0)
+        self.indexes[user_id] = index
+
+
+def conversation_of(user_id: str) -> str:
+    return f"a:personal-{user_id}"
+
+
+def recipient(
+    user_id: str,
+    *,
+    email: str | None = None,
+    time_zone: str = "UTC",
+    digest: DigestSchedule | None = None,
+    alerts_on: bool = True,
+) -> Recipient:
+    return Recipient(
+        user_id=user_id,
+        tenant_id=TENANT,
+        name=f"Seller {user_id}",
+        email=email if email is not None else f"{user_id}@contoso.example",
+        time_zone=time_zone,
+        reference={"conversation": {"id": conversation_of(user_id)}, "serviceUrl": "x"},
+        installed_at=datetime(2026, 11, 1, tzinfo=UTC),
+        alerts_on=alerts_on,
+        digest=digest,
+    )
+
+
+def lead(
+    lead_id: str,
+    *,
+    team: Iterable[str],
+    expires: datetime,
+    created: datetime | None = None,
+    customer: str = "Contoso Ltd",
+    name: str = "Azure migration",
+    status: str = "New",
+    direction: str = "Incoming",
+) -> IndexEntry:
+    return IndexEntry(
+        id=lead_id,
+        name=name,
+        customer_name=customer,
+        status=status,
+        substatus="Pending" if status == "New" else None,
+        direction=direction,
+        type="Shared",
+        deal_value=Decimal("50000"),
+        currency="USD",
+        created_date_time=created or expires - timedelta(days=14),
+        updated_date_time=created or expires - timedelta(days=14),
+        expiration_date_time=expires,
+        team=tuple(IndexMember("Jo", "Doe", email) for email in team),
+    )
+
+
+def deal(
+    deal_id: str,
+    *,
+    team: Iterable[str],
+    closes: datetime | None,
+    value: Decimal | None = Decimal("25000"),
+    updated: datetime = datetime(2026, 11, 20, tzinfo=UTC),
+    status: str = "Active",
+    customer: str = "Fabrikam Inc",
+    name: str = "Dynamics rollout",
+) -> IndexEntry:
+    return IndexEntry(
+        id=deal_id,
+        name=name,
+        customer_name=customer,
+        status=status,
+        substatus="Accepted" if status == "Active" else "Won",
+        direction="Outgoing",
+        type="Independent",
+        deal_value=value,
+        currency="USD" if value is not None else None,
+        closing_date_time=closes,
+        created_date_time=datetime(2026, 10, 1, tzinfo=UTC),
+        updated_date_time=updated,
+        team=tuple(IndexMember("Jo", "Doe", email) for email in team),
+    )
