@@ -8,6 +8,7 @@ Only the latest due day counts: after downtime one digest is sent, late, never o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,6 +58,12 @@ def next_due(schedule: DigestSchedule, now: datetime, zone: tzinfo) -> datetime 
             if at > now:
                 return at
     return None
+
+
+def starting(schedule: DigestSchedule, now: datetime, zone: tzinfo) -> DigestSchedule:
+    """A schedule set at `now`: its first digest is the next moment after `now` (a seller who
+    opts in at 10:00 for "every day at 9" hears first tomorrow, not at once)."""
+    return replace(schedule, last_sent_on=latest_due(schedule, now, zone))
 
 
 def is_due(schedule: DigestSchedule, now: datetime, zone: tzinfo) -> date | None:
