@@ -100,7 +100,8 @@ class Digests:
         last = current.digest.last_sent_on
         if last is not None and last >= day:
             return
-        await self._recipients.put(replace(current, digest=replace(current.digest, last_sent_on=day)))
+        recorded = replace(current.digest, last_sent_on=day)
+        await self._recipients.put(replace(current, digest=recorded))
 
 
 def same_times(one: DigestSchedule, other: DigestSchedule) -> bool:

@@ -19,7 +19,9 @@ SHOW_COMMAND = "show {id}"
 ID_LIMIT = 200
 
 
-def render_lead_reminder_card(referral: Referral, *, expires_at: datetime, now: datetime) -> Element:
+def render_lead_reminder_card(
+    referral: Referral, *, expires_at: datetime, now: datetime
+) -> Element:
     """`expires_at` and `now` in the seller's time zone."""
     heading = f"Reminder: this lead expires {expires_in(expires_at, now)}"
     name = summary.deal_name(referral)

@@ -36,6 +36,7 @@ TENANT = "tenant-1"
 class SharedTime:
     current: datetime = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
     sleeps: list[float] = field(default_factory=list)
+    _waiting: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)
 
     def now(self) -> datetime:
         return self.current
@@ -46,7 +47,18 @@ class SharedTime:
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.current += timedelta(seconds=seconds)
+        for count, waiter in self._waiting:
+            if len(self.sleeps) >= count and not waiter.done():
+                waiter.set_result(None)
         await asyncio.sleep(0)
+
+    async def slept(self, count: int) -> None:
+        """Returns once the loop under test has asked for `count` sleeps in all."""
+        if len(self.sleeps) >= count:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiting.append((count, waiter))
+        await asyncio.wait_for(waiter, timeout=10)
 
 
 @dataclass
@@ -115,11 +127,7 @@ class FakeNotifications:
         ]
 
     def sent_keys(self) -> set[str]:
-        return {
-            key
-            for key, entry in self.entries.items()
-            if entry.state is NotificationState.SENT
-        }
+        return {key for key, entry in self.entries.items() if entry.state is NotificationState.SENT}
 
 
 @dataclass

@@ -39,7 +39,8 @@ class World:
         self.time = SharedTime(start)
 
     def job(self, owner: str = "instance-a") -> Digests:
-        outbox = Outbox(self.notifications, self.sender, self.recipients, owner, timedelta(minutes=2))
+        lease = timedelta(minutes=2)
+        outbox = Outbox(self.notifications, self.sender, self.recipients, owner, lease)
         return Digests(self.recipients, self.indexes, outbox, look_ahead=timedelta(days=3))
 
     async def run_until(self, until: datetime, job: Digests | None = None) -> None:
@@ -49,7 +50,12 @@ class World:
             self.time.advance(STEP)
 
     async def seller(
-        self, user_id: str, *, zone: str = "UTC", days: frozenset[int] = WEEKDAYS, hour: int = 9,
+        self,
+        user_id: str,
+        *,
+        zone: str = "UTC",
+        days: frozenset[int] = WEEKDAYS,
+        hour: int = 9,
         minute: int = 0,
     ) -> None:
         schedule = starting(DigestSchedule(days, hour, minute), self.time.now(), time_zone(zone))
@@ -86,7 +92,8 @@ async def test_a_weekday_digest_arrives_at_9_local_once_each_weekday() -> None:
     assert world.keys("megan") == [f"digest:megan:2026-12-{day:02d}" for day in (7, 8, 9, 10, 11)]
     assert len(world.sender.to("megan")) == 5
     stored = await world.recipients.get("megan")
-    assert stored is not None and stored.digest is not None
+    assert stored is not None
+    assert stored.digest is not None
     assert stored.digest.last_sent_on == date(2026, 12, 11)
 
 
@@ -105,7 +112,8 @@ async def test_the_outbox_keeps_the_day_once_even_if_recording_it_was_lost() -> 
     await world.seller("megan")
     await world.run_until(MONDAY + timedelta(hours=10))
     stored = await world.recipients.get("megan")
-    assert stored is not None and stored.digest is not None
+    assert stored is not None
+    assert stored.digest is not None
     # the recipient record is written back without the day (another writer's older copy)
     await world.recipients.put(replace(stored, digest=replace(stored.digest, last_sent_on=None)))
 
@@ -113,7 +121,8 @@ async def test_the_outbox_keeps_the_day_once_even_if_recording_it_was_lost() -> 
 
     assert len(world.sender.sent) == 1
     again = await world.recipients.get("megan")
-    assert again is not None and again.digest is not None
+    assert again is not None
+    assert again.digest is not None
     assert again.digest.last_sent_on == date(2026, 12, 7)  # put back by the DONE answer
 
 
@@ -136,7 +145,8 @@ async def test_after_three_days_down_one_digest_arrives_late_then_the_schedule_g
 async def test_nothing_to_say_sends_nothing_and_the_day_is_not_read_again() -> None:
     world = World()
     await world.seller("megan")
-    world.indexes.fill("megan", [deal("D-9", team=["megan@contoso.example"], closes=MONDAY + timedelta(days=30))])
+    later = deal("D-9", team=["megan@contoso.example"], closes=MONDAY + timedelta(days=30))
+    world.indexes.fill("megan", [later])
 
     await world.run_until(MONDAY + timedelta(hours=23))
 
@@ -144,7 +154,8 @@ async def test_nothing_to_say_sends_nothing_and_the_day_is_not_read_again() -> N
     assert world.notifications.entries == {}
     assert len(world.indexes.reads) == 1
     stored = await world.recipients.get("megan")
-    assert stored is not None and stored.digest is not None
+    assert stored is not None
+    assert stored.digest is not None
     assert stored.digest.last_sent_on == date(2026, 12, 7)
 
 
@@ -192,7 +203,8 @@ async def test_a_schedule_changed_while_sending_is_not_overwritten() -> None:
     await world.run_until(MONDAY + timedelta(hours=10))
 
     stored = await world.recipients.get("megan")
-    assert stored is not None and stored.digest is not None
+    assert stored is not None
+    assert stored.digest is not None
     assert (stored.digest.weekdays, stored.digest.hour, stored.digest.minute) == ({0}, 7, 30)
     assert len(world.sender.sent) == 1  # the new 7:30 is past today: the day's key is sent
 

@@ -36,7 +36,8 @@ class World:
         self.time = SharedTime(EXPIRES - timedelta(days=14))
 
     def job(self, owner: str = "instance-a") -> Reminders:
-        outbox = Outbox(self.notifications, self.sender, self.recipients, owner, timedelta(minutes=2))
+        lease = timedelta(minutes=2)
+        outbox = Outbox(self.notifications, self.sender, self.recipients, owner, lease)
         return Reminders(self.recipients, self.indexes, outbox, offsets=OFFSETS)
 
     async def run_until(self, until: datetime, job: Reminders | None = None) -> None:
@@ -69,7 +70,8 @@ async def test_a_lead_gets_the_3_day_and_the_1_day_reminder_once_each(world: Wor
         "reminder:L-1:24h:user:megan",
     }
     sent = world.notifications.entries["reminder:L-1:72h:user:megan"].sent_at
-    assert sent is not None and EXPIRES - timedelta(days=3) <= sent < EXPIRES - timedelta(days=3) + HOUR
+    assert sent is not None
+    assert EXPIRES - timedelta(days=3) <= sent < EXPIRES - timedelta(days=3) + HOUR
     assert all(entry.group == "lead:L-1" for entry in world.notifications.entries.values())
 
 
@@ -139,7 +141,8 @@ async def test_each_team_member_with_the_bot_is_reminded_and_nobody_else(world: 
     assert world.notifications.sent_keys() == {
         reminder_key("L-3", offset, user) for offset in OFFSETS for user in ("megan", "alex")
     }
-    assert world.sender.to("admin") == [] and world.sender.to("quiet") == []
+    assert world.sender.to("admin") == []
+    assert world.sender.to("quiet") == []
 
 
 async def test_sellers_without_a_cached_token_are_skipped_and_counted_once_per_run(
@@ -175,7 +178,8 @@ async def test_a_partial_index_is_not_trusted_and_tried_again_next_run(world: Wo
 
 async def test_a_seller_who_removed_the_app_is_forgotten_not_retried(world: World) -> None:
     second = lead("L-4", team=["megan@contoso.example"], expires=EXPIRES)
-    world.indexes.fill("megan", [lead("L-1", team=["megan@contoso.example"], expires=EXPIRES), second])
+    first = lead("L-1", team=["megan@contoso.example"], expires=EXPIRES)
+    world.indexes.fill("megan", [first, second])
     world.sender.gone.add("a:personal-megan")
     world.time.current = EXPIRES - timedelta(days=2)
 

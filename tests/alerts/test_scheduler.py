@@ -3,7 +3,6 @@ stops, and survives a failing job or lease store."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -89,8 +88,7 @@ async def test_a_stopped_holder_releases_so_the_other_takes_over_on_its_next_tic
     second, _ = _instance("instance-b", leases, time, job)
 
     async with first.running():
-        for _ in range(3):
-            await asyncio.sleep(0)
+        await time.slept(1)
         assert leases.held[LEASE_NAME][0] == "instance-a"
         assert not await second.tick()
     assert LEASE_NAME not in leases.held
@@ -106,11 +104,11 @@ async def test_the_loop_sleeps_a_tick_between_rounds_and_renews_its_lease() -> N
     started = time.now()
 
     async with scheduler.running():
-        while len(job.runs) < 30:  # half an hour of skipped time
-            await asyncio.sleep(0)
+        await time.slept(30)  # half an hour of skipped time
 
     assert set(time.sleeps) == {60.0}
-    assert [moment - started for _, moment in job.runs] == [TICK * n for n in range(30)]
+    assert len(job.runs) >= 30
+    assert [moment - started for _, moment in job.runs] == [TICK * n for n in range(len(job.runs))]
 
 
 async def test_a_failing_job_is_logged_and_the_others_still_run(
@@ -159,12 +157,10 @@ async def test_a_failing_lease_store_skips_the_round_and_the_loop_goes_on() -> N
     scheduler, _ = _instance("instance-a", leases, time, job)
 
     async with scheduler.running():
-        while len(time.sleeps) < 3:
-            await asyncio.sleep(0)
+        await time.slept(3)
         assert job.runs == []
         leases.fail = False
-        while not job.runs:
-            await asyncio.sleep(0)
+        await time.slept(4)
     assert job.runs[0][0] == "instance-a"
 
 
@@ -185,4 +181,5 @@ async def test_every_runs_a_job_once_per_interval_on_this_instance() -> None:
     for minute in range(31):
         await every.run(start + timedelta(minutes=minute))
     assert every.name == "reminders"
-    assert [moment - start for _, moment in job.runs] == [timedelta(minutes=m) for m in (0, 10, 20, 30)]
+    expected = [timedelta(minutes=minutes) for minutes in (0, 10, 20, 30)]
+    assert [moment - start for _, moment in job.runs] == expected
