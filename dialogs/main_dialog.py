@@ -24,14 +24,17 @@ from botbuilder.schema import ActivityTypes
 from bot.cards.help import render_help_card
 from bot.domain.errors import NotSignedInError, ReferralBotError, SignInRequiredError
 from dialogs import replies
+from dialogs.digest_commands import change_digest
 from dialogs.grammar.commands import (
     AskAboutReferral,
     Cancel,
     Help,
     ListReferrals,
     ParseFailure,
+    SetDigest,
     ShowMore,
     ShowReferral,
+    StopDigest,
     UpdateReferral,
     UpdateReferrals,
 )
@@ -119,7 +122,9 @@ class MainDialog(CancelAndHelpDialog):
         if activity.type != ActivityTypes.message or not activity.text:
             return False
         command = understand_turn(inner_dc.context, self.services.clock)
-        return isinstance(command, UpdateReferral | ListReferrals | UpdateReferrals)
+        return isinstance(
+            command, UpdateReferral | ListReferrals | UpdateReferrals | SetDigest | StopDigest
+        )
 
     async def _failed(self, inner_dc: DialogContext, error: ReferralBotError) -> DialogTurnResult:
         _LOG.info("dialog stopped: %s", type(error).__name__)
@@ -174,6 +179,8 @@ class MainDialog(CancelAndHelpDialog):
                 await show_list(context, self.services, self._memory, command.wanted())
             case ShowMore():
                 await show_more(context, self.services, self._memory)
+            case SetDigest() | StopDigest():
+                await change_digest(context, self.services, command)
             case Help():
                 await show_card(context, render_help_card(replies.HELP_EXAMPLES))
             case Cancel():
