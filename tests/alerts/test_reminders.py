@@ -10,7 +10,7 @@ import pytest
 
 from bot.alerts.delivery import Outbox
 from bot.alerts.reminders import Reminders, due_offset, reminder_key
-from tests.alerts.fakes import (
+from tests.support.proactive import (
     FakeIndexes,
     FakeNotifications,
     FakeRecipients,

@@ -225,10 +225,11 @@ def recipient(
     time_zone: str = "UTC",
     digest: DigestSchedule | None = None,
     alerts_on: bool = True,
+    tenant_id: str = TENANT,
 ) -> Recipient:
     return Recipient(
         user_id=user_id,
-        tenant_id=TENANT,
+        tenant_id=tenant_id,
         name=f"Seller {user_id}",
         email=email if email is not None else f"{user_id}@contoso.example",
         time_zone=time_zone,
