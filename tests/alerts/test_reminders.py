@@ -211,7 +211,10 @@ async def test_one_sellers_fault_does_not_stop_the_others(world: World) -> None:
             return await super().fresh(user)
 
     world.indexes = Broken(indexes=world.indexes.indexes)
-    world.recipients.people = {"aaron": recipient("aaron"), **world.recipients.people}
+    everyone = [recipient("aaron"), *world.recipients.people.values()]
+    world.recipients = FakeRecipients()
+    for person in everyone:
+        await world.recipients.put(person)
     world.time.current = EXPIRES - timedelta(days=2)
 
     await world.job().run(world.time.now())

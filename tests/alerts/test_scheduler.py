@@ -89,9 +89,9 @@ async def test_a_stopped_holder_releases_so_the_other_takes_over_on_its_next_tic
 
     async with first.running():
         await time.slept(1)
-        assert leases.held[LEASE_NAME][0] == "instance-a"
+        assert leases.holder(LEASE_NAME) == "instance-a"
         assert not await second.tick()
-    assert LEASE_NAME not in leases.held
+    assert leases.holder(LEASE_NAME) is None
 
     assert await second.tick()
     assert job.runs[-1][0] == "instance-b"

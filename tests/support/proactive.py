@@ -1,4 +1,5 @@
-"""In-memory stand-ins for the proactive ports (bot.domain.proactive), as the contract reads.
+"""The proactive stores for tests: the memory backend's (bot.state), readable whole, plus a
+sender, a clock shared by instances and sellers' indexes.
 
 `SharedTime` is one clock for several instances: `sleep` skips time instead of spending it.
 `FakeIndexes` hands out real SellerIndex objects (or raises, or reports a partial index), so the
@@ -8,8 +9,8 @@ jobs run their real queries.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,6 @@ from bot.auth.errors import SignInReason, SignInRequiredError
 from bot.domain.assertion import UserAssertion
 from bot.domain.coverage import Coverage
 from bot.domain.proactive import (
-    ClaimResult,
     DigestSchedule,
     Notification,
     NotificationState,
@@ -28,6 +28,9 @@ from bot.domain.proactive import (
 )
 from bot.referrals.index_entry import IndexEntry, IndexMember
 from bot.referrals.seller_index import SellerIndex
+from bot.state.leases import MemoryLeases
+from bot.state.outbox import MemoryNotifications
+from bot.state.recipients import MemoryRecipients
 
 TENANT = "tenant-1"
 
@@ -61,97 +64,50 @@ class SharedTime:
         await asyncio.wait_for(waiter, timeout=10)
 
 
-@dataclass
-class FakeLeases:
-    held: dict[str, tuple[str, datetime]] = field(default_factory=dict)
-    fail: bool = False
+class FakeLeases(MemoryLeases):
+    """The memory store, with a switch that makes it fail like an unreachable backend."""
+
+    def __init__(self, *, fail: bool = False) -> None:
+        super().__init__()
+        self.fail = fail
 
     async def acquire(self, name: str, *, owner: str, now: datetime, ttl: timedelta) -> bool:
         if self.fail:
             raise ConnectionError("lease store down")
-        holder = self.held.get(name)
-        if holder is not None and holder[0] != owner and holder[1] > now:
-            return False
-        self.held[name] = (owner, now + ttl)
-        return True
+        return await super().acquire(name, owner=owner, now=now, ttl=ttl)
 
-    async def release(self, name: str, *, owner: str) -> None:
-        holder = self.held.get(name)
-        if holder is not None and holder[0] == owner:
-            del self.held[name]
+    def holder(self, name: str) -> str | None:
+        lease = self._leases.get(name)
+        return None if lease is None else lease.owner
 
 
-@dataclass
-class FakeNotifications:
-    entries: dict[str, Notification] = field(default_factory=dict)
+class FakeNotifications(MemoryNotifications):
+    """The memory outbox, readable whole."""
 
-    async def claim(
-        self, notification: Notification, *, owner: str, now: datetime, lease: timedelta
-    ) -> ClaimResult:
-        found = self.entries.get(notification.key)
-        claimed = replace(
-            notification, state=NotificationState.CLAIMED, owner=owner, lease_until=now + lease
-        )
-        if found is None:
-            self.entries[notification.key] = claimed
-            return ClaimResult.WON
-        if found.state is not NotificationState.CLAIMED:
-            return ClaimResult.DONE
-        if found.owner != owner and found.lease_until is not None and found.lease_until > now:
-            return ClaimResult.BUSY
-        self.entries[notification.key] = claimed
-        return ClaimResult.TAKEN_OVER
-
-    async def sent(self, key: str, *, owner: str, activity_id: str | None, now: datetime) -> None:
-        found = self.entries[key]
-        if found.owner == owner and found.state is NotificationState.CLAIMED:
-            self.entries[key] = replace(
-                found, state=NotificationState.SENT, activity_id=activity_id, sent_at=now
-            )
-
-    async def gone(self, key: str, *, owner: str) -> None:
-        found = self.entries[key]
-        if found.owner == owner:
-            self.entries[key] = replace(found, state=NotificationState.GONE)
-
-    async def release(self, key: str, *, owner: str) -> None:
-        found = self.entries.get(key)
-        if found is not None and found.owner == owner and found.state is NotificationState.CLAIMED:
-            del self.entries[key]
-
-    async def copies(self, group: str) -> list[Notification]:
-        return [
-            entry
-            for entry in self.entries.values()
-            if entry.group == group and entry.state is NotificationState.SENT
-        ]
+    @property
+    def entries(self) -> dict[str, Notification]:
+        return dict(self._entries)
 
     def sent_keys(self) -> set[str]:
-        return {key for key, entry in self.entries.items() if entry.state is NotificationState.SENT}
+        return {
+            key for key, entry in self._entries.items() if entry.state is NotificationState.SENT
+        }
 
 
-@dataclass
-class FakeRecipients:
-    people: dict[str, Recipient] = field(default_factory=dict)
-    forgotten: list[str] = field(default_factory=list)
+class FakeRecipients(MemoryRecipients):
+    """The memory store, remembering whom it was told to forget."""
 
-    async def put(self, recipient: Recipient) -> None:
-        self.people[recipient.user_id] = recipient
+    def __init__(self) -> None:
+        super().__init__()
+        self.forgotten: list[str] = []
 
-    async def get(self, user_id: str) -> Recipient | None:
-        return self.people.get(user_id)
-
-    async def by_email(self, email: str) -> Recipient | None:
-        wanted = email.casefold()
-        return next((r for r in self.people.values() if r.email.casefold() == wanted), None)
+    @property
+    def people(self) -> dict[str, Recipient]:
+        return dict(self._by_id)
 
     async def forget(self, user_id: str) -> None:
-        self.people.pop(user_id, None)
         self.forgotten.append(user_id)
-
-    async def all(self) -> AsyncIterator[Recipient]:
-        for recipient in list(self.people.values()):
-            yield recipient
+        await super().forget(user_id)
 
 
 @dataclass(frozen=True)
