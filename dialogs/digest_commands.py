@@ -2,7 +2,8 @@
 
 The schedule is stored on the seller's Recipient record (the port `DigestSettings`), keyed by
 their AAD object id from the authenticated activity, never by anything typed. The seller's time
-zone is the one Teams sends with this message; the digest job sends at that local time.
+zone is the one Teams sends with this message (else the one stored for them); the digest job
+sends at that local time.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dialogs import replies
 from dialogs.grammar.commands import SetDigest, StopDigest
 from dialogs.outbox import say
 from dialogs.ports import DialogServices
-from dialogs.turn_facts import seller_of, seller_time_zone_name
+from dialogs.turn_facts import seller_of, seller_time_zone
 
 
 async def change_digest(
@@ -34,7 +35,7 @@ async def change_digest(
         tenant_id=seller.tenant_id,
         user_id=seller.user_id,
         schedule=schedule,
-        time_zone=seller_time_zone_name(context.activity),
+        time_zone=getattr(seller_time_zone(context.activity), "key", None),  # None: UTC/unknown
         now=services.clock.now(),
     )
     if not change.known:

@@ -65,24 +65,17 @@ def _channel_data_tenant(channel_data: Any) -> str | None:
 
 def seller_time_zone(activity: Activity) -> tzinfo:
     """The time zone from Teams' clientInfo entity; UTC when absent or unknown."""
-    name = seller_time_zone_name(activity)
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            return UTC
-    return UTC
-
-
-def seller_time_zone_name(activity: Activity) -> str | None:
-    """The IANA name in Teams' clientInfo entity, as sent (None when absent)."""
     for entity in activity.entities or ():
         if getattr(entity, "type", None) != "clientInfo":
             continue
         extra = getattr(entity, "additional_properties", None) or {}
         name = extra.get("timezone")
-        return name if isinstance(name, str) and name else None
-    return None
+        if isinstance(name, str) and name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                return UTC
+    return UTC
 
 
 def seller_now(activity: Activity, clock: Clock) -> datetime:

@@ -13,7 +13,7 @@ from bot.alerts.delivery import Outbox
 from bot.alerts.digests import Digests
 from bot.alerts.local_time import starting, time_zone
 from bot.domain.proactive import DigestSchedule
-from tests.support.proactive import (
+from tests.support.alerts import (
     FakeIndexes,
     FakeNotifications,
     FakeRecipients,

@@ -10,7 +10,7 @@ import pytest
 
 from bot.alerts.delivery import Outbox
 from bot.alerts.reminders import Reminders, due_offset, reminder_key
-from tests.support.proactive import (
+from tests.support.alerts import (
     FakeIndexes,
     FakeNotifications,
     FakeRecipients,

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.alerts.scheduler import LEASE_NAME, Every, Scheduler
-from tests.support.proactive import FakeLeases, SharedTime
+from tests.support.alerts import FakeLeases, SharedTime
 
 TICK = timedelta(seconds=60)
 TTL = timedelta(seconds=180)

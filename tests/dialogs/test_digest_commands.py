@@ -9,7 +9,7 @@ from bot.domain.proactive import DigestSchedule
 from dialogs import replies
 from emulators.fixtures import DEFAULT_TENANT_ID
 from tests.dialogs.harness import ALEX_USER, MEGAN_USER, DialogHarness
-from tests.support.proactive import FakeRecipients, recipient
+from tests.support.alerts import FakeRecipients, recipient
 
 MEGAN = MEGAN_USER.aad_object_id
 WEEKDAYS = frozenset(range(5))
