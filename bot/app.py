@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -24,12 +25,16 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from bot.alerts.digest_settings import RecipientDigests
+from bot.alerts.scheduler import Scheduler
+from bot.alerts.wiring import build_scheduler
 from bot.auth.obo import OboTokenProvider
 from bot.auth.sealed_store import ByteStore, EncryptedByteStore
 from bot.background import BackgroundTasks
 from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime, Sleep
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
 from bot.domain.pending import PendingChanges
+from bot.domain.proactive import ProactiveSender
 from bot.inbound.activity_handler import ReferralBot
 from bot.inbound.adapter import ReferralAdapter
 from bot.inbound.channel_token import ChannelKeys, ChannelTokenValidator
@@ -69,6 +74,10 @@ STATE = web.AppKey("private_conversation_state", PrivateConversationState)
 STATE_PARTS = web.AppKey("state_parts", StateParts)
 # each seller's referral index, sealed with the token caches' key (bot.state.referral_indexes)
 REFERRAL_INDEXES = web.AppKey("referral_indexes", ByteStore)
+# issue 17: the sellers' indexes as one per process (turns and scheduled work share them), and
+# the scheduler (present while it runs: another module adds a job with `.register(job)`)
+INDEX_CACHE = web.AppKey("referral_index_cache", ReferralIndexes)
+SCHEDULER = web.AppKey("scheduler", Scheduler)
 
 
 class SystemClock:
@@ -95,6 +104,7 @@ class Overrides:
     # deadlines are timed on: tests skip the waits instead of spending them (docs/testing.md)
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
+    proactive_sender: ProactiveSender | None = None  # issue 17: cards the bot sends first
 
 
 def create_app(
@@ -112,6 +122,7 @@ def create_app(
     answer_sleep: Sleep = asyncio.sleep,
     sleep: Sleep = asyncio.sleep,
     monotonic: Callable[[], float] = time.monotonic,
+    proactive_sender: ProactiveSender | None = None,
 ) -> web.Application:
     overrides = Overrides(
         root_dialog, card_actions, assertions, clock, storage, token_store, credentials_factory
@@ -119,6 +130,7 @@ def create_app(
     overrides = replace(overrides, pending=pending)  # shared stores (Blob): several instances
     overrides = replace(overrides, answer_within=answer_within, answer_sleep=answer_sleep)
     overrides = replace(overrides, sleep=sleep, monotonic=monotonic)
+    overrides = replace(overrides, proactive_sender=proactive_sender)
     app = web.Application()
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_durable_state)  # opened before the runtime, closed after it
@@ -183,10 +195,10 @@ def _services(
     )
     client = ReferralsClient(session, settings.partner_center, tokens, retry_policy=policy)
     make_assertions = overrides.assertions or default_assertions
+    indexes = ReferralIndexes(client, app[REFERRAL_INDEXES], app[BACKGROUND], settings.index)
+    app[INDEX_CACHE] = indexes
     return DialogServices(
-        referrals=PartnerCenterReferrals(
-            ReferralIndexes(client, app[REFERRAL_INDEXES], app[BACKGROUND], settings.index)
-        ),
+        referrals=PartnerCenterReferrals(indexes),
         pending=overrides.pending if overrides.pending is not None else MemoryPendingChanges(),
         clock=overrides.clock or SystemClock(),
         assertions=make_assertions(session, settings),
@@ -194,6 +206,7 @@ def _services(
         pending_ttl=timedelta(minutes=settings.pending_ttl_minutes),
         claim_lease=claim_lease(settings),
         sign_in_connection=settings.bot.oauth_connection_name,
+        digests=RecipientDigests(app[STATE_PARTS].recipients),
     )
 
 
@@ -266,6 +279,29 @@ async def _durable_state(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
+@asynccontextmanager
+async def _scheduled(app: web.Application, overrides: Overrides) -> AsyncIterator[None]:
+    """Issue 17: reminders and digests, on one instance at a time (bot.alerts.wiring). Runs
+    when the settings allow it and the app has a proactive sender."""
+    settings = app[SETTINGS].schedule
+    sender = overrides.proactive_sender
+    if not settings.enabled or sender is None:
+        yield
+        return
+    parts = app[STATE_PARTS]
+    app[SCHEDULER] = scheduler = build_scheduler(
+        settings,
+        leases=parts.leases,
+        recipients=parts.recipients,
+        notifications=parts.notifications,
+        sender=sender,
+        indexes=app[INDEX_CACHE],
+        clock=(overrides.clock or SystemClock()).now,
+    )
+    async with scheduler.running():
+        yield
+
+
 async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     parts = app[STATE_PARTS]
@@ -282,7 +318,8 @@ async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[
             services = _services(app, session, tokens, overrides)
             app[HTTP_SESSION], app[TOKENS], app[SERVICES] = session, tokens, services
             _wire_bot(app, services, overrides)
-            yield
+            async with _scheduled(app, overrides):
+                yield
         finally:
             await app[BACKGROUND].drain(grace_seconds=settings.partner_center.deadline_seconds + 5)
             await tokens.aclose()

@@ -36,7 +36,10 @@ class Job(Protocol):
     """Work the scheduler runs each tick on the lease holder. `run` does what is due at `now`
     (aware, UTC) and keeps its progress in the state backend; raising only logs."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """Unique among the jobs; names the job in logs (a class attribute is enough)."""
+        ...
 
     async def run(self, now: datetime) -> None: ...
 
@@ -119,9 +122,12 @@ class Scheduler:
         return True
 
     async def run_forever(self) -> None:
-        """Tick, sleep `tick`, repeat; a failing lease store is logged and tried next tick."""
+        """Sleep `tick`, tick, repeat (the first round a tick after start: an app that starts
+        and stops at once, as tests do, never runs a job); a failing lease store is logged and
+        tried next tick."""
         holding = False
         while True:
+            await self._sleep(self._tick.total_seconds())
             try:
                 ran = await self.tick()
             except Exception as error:
@@ -130,7 +136,6 @@ class Scheduler:
             if ran != holding:
                 holding = ran
                 logger.info("alerts.scheduler.%s", "holding" if ran else "standing_by")
-            await self._sleep(self._tick.total_seconds())
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:

@@ -88,7 +88,7 @@ async def test_a_stopped_holder_releases_so_the_other_takes_over_on_its_next_tic
     second, _ = _instance("instance-b", leases, time, job)
 
     async with first.running():
-        await time.slept(1)
+        await time.slept(2)  # the first round ran after the first sleep
         assert leases.holder(LEASE_NAME) == "instance-a"
         assert not await second.tick()
     assert leases.holder(LEASE_NAME) is None
@@ -107,8 +107,10 @@ async def test_the_loop_sleeps_a_tick_between_rounds_and_renews_its_lease() -> N
         await time.slept(30)  # half an hour of skipped time
 
     assert set(time.sleeps) == {60.0}
-    assert len(job.runs) >= 30
-    assert [moment - started for _, moment in job.runs] == [TICK * n for n in range(len(job.runs))]
+    assert len(job.runs) >= 29
+    assert [moment - started for _, moment in job.runs] == [
+        TICK * n for n in range(1, len(job.runs) + 1)
+    ]
 
 
 async def test_a_failing_job_is_logged_and_the_others_still_run(
