@@ -205,7 +205,11 @@ async def test_a_schedule_changed_while_sending_is_not_overwritten() -> None:
     stored = await world.recipients.get("megan")
     assert stored is not None
     assert stored.digest is not None
-    assert (stored.digest.weekdays, stored.digest.hour, stored.digest.minute) == (frozenset({0}), 7, 30)
+    assert (stored.digest.weekdays, stored.digest.hour, stored.digest.minute) == (
+        frozenset({0}),
+        7,
+        30,
+    )
     assert len(world.sender.sent) == 1  # the new 7:30 is past today: the day's key is sent
 
 
