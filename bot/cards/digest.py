@@ -37,7 +37,7 @@ class DigestSection:
 
 def render_digest_card(sections: Sequence[DigestSection], *, day: date) -> Element:
     """`day`: the seller's local date the digest is for. Empty sections are left out."""
-    heading = f"Your referral digest for {format_date(day)}"
+    heading = inert(f"Your referral digest for {format_date(day)}", limit=HINT_LIMIT)
     body = [text_block(heading, heading=True)]
     for section in sections:
         if section.lines:
@@ -49,7 +49,7 @@ def render_digest_card(sections: Sequence[DigestSection], *, day: date) -> Eleme
 
 def _section(section: DigestSection) -> list[Element]:
     count = len(section.lines)
-    blocks = [text_block(f"{inert(section.title, limit=HINT_LIMIT)} ({count})", bold=True)]
+    blocks = [text_block(inert(f"{section.title} ({count})", limit=HINT_LIMIT), bold=True)]
     blocks.extend(
         action_set([show_button(line.referral.id, _title(line))])
         for line in section.lines[:MAX_LINES]

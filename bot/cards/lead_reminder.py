@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.cards import summary
 from bot.cards.elements import Element, adaptive_card, fact_set, im_back, text_block
-from bot.cards.text import plain
+from bot.cards.text import inert, plain
 from bot.domain.formatting import format_date
 from bot.domain.referral import Referral
 
@@ -23,7 +23,7 @@ def render_lead_reminder_card(
     referral: Referral, *, expires_at: datetime, now: datetime
 ) -> Element:
     """`expires_at` and `now` in the seller's time zone."""
-    heading = f"Reminder: this lead expires {expires_in(expires_at, now)}"
+    heading = inert(f"Reminder: this lead expires {expires_in(expires_at, now)}", limit=200)
     name = summary.deal_name(referral)
     body = [
         text_block(heading, heading=True, style="warning"),
