@@ -184,6 +184,8 @@ class ScheduleSettings(BaseModel):
     digest_look_ahead_hours: int = Field(default=72, ge=1, le=30 * 24)
     # how long an instance's claim on a card it is sending holds before another may send it
     send_lease_seconds: float = Field(default=120.0, ge=10, le=3600)
+    # sellers a job works on at once (each seller's index read and cards in order)
+    sellers_at_once: int = Field(default=8, ge=1, le=100)
 
     @model_validator(mode="after")
     def _consistent(self) -> ScheduleSettings:

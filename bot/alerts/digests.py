@@ -11,18 +11,22 @@ a first sync loading, a failed refresh) stays due and is tried on the next run.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from bot.alerts.delivery import Delivered, Outbox
 from bot.alerts.digest_content import digest_content, digest_sections
 from bot.alerts.local_time import is_due, time_zone
-from bot.alerts.seller_view import IndexSource, RunTally, Unread, read_index, theirs
+from bot.alerts.seller_view import (
+    IndexSource,
+    RunTally,
+    Unread,
+    for_each_seller,
+    read_index,
+    theirs,
+)
 from bot.cards.digest import render_digest_card
 from bot.domain.proactive import DigestSchedule, Recipient, Recipients
-
-logger = logging.getLogger(__name__)
 
 
 def digest_key(user_id: str, day: date) -> str:
@@ -41,28 +45,27 @@ class Digests:
         outbox: Outbox,
         *,
         look_ahead: timedelta,
+        at_once: int = 8,
     ) -> None:
         self._recipients = recipients
         self._indexes = indexes
         self._outbox = outbox
         self._look_ahead = look_ahead
+        self._at_once = at_once
 
     async def run(self, now: datetime) -> None:
-        tally = RunTally.of(self.name)
-        everyone = [recipient async for recipient in self._recipients.all()]
-        for recipient in everyone:
-            if recipient.digest is None:
-                continue
-            try:
-                await self._digest(recipient, recipient.digest, now, tally)
-            except Exception as error:  # one seller's fault never stops the others
-                tally.add("failed")
-                logger.warning("alerts.digests.seller_failed error=%s", type(error).__name__)
-        tally.log()
+        await for_each_seller(
+            self.name,
+            self._recipients,
+            lambda recipient: recipient.digest is not None,
+            lambda recipient, tally: self._digest(recipient, now, tally),
+            at_once=self._at_once,
+        )
 
-    async def _digest(
-        self, recipient: Recipient, schedule: DigestSchedule, now: datetime, tally: RunTally
-    ) -> None:
+    async def _digest(self, recipient: Recipient, now: datetime, tally: RunTally) -> None:
+        schedule = recipient.digest
+        if schedule is None:
+            return
         zone = time_zone(recipient.time_zone)
         day = is_due(schedule, now, zone)
         if day is None:

@@ -14,19 +14,23 @@ lead card's other copies.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.alerts.delivery import Delivered, Outbox
 from bot.alerts.local_time import time_zone
-from bot.alerts.seller_view import IndexSource, RunTally, Unread, read_index, theirs
+from bot.alerts.seller_view import (
+    IndexSource,
+    RunTally,
+    Unread,
+    for_each_seller,
+    read_index,
+    theirs,
+)
 from bot.cards.lead_reminder import render_lead_reminder_card
 from bot.domain.list_kinds import ListKind
 from bot.domain.proactive import Recipient, Recipients
 from bot.referrals.index_entry import IndexEntry
-
-logger = logging.getLogger(__name__)
 
 MAX_LEADS = 1_000  # new leads read per seller and run (Partner Center's own lists are smaller)
 
@@ -68,6 +72,7 @@ class Reminders:
         outbox: Outbox,
         *,
         offsets: Sequence[timedelta],
+        at_once: int = 8,
     ) -> None:
         if not offsets or any(offset <= timedelta(0) for offset in offsets):
             raise ValueError("reminder offsets must be positive")
@@ -75,19 +80,16 @@ class Reminders:
         self._indexes = indexes
         self._outbox = outbox
         self._offsets = tuple(sorted(set(offsets), reverse=True))
+        self._at_once = at_once
 
     async def run(self, now: datetime) -> None:
-        tally = RunTally.of(self.name)
-        everyone = [recipient async for recipient in self._recipients.all()]
-        for recipient in everyone:
-            if not recipient.alerts_on:
-                continue
-            try:
-                await self._remind(recipient, now, tally)
-            except Exception as error:  # one seller's fault never stops the others
-                tally.add("failed")
-                logger.warning("alerts.reminders.seller_failed error=%s", type(error).__name__)
-        tally.log()
+        await for_each_seller(
+            self.name,
+            self._recipients,
+            lambda recipient: recipient.alerts_on,
+            lambda recipient, tally: self._remind(recipient, now, tally),
+            at_once=self._at_once,
+        )
 
     async def _remind(self, recipient: Recipient, now: datetime, tally: RunTally) -> None:
         index = await read_index(self._indexes, recipient)

@@ -14,9 +14,10 @@ organisation's referrals, yet is told only about those they work on).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -24,7 +25,7 @@ from typing import Protocol
 from bot.auth.errors import AuthError, SignInRequiredError
 from bot.domain.assertion import UserAssertion
 from bot.domain.coverage import Coverage
-from bot.domain.proactive import Recipient
+from bot.domain.proactive import Recipient, Recipients
 from bot.partner_center.errors import PartnerCenterError
 from bot.referrals.index_entry import IndexEntry
 from bot.referrals.seller_index import SellerIndex
@@ -89,3 +90,30 @@ class RunTally:
     def log(self) -> None:
         fields = " ".join(f"{name}={count}" for name, count in sorted(self.counts.items()))
         logger.info("alerts.%s.run %s", self.job, fields or "idle")
+
+
+async def for_each_seller(
+    job: str,
+    recipients: Recipients,
+    wanted: Callable[[Recipient], bool],
+    work: Callable[[Recipient, RunTally], Awaitable[None]],
+    *,
+    at_once: int,
+) -> None:
+    """`work` for each wanted seller, `at_once` sellers at a time (each one's cards in order); a
+    seller's fault is counted and never stops the others; one log line for the run."""
+    tally = RunTally.of(job)
+    waiting = iter([recipient async for recipient in recipients.all() if wanted(recipient)])
+
+    async def worker() -> None:
+        for recipient in waiting:  # shared: each seller is taken by one worker
+            try:
+                await work(recipient, tally)
+            except Exception as error:
+                tally.add("failed")
+                logger.warning("alerts.%s.seller_failed error=%s", job, type(error).__name__)
+
+    async with asyncio.TaskGroup() as workers:
+        for _ in range(max(1, at_once)):
+            workers.create_task(worker())
+    tally.log()

@@ -53,8 +53,9 @@ def build_scheduler(
         notifications, sender, recipients, owner, timedelta(seconds=settings.send_lease_seconds)
     )
     offsets = [timedelta(hours=hours) for hours in settings.reminder_offsets_hours]
-    reminders = Reminders(recipients, indexes, outbox, offsets=offsets)
+    at_once = settings.sellers_at_once
+    reminders = Reminders(recipients, indexes, outbox, offsets=offsets, at_once=at_once)
     scheduler.register(Every(reminders, timedelta(seconds=settings.reminder_every_seconds)))
     look_ahead = timedelta(hours=settings.digest_look_ahead_hours)
-    scheduler.register(Digests(recipients, indexes, outbox, look_ahead=look_ahead))
+    scheduler.register(Digests(recipients, indexes, outbox, look_ahead=look_ahead, at_once=at_once))
     return scheduler

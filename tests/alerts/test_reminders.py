@@ -3,6 +3,7 @@ the latest due one after downtime, none for an expired or answered lead, with si
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -267,3 +268,26 @@ def test_due_offset(
 ) -> None:
     now = EXPIRES - before_expiry
     assert due_offset(EXPIRES, OFFSETS, now, EXPIRES - created_before) == expected
+
+
+async def test_sellers_are_read_several_at_a_time() -> None:
+    """Two sellers whose index reads each wait for the other: done only if both run at once."""
+    world = World()
+    both_reading = asyncio.Barrier(2)
+
+    class Meeting(FakeIndexes):
+        async def fresh(self, user):  # type: ignore[no-untyped-def]
+            await asyncio.wait_for(both_reading.wait(), timeout=5)
+            return await super().fresh(user)
+
+    world.indexes = Meeting()
+    for user in ("megan", "alex"):
+        await world.recipients.put(recipient(user))
+        world.indexes.fill(
+            user, [lead(f"L-{user}", team=[f"{user}@contoso.example"], expires=EXPIRES)]
+        )
+    world.time.current = EXPIRES - timedelta(days=2)
+
+    await world.job().run(world.time.now())
+
+    assert len(world.sender.sent) == 2
