@@ -21,14 +21,14 @@ def time_zone(name: str) -> tzinfo:
     """The seller's IANA zone; UTC when unknown (as the turn's own reading does)."""
     try:
         return ZoneInfo(name) if name else UTC
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", too long
         return UTC
 
 
 def is_known_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", too long
         return False
     return True
 
