@@ -2,8 +2,9 @@
 
 Everything the bot shares is built once per app in one `cleanup_ctx` and closed with it: one
 `aiohttp.ClientSession`, the on-behalf-of token provider (msal), the Partner Center client and
-service, the pending changes, bot state, the adapter and `ReferralBot` with its dialogs. Tests
-and the demo swap parts through keyword overrides, never through module globals.
+service, the pending changes, bot state, the adapter and `ReferralBot` with its dialogs, and
+the Partner Center webhook endpoint with its `EventSink`. Tests and the demo swap parts through
+keyword overrides, never through module globals.
 """
 
 from __future__ import annotations
@@ -33,21 +34,32 @@ from bot.auth.sealed_store import ByteStore, EncryptedByteStore
 from bot.background import BackgroundTasks
 from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime, Sleep
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
+from bot.domain.events import EventSink
 from bot.domain.pending import PendingChanges
-from bot.domain.proactive import ProactiveSender
+from bot.domain.proactive import ChannelSubscriptions, ProactiveSender, Recipients
 from bot.inbound.activity_handler import ReferralBot
 from bot.inbound.adapter import ReferralAdapter
+from bot.inbound.alert_settings import StoredAlertSettings
 from bot.inbound.channel_token import ChannelKeys, ChannelTokenValidator
 from bot.inbound.dedupe import ActivityDedupe
+from bot.inbound.event_certificates import SigningCertificates
+from bot.inbound.event_signature import EventSignatures
+from bot.inbound.installs import Installs
+from bot.inbound.partner_center_events import (
+    EVENT_KEY_PREFIX,
+    LoggingEventSink,
+    PartnerCenterEvents,
+)
 from bot.inbound.policy import TenantPolicy
 from bot.inbound.sso import use_teams_sso, use_token_service
 from bot.inbound.turn_errors import make_on_turn_error
 from bot.outbound.pacing import ConversationPacer, OutboundRetry, OutboundSender
+from bot.outbound.proactive import AdapterProactiveSender
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.retry import RetryPolicy
 from bot.referrals.index_sync import ReferralIndexes
 from bot.referrals.service import PartnerCenterReferrals
-from bot.routes import ADAPTER, BOT, add_routes
+from bot.routes import ADAPTER, BOT, EVENTS, add_routes
 from bot.settings import Mode, Settings
 from bot.sign_in.dev_sso import DevSsoAssertions
 from bot.sign_in.no_sign_in import NoSignInAssertions
@@ -78,6 +90,10 @@ REFERRAL_INDEXES = web.AppKey("referral_indexes", ByteStore)
 # the scheduler (present while it runs: another module adds a job with `.register(job)`)
 INDEX_CACHE = web.AppKey("referral_index_cache", ReferralIndexes)
 SCHEDULER = web.AppKey("scheduler", Scheduler)
+# issue 17: sellers captured on install (and kept current), and the sender of proactive cards
+INSTALLS = web.AppKey("installs", Installs)
+PROACTIVE_SENDER = web.AppKey("proactive_sender", AdapterProactiveSender)
+EVENT_SINK = web.AppKey("event_sink", EventSink)  # what verified Partner Center events go to
 
 
 class SystemClock:
@@ -104,7 +120,10 @@ class Overrides:
     # deadlines are timed on: tests skip the waits instead of spending them (docs/testing.md)
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
-    proactive_sender: ProactiveSender | None = None  # issue 17: cards the bot sends first
+    proactive_sender: ProactiveSender | None = None  # scheduled cards; None: the adapter's
+    recipients: Recipients | None = None  # issue 17 stores; None: the state backend's
+    channels: ChannelSubscriptions | None = None
+    event_sink: EventSink | None = None  # Partner Center events; None: default_event_sink
 
 
 def create_app(
@@ -123,6 +142,9 @@ def create_app(
     sleep: Sleep = asyncio.sleep,
     monotonic: Callable[[], float] = time.monotonic,
     proactive_sender: ProactiveSender | None = None,
+    recipients: Recipients | None = None,
+    channels: ChannelSubscriptions | None = None,
+    event_sink: EventSink | None = None,
 ) -> web.Application:
     overrides = Overrides(
         root_dialog, card_actions, assertions, clock, storage, token_store, credentials_factory
@@ -131,11 +153,14 @@ def create_app(
     overrides = replace(overrides, answer_within=answer_within, answer_sleep=answer_sleep)
     overrides = replace(overrides, sleep=sleep, monotonic=monotonic)
     overrides = replace(overrides, proactive_sender=proactive_sender)
+    overrides = replace(overrides, recipients=recipients, channels=channels)
+    overrides = replace(overrides, event_sink=event_sink)
     app = web.Application()
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_durable_state)  # opened before the runtime, closed after it
     app.cleanup_ctx.append(partial(_runtime, overrides))
-    add_routes(app)
+    events = settings.events
+    add_routes(app, events_path=events.path if events.enabled else None)
     return app
 
 
@@ -152,6 +177,11 @@ def default_assertions(session: aiohttp.ClientSession, settings: Settings) -> Us
             ca_file=identity.ca_file,
         )
     return NoSignInAssertions()
+
+
+def default_event_sink(app: web.Application) -> EventSink:
+    """Where verified Partner Center events go: logged only, until lead alerts are wired."""
+    return LoggingEventSink()
 
 
 def default_root_dialog(services: DialogServices, memory: StatePropertyAccessor) -> Dialog:
@@ -197,16 +227,22 @@ def _services(
     make_assertions = overrides.assertions or default_assertions
     indexes = ReferralIndexes(client, app[REFERRAL_INDEXES], app[BACKGROUND], settings.index)
     app[INDEX_CACHE] = indexes
+    clock = overrides.clock or SystemClock()
+    parts = app[STATE_PARTS]
+    recipients = parts.recipients if overrides.recipients is None else overrides.recipients
+    channels = parts.channels if overrides.channels is None else overrides.channels
+    app[INSTALLS] = installs = Installs(recipients, clock)
     return DialogServices(
         referrals=PartnerCenterReferrals(indexes),
         pending=overrides.pending if overrides.pending is not None else MemoryPendingChanges(),
-        clock=overrides.clock or SystemClock(),
+        clock=clock,
         assertions=make_assertions(session, settings),
         portal_url=settings.partner_center.portal_url,
         pending_ttl=timedelta(minutes=settings.pending_ttl_minutes),
         claim_lease=claim_lease(settings),
         sign_in_connection=settings.bot.oauth_connection_name,
-        digests=RecipientDigests(app[STATE_PARTS].recipients),
+        digests=RecipientDigests(recipients),
+        alerts=StoredAlertSettings(installs, channels, clock),
     )
 
 
@@ -226,15 +262,17 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
     authenticate = not settings.dangerously_allow_unauthenticated
     if not authenticate:
         logger.warning("bot.auth.disabled: accepting unauthenticated activities (demo, loopback)")
+    # one pacer for replies and proactive cards: Teams counts both against a conversation
+    outbound = OutboundSender(
+        ConversationPacer(clock=overrides.monotonic, sleep=overrides.sleep),
+        OutboundRetry(sleep=overrides.sleep, clock=overrides.monotonic),
+    )
     adapter = ReferralAdapter.from_settings(
         settings.bot,
         authenticate=authenticate,
         validator=_validator(settings, app[HTTP_SESSION]),
         credentials_factory=overrides.credentials_factory,
-        outbound=OutboundSender(
-            ConversationPacer(clock=overrides.monotonic, sleep=overrides.sleep),
-            OutboundRetry(sleep=overrides.sleep, clock=overrides.monotonic),
-        ),
+        outbound=outbound,
         inbound=settings.inbound,
     )
     adapter.on_turn_error = make_on_turn_error(state, dialog_state)
@@ -250,6 +288,9 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
     make_card_actions = overrides.card_actions or default_card_actions
     app[STATE] = state
     app[ADAPTER] = adapter
+    app[PROACTIVE_SENDER] = AdapterProactiveSender(
+        adapter, outbound, bot_app_id=settings.bot.app_id if authenticate else ""
+    )
     app[BOT] = ReferralBot(
         state=state,
         dialog_state=dialog_state,
@@ -263,6 +304,25 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
         policy=TenantPolicy.from_settings(settings),
         # Teams redelivers after 15 s and repeats invokes; shared when the state store is
         dedupe=ActivityDedupe(seen=app[STATE_PARTS].seen),
+        installs=app[INSTALLS],
+    )
+
+
+def _wire_events(
+    app: web.Application, session: aiohttp.ClientSession, overrides: Overrides
+) -> None:
+    """Partner Center's webhook endpoint: verified with the app's session, deduplicated in the
+    state backend, handed to the sink in the background (bot.inbound.partner_center_events)."""
+    settings = app[SETTINGS]
+    app[EVENT_SINK] = overrides.event_sink or default_event_sink(app)
+    certificates = SigningCertificates(session, settings.events, clock=overrides.monotonic)
+    app[EVENTS] = PartnerCenterEvents(
+        settings=settings.events,
+        inbound=settings.inbound,
+        signatures=EventSignatures(certificates),
+        seen=app[STATE_PARTS].seen,
+        sink=app[EVENT_SINK],
+        background=app[BACKGROUND],
     )
 
 
@@ -273,28 +333,30 @@ def _validator(settings: Settings, session: aiohttp.ClientSession) -> ChannelTok
 
 
 async def _durable_state(app: web.Application) -> AsyncIterator[None]:
-    """REFERRAL_BOT_STATE__BACKEND (memory, sqlite, blob): opened here, closed after the bot."""
-    async with open_state(app[SETTINGS].state, app[SETTINGS].index) as parts:
+    """REFERRAL_BOT_STATE__BACKEND (memory, sqlite, blob): opened here, closed after the bot.
+    Partner Center events stay seen for REFERRAL_BOT_EVENTS__DEDUPE_HOURS (Teams ids: minutes)."""
+    settings = app[SETTINGS]
+    event_ttl = {EVENT_KEY_PREFIX: settings.events.dedupe_hours * 3600}
+    async with open_state(settings.state, settings.index, seen_prefix_ttls=event_ttl) as parts:
         app[STATE_PARTS] = parts
         yield
 
 
 @asynccontextmanager
 async def _scheduled(app: web.Application, overrides: Overrides) -> AsyncIterator[None]:
-    """Issue 17: reminders and digests, on one instance at a time (bot.alerts.wiring). Runs
-    when the settings allow it and the app has a proactive sender."""
+    """Issue 17: reminders and digests, on one instance at a time (bot.alerts.wiring), unless
+    REFERRAL_BOT_SCHEDULE__ENABLED=false; cards go through the app's proactive sender."""
     settings = app[SETTINGS].schedule
-    sender = overrides.proactive_sender
-    if not settings.enabled or sender is None:
+    if not settings.enabled:
         yield
         return
     parts = app[STATE_PARTS]
     app[SCHEDULER] = scheduler = build_scheduler(
         settings,
         leases=parts.leases,
-        recipients=parts.recipients,
+        recipients=parts.recipients if overrides.recipients is None else overrides.recipients,
         notifications=parts.notifications,
-        sender=sender,
+        sender=overrides.proactive_sender or app[PROACTIVE_SENDER],
         indexes=app[INDEX_CACHE],
         clock=(overrides.clock or SystemClock()).now,
     )
@@ -318,6 +380,7 @@ async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[
             services = _services(app, session, tokens, overrides)
             app[HTTP_SESSION], app[TOKENS], app[SERVICES] = session, tokens, services
             _wire_bot(app, services, overrides)
+            _wire_events(app, session, overrides)
             async with _scheduled(app, overrides):
                 yield
         finally:

@@ -29,8 +29,10 @@ from dialogs.grammar.commands import (
     AskAboutReferral,
     Cancel,
     Help,
+    LeadAlerts,
     ListReferrals,
     ParseFailure,
+    PostLeadsHere,
     SetDigest,
     ShowMore,
     ShowReferral,
@@ -80,7 +82,7 @@ class MainDialog(CancelAndHelpDialog):
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
         try:
             if self._is_new_request(inner_dc):
-                # A change or a list can't answer any of our questions: the seller moved on.
+                # A change, a list or a lead-alert setting answers none of our questions.
                 await inner_dc.cancel_all_dialogs()
                 return await inner_dc.begin_dialog(self.initial_dialog_id)
             result: DialogTurnResult = await super().on_continue_dialog(inner_dc)
@@ -123,7 +125,14 @@ class MainDialog(CancelAndHelpDialog):
             return False
         command = understand_turn(inner_dc.context, self.services.clock)
         return isinstance(
-            command, UpdateReferral | ListReferrals | UpdateReferrals | SetDigest | StopDigest
+            command,
+            UpdateReferral
+            | ListReferrals
+            | UpdateReferrals
+            | PostLeadsHere
+            | LeadAlerts
+            | SetDigest
+            | StopDigest,
         )
 
     async def _failed(self, inner_dc: DialogContext, error: ReferralBotError) -> DialogTurnResult:

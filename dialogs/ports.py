@@ -68,6 +68,24 @@ class UserAssertions(Protocol):
     async def assertion(self, turn_context: TurnContext) -> UserAssertion | None: ...
 
 
+class LeadAlertSettings(Protocol):
+    """Issue 17: who the bot tells about new leads; bot.inbound.alert_settings keeps them in
+    the state backend (the turn's seller and channel are read from the turn itself)."""
+
+    async def set_lead_alerts(self, context: TurnContext, *, on: bool) -> bool:
+        """The seller's own alerts; False when they already were so. A seller the bot has
+        not stored yet (installed before issue 17) is stored from this turn."""
+        ...
+
+    async def subscribe_channel(self, context: TurnContext) -> None:
+        """New leads are posted in the turn's channel, subscribed by the turn's sender."""
+        ...
+
+    async def unsubscribe_channel(self, context: TurnContext) -> bool:
+        """False when the channel was not subscribed."""
+        ...
+
+
 @dataclass(frozen=True)
 class DigestChange:
     """What "send me a digest …" / "stop the digest" did (issue 17 §4)."""
@@ -106,6 +124,7 @@ class DialogServices:
     claim_lease: timedelta = DEFAULT_CLAIM_LEASE
     sign_in_connection: str = ""  # the Azure Bot OAuth connection; empty = no sign-in prompt
     digests: DigestSettings | None = None  # issue 17 §4; None: the bot offers no digest
+    alerts: LeadAlertSettings | None = None  # issue 17; None: the commands say it is not set up
 
 
 def proposal_of(change: ReferralChange) -> tuple[str, tuple[dict[str, Any], ...]]:

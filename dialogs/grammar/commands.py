@@ -132,6 +132,21 @@ class StopDigest:
     pass
 
 
+# Issue 17: who the bot tells about new leads (dialogs/grammar/alert_rules.py).
+@dataclass(frozen=True)
+class PostLeadsHere:
+    """ "post new leads here" (`on`) / "stop posting leads here": a channel's subscription."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
+class LeadAlerts:
+    """ "turn on lead alerts" (`on`) / "stop lead alerts": the seller's own, in personal chat."""
+
+    on: bool
+
+
 Command = (
     UpdateReferral
     | ShowReferral
@@ -144,6 +159,8 @@ Command = (
     | UpdateReferrals
     | SetDigest
     | StopDigest
+    | PostLeadsHere
+    | LeadAlerts
 )
 
 
