@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from bot.alerts.local_time import aware
 from bot.cards.digest import DigestLine, DigestSection
 from bot.cards.lead_reminder import expires_in
 from bot.domain.formatting import format_date
@@ -43,25 +44,27 @@ def digest_content(
     """`now` in the seller's time zone (their today decides what is overdue)."""
     today = now.date()
     expiring: list[tuple[datetime, IndexEntry]] = []
-    overdue: list[tuple[datetime, IndexEntry]] = []
+    overdue: list[tuple[date, IndexEntry]] = []
     incomplete: list[IndexEntry] = []
     for entry in entries:
         if entry.status == Status.CLOSED:
             continue
         if entry.status == Status.NEW and entry.direction == Direction.INCOMING:
-            expires = _aware(entry.expiration_date_time)
+            expires = aware(entry.expiration_date_time)
             if expires is not None and now <= expires < now + look_ahead:
                 expiring.append((expires, entry))
             continue
         closes = entry.closing_date_time  # a calendar date: compared as one, never shifted
         if closes is not None and closes.date() < today:
-            overdue.append((_utc(closes), entry))
+            overdue.append((closes.date(), entry))
         elif closes is None or entry.deal_value is None:
             incomplete.append(entry)
     incomplete.sort(key=_recent_first)
     return DigestContent(
         expiring=tuple(entry for _, entry in sorted(expiring, key=_by_moment)),
-        overdue=tuple(entry for _, entry in sorted(overdue, key=_by_moment)),
+        overdue=tuple(
+            entry for _, entry in sorted(overdue, key=lambda pair: (pair[0], pair[1].id))
+        ),
         incomplete=tuple(incomplete),
     )
 
@@ -93,7 +96,7 @@ def digest_sections(content: DigestContent, *, now: datetime) -> tuple[DigestSec
 
 
 def _expiry(entry: IndexEntry, now: datetime) -> str:
-    expires = _aware(entry.expiration_date_time)
+    expires = aware(entry.expiration_date_time)
     assert expires is not None  # only leads with an expiry are listed
     return expires_in(expires.astimezone(now.tzinfo), now)
 
@@ -114,14 +117,5 @@ def _by_moment(pair: tuple[datetime, IndexEntry]) -> tuple[datetime, str]:
 
 
 def _recent_first(entry: IndexEntry) -> tuple[bool, float, str]:
-    updated = _aware(entry.updated_date_time)
+    updated = aware(entry.updated_date_time)
     return updated is None, -(updated.timestamp() if updated else 0.0), entry.id
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    return None if moment is None else _utc(moment)
-
-
-def _utc(moment: datetime) -> datetime:
-    """The index keeps the service's instants; one without a zone is UTC (as the index reads)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

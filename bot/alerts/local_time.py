@@ -17,6 +17,13 @@ from bot.domain.proactive import DigestSchedule
 WEEK = 7
 
 
+def aware(moment: datetime | None) -> datetime | None:
+    """An instant the index kept; one without a zone is UTC (as the index reads it)."""
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def time_zone(name: str) -> tzinfo:
     """The seller's IANA zone; UTC when unknown (as the turn's own reading does)."""
     try:

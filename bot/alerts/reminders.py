@@ -15,10 +15,10 @@ lead card's other copies.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from bot.alerts.delivery import Delivered, Outbox
-from bot.alerts.local_time import time_zone
+from bot.alerts.local_time import aware, time_zone
 from bot.alerts.seller_view import (
     IndexSource,
     RunTally,
@@ -31,8 +31,6 @@ from bot.cards.lead_reminder import render_lead_reminder_card
 from bot.domain.list_kinds import ListKind
 from bot.domain.proactive import Recipient, Recipients
 from bot.referrals.index_entry import IndexEntry
-
-MAX_LEADS = 1_000  # new leads read per seller and run (Partner Center's own lists are smaller)
 
 
 def due_offset(
@@ -97,7 +95,7 @@ class Reminders:
             tally.add(f"skipped_{index}")
             return
         zone = time_zone(recipient.time_zone)
-        leads = index.list(ListKind.NEW_LEADS, now.astimezone(zone), limit=MAX_LEADS)
+        leads = index.list(ListKind.NEW_LEADS, now.astimezone(zone), limit=max(1, len(index)))
         for lead in theirs(leads, recipient):
             delivered = await self._remind_of(recipient, lead, now, zone)
             if delivered is not None:
@@ -108,10 +106,10 @@ class Reminders:
     async def _remind_of(
         self, recipient: Recipient, lead: IndexEntry, now: datetime, zone: tzinfo
     ) -> Delivered | None:
-        expires = _aware(lead.expiration_date_time)
+        expires = aware(lead.expiration_date_time)
         if expires is None:
             return None
-        offset = due_offset(expires, self._offsets, now, _aware(lead.created_date_time))
+        offset = due_offset(expires, self._offsets, now, aware(lead.created_date_time))
         if offset is None:
             return None
         card = render_lead_reminder_card(
@@ -124,10 +122,3 @@ class Reminders:
             card=card,
             now=now,
         )
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """The index keeps the service's instants; one without a zone is UTC (as the index reads)."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
