@@ -56,6 +56,15 @@ class Payloads:
         payload.update({"text": text, "textFormat": "plain"})
         return payload
 
+    def install(self, conversation: str) -> dict[str, Any]:
+        """Teams' personal-scope install (`installationUpdate` "add"): no text, no time zone."""
+        payload = _envelope(
+            "installationUpdate", self._user, conversation, self._service_url, next(self._seq)
+        )
+        del payload["localTimezone"]
+        payload["action"] = "add"
+        return payload
+
     def click(self, verb: str, data: dict[str, Any], conversation: str) -> dict[str, Any]:
         payload = _envelope("invoke", self._user, conversation, self._service_url, next(self._seq))
         action = {"type": "Action.Execute", "id": verb, "verb": verb, "data": data}
