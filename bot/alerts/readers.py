@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import heapq
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 
 from bot.domain.assertion import UserAssertion
@@ -52,17 +53,17 @@ class Readers:
 
     async def read(self, referral_id: str, *, first: Sequence[str] = ()) -> Read | None:
         remembered = await self._remembered()
-        candidates = await self._candidates(remembered, first)
-        for reader in candidates:
-            found = await self.read_as(reader, referral_id)
-            if found is not None:
-                await self._learn(reader, found.value, remembered)
-                return Read(reader, found)
-            if remembered is not None and reader.user_id == remembered.user_id:
-                await self._records.forget_reader()
-        logger.info(
-            "alerts.readers.none referral_ref=%s tried=%d", id_ref(referral_id), len(candidates)
-        )
+        tried = 0
+        async with aclosing(self._candidates(remembered, first)) as candidates:
+            async for reader in candidates:
+                tried += 1
+                found = await self.read_as(reader, referral_id)
+                if found is not None:
+                    await self._learn(reader, found.value, remembered)
+                    return Read(reader, found)
+                if remembered is not None and reader.user_id == remembered.user_id:
+                    await self._records.forget_reader()
+        logger.info("alerts.readers.none referral_ref=%s tried=%d", id_ref(referral_id), tried)
         return None
 
     async def read_as(self, reader: Recipient, referral_id: str) -> Versioned[Referral] | None:
@@ -90,22 +91,31 @@ class Readers:
 
     async def _candidates(
         self, remembered: Recipient | None, first: Sequence[str]
-    ) -> list[Recipient]:
-        chosen: dict[str, Recipient] = {}
+    ) -> AsyncIterator[Recipient]:
+        """Each seller once, in order, at most `max_tries`. Every recipient is listed (for the
+        most recent installs) only when those named before could not read it: with a reader
+        remembered, an event costs no scan of every seller."""
+        tried: set[str] = set()
         if remembered is not None:
-            chosen[remembered.user_id] = remembered
+            tried.add(remembered.user_id)
+            yield remembered
         for user_id in first:
-            if len(chosen) >= self._max_tries:
-                break
-            recipient = await self._recipients.get(user_id)
+            if len(tried) >= self._max_tries:
+                return
+            recipient = None if user_id in tried else await self._recipients.get(user_id)
             if recipient is not None:
-                chosen.setdefault(user_id, recipient)
-        if len(chosen) < self._max_tries:
-            everyone = [recipient async for recipient in self._recipients.all()]
-            wanted = self._max_tries + len(chosen)
-            for recipient in heapq.nlargest(wanted, everyone, key=lambda r: r.installed_at):
-                chosen.setdefault(recipient.user_id, recipient)
-        return list(chosen.values())[: self._max_tries]
+                tried.add(user_id)
+                yield recipient
+        if len(tried) >= self._max_tries:
+            return
+        everyone = [recipient async for recipient in self._recipients.all()]
+        wanted = self._max_tries + len(tried)
+        for recipient in heapq.nlargest(wanted, everyone, key=lambda r: r.installed_at):
+            if len(tried) >= self._max_tries:
+                return
+            if recipient.user_id not in tried:
+                tried.add(recipient.user_id)
+                yield recipient
 
     async def _learn(
         self, reader: Recipient, referral: Referral, remembered: Recipient | None

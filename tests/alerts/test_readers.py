@@ -3,8 +3,12 @@ first, then the most recently installed, at most `max_readers` tries, silent tok
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
+import pytest
+
+from bot.domain.proactive import Recipient
 from emulators.fixtures import FixtureUser
 from tests.support.emulators import ADMIN, NO_ROLE, OTHER_SELLER, SELLER
 from tests.support.lead_world import LEAD, LEAD_SOLO, NOW, LeadWorld
@@ -81,3 +85,29 @@ async def test_at_most_max_readers_are_tried_and_none_without_a_cached_token_is_
     assert read is None
     assert len(world.tokens.issued) == world.settings.alerts.max_readers == 5
     assert await world.reads(LEAD) == 0  # no token: no request reached Partner Center
+
+
+async def test_a_remembered_reader_who_reads_it_costs_no_listing_of_every_seller(
+    world: LeadWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await world.install(ADMIN, installed_at=ago(30))
+    await world.install(SELLER, installed_at=ago(20))
+    await world.records.remember_reader(ADMIN.tenant_id, ADMIN.oid)
+    listed = 0
+    listing = world.recipients.all
+
+    def counted() -> AsyncIterator[Recipient]:
+        nonlocal listed
+        listed += 1
+        return listing()
+
+    monkeypatch.setattr(world.recipients, "all", counted)
+
+    read = await world.alerts.parts.readers.read(LEAD)
+    assert read is not None
+    assert read.reader.user_id == ADMIN.oid
+    assert listed == 0
+
+    await world.records.forget_reader()  # nobody remembered: the newest installs are listed
+    assert await world.alerts.parts.readers.read(LEAD) is not None
+    assert listed == 1
