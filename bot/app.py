@@ -52,7 +52,12 @@ from bot.inbound.partner_center_events import EVENT_KEY_PREFIX, PartnerCenterEve
 from bot.inbound.policy import TenantPolicy
 from bot.inbound.sso import use_teams_sso, use_token_service
 from bot.inbound.turn_errors import make_on_turn_error
-from bot.outbound.pacing import ConversationPacer, OutboundRetry, OutboundSender
+from bot.outbound.pacing import (
+    ConversationPacer,
+    OutboundRetry,
+    OutboundSender,
+    tenant_pacer,
+)
 from bot.outbound.proactive import AdapterProactiveSender
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.retry import RetryPolicy
@@ -297,6 +302,7 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
     outbound = OutboundSender(
         ConversationPacer(clock=overrides.monotonic, sleep=overrides.sleep),
         OutboundRetry(sleep=overrides.sleep, clock=overrides.monotonic),
+        tenant_pacer(clock=overrides.monotonic, sleep=overrides.sleep),
     )
     adapter = ReferralAdapter.from_settings(
         settings.bot,

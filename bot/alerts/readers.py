@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 
@@ -91,7 +91,7 @@ class Readers:
 
     async def _candidates(
         self, remembered: Recipient | None, first: Sequence[str]
-    ) -> AsyncIterator[Recipient]:
+    ) -> AsyncGenerator[Recipient, None]:
         """Each seller once, in order, at most `max_tries`. Every recipient is listed (for the
         most recent installs) only when those named before could not read it: with a reader
         remembered, an event costs no scan of every seller."""

@@ -1,9 +1,13 @@
-"""Replies to Teams within its per-conversation limits, and sent again after a 429 or a 5xx.
+"""Replies to Teams within its rate limits, and sent again after a 429 or a 5xx.
 
 Teams limits what one bot may send to one conversation (thread) and answers 429 past that:
-7 operations per 1 s, 8 per 2 s, 60 per 30 s and 1800 per hour for send, reply and update.
-`ConversationPacer` keeps the bot under those limits with a sliding-window log per
-conversation (an LRU, so memory is bounded). `OutboundRetry` sends again (`bot.retry`) only
+7 operations per 1 s, 8 per 2 s, 60 per 30 s and 1800 per hour for send, reply and update;
+and "the global limit per app per tenant is 50 Requests Per Second" (Teams' "Rate limiting for
+bots"; some revisions of that page said 30), which one card to each of many sellers reaches.
+`ConversationPacer` keeps the bot under those limits with a sliding-window log per key (an LRU,
+so memory is bounded): `OutboundSender` keys one by conversation, another by tenant. Each
+instance paces its own sends: several instances together may pass the tenant's limit, and
+then Teams' 429 is waited out as below. `OutboundRetry` sends again (`bot.retry`) only
 what Teams says it did not take: 429 and transient 5xx, after `Retry-After` or a jittered
 exponential backoff; every other 4xx, and a transport failure (ambiguous), is raised at once.
 
@@ -55,6 +59,7 @@ TEAMS_THREAD_LIMITS: Final = (
     Window(60, 30.0),
     Window(1800, 3600.0),
 )
+TEAMS_TENANT_LIMITS: Final = (Window(50, 1.0),)
 TRANSIENT_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 _IN_FLIGHT_POLL: Final = 0.02  # a send that blocks the window is still in flight: look again
 
@@ -232,18 +237,31 @@ def retry_connection_failures_only(policy: Retry) -> None:
     policy.other = 0
 
 
+def tenant_pacer(clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> ConversationPacer:
+    """Teams' per-app limit in each tenant, across all of its conversations."""
+    return ConversationPacer(TEAMS_TENANT_LIMITS, clock=clock, sleep=sleep)
+
+
 @dataclass(frozen=True)
 class OutboundSender:
     """One per adapter: paces and retries the activities a turn sends to a conversation."""
 
     pacer: ConversationPacer = field(default_factory=ConversationPacer)
     retry: OutboundRetry = field(default_factory=OutboundRetry)
+    tenants: ConversationPacer = field(default_factory=tenant_pacer)
 
-    async def send(self, conversation_id: str, operation: Callable[[], Awaitable[T]]) -> T:
+    async def send(
+        self, conversation_id: str, operation: Callable[[], Awaitable[T]], *, tenant_id: str = ""
+    ) -> T:
+        """`tenant_id`: the conversation's tenant ("" when unknown: one shared budget)."""
+
         async def paced() -> T:
-            async with self.pacer.sending(conversation_id) as waited:
-                if waited:
-                    logger.debug("outbound.paced wait=%.2fs", waited)
+            async with (
+                self.pacer.sending(conversation_id) as waited,
+                self.tenants.sending(tenant_id) as tenant_waited,
+            ):
+                if waited or tenant_waited:
+                    logger.debug("outbound.paced wait=%.2fs", waited + tenant_waited)
                 return await operation()
 
         return await self.retry.run(paced)
@@ -267,6 +285,7 @@ class _Paced:
         return await self._sender.send(
             conversation_id,
             lambda: self._inner.send_to_conversation(conversation_id, activity, **kw),
+            tenant_id=_tenant_of(activity),
         )
 
     async def reply_to_activity(
@@ -275,6 +294,7 @@ class _Paced:
         return await self._sender.send(
             conversation_id,
             lambda: self._inner.reply_to_activity(conversation_id, activity_id, activity, **kw),
+            tenant_id=_tenant_of(activity),
         )
 
     async def update_activity(
@@ -283,7 +303,14 @@ class _Paced:
         return await self._sender.send(
             conversation_id,
             lambda: self._inner.update_activity(conversation_id, activity_id, activity, **kw),
+            tenant_id=_tenant_of(activity),
         )
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
+
+
+def _tenant_of(activity: Any) -> str:
+    """The tenant an outgoing activity's conversation belongs to ("" when it names none)."""
+    tenant = getattr(getattr(activity, "conversation", None), "tenant_id", None)
+    return str(tenant or "")

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import cast
 
 import pytest
 import requests
+from botbuilder.schema import Activity, ConversationAccount
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import MicrosoftAppCredentials
 from msrest.exceptions import ClientRequestError, HttpOperationError
 from msrest.serialization import Deserializer
 
 from bot.outbound.pacing import (
+    TEAMS_TENANT_LIMITS,
     ConversationPacer,
     OutboundRetry,
     OutboundSender,
+    Window,
     retry_after_seconds,
     status_of,
 )
@@ -198,3 +202,48 @@ def test_attach_leaves_msrest_retrying_refused_connections_only_and_is_idempoten
     assert not policy.is_retry("PUT", 503, has_retry_after=True)
     assert not policy.is_retry("PUT", 429, has_retry_after=True)
     assert client.conversations.get_conversations is not None  # other operations pass through
+
+
+async def test_sends_to_many_conversations_of_one_tenant_keep_within_its_limit() -> None:
+    clock = FakeClock()
+    pacer = ConversationPacer(clock=clock, sleep=clock.sleep, margin=0.0)
+    tenants = ConversationPacer(TEAMS_TENANT_LIMITS, clock=clock, sleep=clock.sleep, margin=0.0)
+    sender = OutboundSender(pacer=pacer, retry=policy(clock), tenants=tenants)
+    start = clock.now
+    times = []
+    for number in range(51):  # one card each to 51 sellers of one tenant
+        await sender.send(f"a:{number}", Connector("sent"), tenant_id="t-1")
+        times.append(clock.now)
+
+    other = await sender.send("a:elsewhere", Connector("sent"), tenant_id="t-2")
+
+    assert times[:50] == [start] * 50
+    assert times[50] == pytest.approx(start + 1.0)  # Teams' 50 per second per app and tenant
+    assert other == "sent"
+    assert clock.now == pytest.approx(start + 1.0)  # another tenant waited for nothing
+
+
+async def test_a_reply_is_paced_by_the_tenant_its_activity_names() -> None:
+    clock = FakeClock()
+    tenants = ConversationPacer([Window(1, 60.0)], clock=clock, sleep=clock.sleep, margin=0.0)
+    sender = OutboundSender(retry=policy(clock), tenants=tenants)
+    inner = RecordingConversations()
+    policy_of = SimpleNamespace(policy=SimpleNamespace())  # msrest's, as attach adjusts it
+    client = SimpleNamespace(conversations=inner, config=SimpleNamespace(retry_policy=policy_of))
+    sender.attach(client)
+
+    for conversation, tenant in (("a:1", "t-1"), ("a:2", "t-2"), ("a:3", "t-1")):
+        activity = Activity(conversation=ConversationAccount(id=conversation, tenant_id=tenant))
+        await client.conversations.send_to_conversation(conversation, activity)
+
+    assert inner.sent == ["a:1", "a:2", "a:3"]
+    assert clock.sleeps == [pytest.approx(60.0)]  # only the second send to tenant t-1 waited
+
+
+class RecordingConversations:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send_to_conversation(self, conversation_id: str, activity: Activity) -> str:
+        self.sent.append(conversation_id)
+        return "sent"
