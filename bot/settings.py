@@ -260,6 +260,9 @@ class AlertSettings(BaseModel):
     enabled: StrictFlag = True
     # sellers tried, one silent read each, to learn which referral an event names and its team
     max_readers: int = Field(default=5, ge=1, le=50)
+    # e-mails of sellers who have the bot and whose access reads every referral (Referral
+    # Admins): tried first, so a tenant of many sellers finds one (docs/lead-alerts.md)
+    readers: list[str] = Field(default=[], max_length=50)
     # how long an instance's claim on a card it is sending is held before another takes over
     claim_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
     # a failed send or card update is tried again this many times (backoff doubling from

@@ -6,8 +6,11 @@ cached token only: `UserAssertion.silent`, never a stored password, never app-on
 sellers in a bounded order until one read succeeds:
 1. the remembered "reads everything" seller: the last one whose read succeeded for a referral
    they are not on the team of (a Referral Admin sees all of the organisation's referrals);
-2. the sellers the caller names first (for an update: those the lead's card was sent to);
-3. the most recently installed sellers.
+2. the sellers configured as readers (REFERRAL_BOT_ALERTS__READERS, by e-mail): in a tenant of
+   many sellers the newest installs are rarely on a new lead's team, and a Referral Admin who
+   installed the bot early would otherwise never be tried, so never remembered;
+3. the sellers the caller names first (for an update: those the lead's card was sent to);
+4. the most recently installed sellers.
 At most `max_tries` reads; 403, 404, sign-in required or a busy service moves on to the next.
 A remembered reader whose read fails is forgotten (learned again later).
 """
@@ -45,11 +48,14 @@ class Readers:
         records: LeadRecords,
         *,
         max_tries: int,
+        named: Sequence[str] = (),
     ) -> None:
+        """`named`: the configured readers' e-mails."""
         self._referrals = referrals
         self._recipients = recipients
         self._records = records
         self._max_tries = max_tries
+        self._named = tuple(named)
 
     async def read(self, referral_id: str, *, first: Sequence[str] = ()) -> Read | None:
         remembered = await self._remembered()
@@ -96,16 +102,13 @@ class Readers:
         most recent installs) only when those named before could not read it: with a reader
         remembered, an event costs no scan of every seller."""
         tried: set[str] = set()
-        if remembered is not None:
-            tried.add(remembered.user_id)
-            yield remembered
-        for user_id in first:
-            if len(tried) >= self._max_tries:
-                return
-            recipient = None if user_id in tried else await self._recipients.get(user_id)
-            if recipient is not None:
-                tried.add(user_id)
-                yield recipient
+        async with aclosing(self._named_first(remembered, first)) as named:
+            async for recipient in named:
+                if len(tried) >= self._max_tries:
+                    return
+                if recipient.user_id not in tried:
+                    tried.add(recipient.user_id)
+                    yield recipient
         if len(tried) >= self._max_tries:
             return
         everyone = [recipient async for recipient in self._recipients.all()]
@@ -115,6 +118,19 @@ class Readers:
                 return
             if recipient.user_id not in tried:
                 tried.add(recipient.user_id)
+                yield recipient
+
+    async def _named_first(
+        self, remembered: Recipient | None, first: Sequence[str]
+    ) -> AsyncGenerator[Recipient, None]:
+        """The remembered reader, the configured ones, then those the caller names."""
+        if remembered is not None:
+            yield remembered
+        for email in self._named:
+            if (recipient := await self._recipients.by_email(email)) is not None:
+                yield recipient
+        for user_id in first:
+            if (recipient := await self._recipients.get(user_id)) is not None:
                 yield recipient
 
     async def _learn(

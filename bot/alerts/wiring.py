@@ -65,7 +65,13 @@ def build_lead_alerts(
     parts = LeadParts(
         recipients=recipients,
         records=records,
-        readers=Readers(services.referrals, recipients, records, max_tries=alerts.max_readers),
+        readers=Readers(
+            services.referrals,
+            recipients,
+            records,
+            max_tries=alerts.max_readers,
+            named=alerts.readers,
+        ),
         offers=LeadOffers(services.pending, records, services.clock, services.portal_url),
         copies=LeadCopies(
             notifications, records, recipients, delivery, services.clock, services.portal_url

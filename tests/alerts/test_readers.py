@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
+import aiohttp
 import pytest
 
 from bot.domain.proactive import Recipient
 from emulators.fixtures import FixtureUser
+from emulators.server import RunningEmulators
 from tests.support.emulators import ADMIN, NO_ROLE, OTHER_SELLER, SELLER
-from tests.support.lead_world import LEAD, LEAD_SOLO, NOW, LeadWorld
+from tests.support.identity import IdentityClient
+from tests.support.lead_world import LEAD, LEAD_SOLO, NOW, LeadWorld, lead_world
 
 
 def ago(days: int) -> datetime:
@@ -111,3 +114,30 @@ async def test_a_remembered_reader_who_reads_it_costs_no_listing_of_every_seller
     await world.records.forget_reader()  # nobody remembered: the newest installs are listed
     assert await world.alerts.parts.readers.read(LEAD) is not None
     assert listed == 1
+
+
+async def test_a_configured_reader_is_tried_first_however_long_ago_they_installed(
+    session: aiohttp.ClientSession, running: RunningEmulators, identity: IdentityClient
+) -> None:
+    async with lead_world(session, running, identity, readers=[ADMIN.upn.upper()]) as world:
+        await world.install(ADMIN, installed_at=ago(300))  # the admin tried the bot first
+        for n in range(6):  # then the sellers: the newest installs, none on the lead's team
+            user = FixtureUser.from_json({"upn": f"seller{n}@contoso.example", "name": f"S {n}"})
+            await world.install(user, signed_in=False, installed_at=ago(n))
+
+        read = await world.alerts.parts.readers.read(LEAD_SOLO)
+
+        assert read is not None
+        assert read.reader.user_id == ADMIN.oid
+        assert world.tokens.issued == [ADMIN.oid]
+        assert await world.records.reader() == (ADMIN.tenant_id, ADMIN.oid)
+
+
+async def test_without_the_setting_an_early_admin_is_never_tried(world: LeadWorld) -> None:
+    await world.install(ADMIN, installed_at=ago(300))
+    for n in range(6):
+        user = FixtureUser.from_json({"upn": f"seller{n}@contoso.example", "name": f"S {n}"})
+        await world.install(user, signed_in=False, installed_at=ago(n))
+
+    assert await world.alerts.parts.readers.read(LEAD_SOLO) is None
+    assert ADMIN.oid not in world.tokens.issued
