@@ -56,7 +56,9 @@ def seller_users(count: int) -> list[FixtureUser]:
     ]
 
 
-def sellers_on(connector: TeamsConnector, users: list[FixtureUser], service_url: str) -> list[Seller]:
+def sellers_on(
+    connector: TeamsConnector, users: list[FixtureUser], service_url: str
+) -> list[Seller]:
     """Each user's personal chat with the bot; Teams' member lookup knows their e-mail."""
     found = []
     for n, user in enumerate(users):
