@@ -2,7 +2,8 @@
 
 Defaults follow the method in docs/performance.md within about 10 minutes on 2 cores; `--quick`
 is the smoke test's tiny run (one pair), whose figures mean nothing. The scale table of
-`python -m bench.scale` follows (quick with `--quick`), unless `--no-scale`.
+`python -m bench.scale` follows (quick with `--quick`), unless `--no-scale`, then the lead
+alerts' fan-out of `python -m bench.lead_fanout` (quick with `--quick`), unless `--no-fanout`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ import asyncio
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+from bench.lead_fanout import FULL as FANOUT_FULL
+from bench.lead_fanout import QUICK as FANOUT_QUICK
+from bench.lead_fanout import FanoutPlan
+from bench.lead_fanout import run as run_fanout
 from bench.pairs import measure_pairs
 from bench.plan import Plan
 from bench.profile import profile_mark_turns
@@ -36,7 +42,15 @@ def _count(minimum: int) -> Callable[[str], int]:
     return parse
 
 
-def _parse(argv: Sequence[str]) -> tuple[Plan, int | None, ScalePlan | None]:
+@dataclass(frozen=True)
+class Parsed:
+    plan: Plan
+    profile: int | None
+    scale: ScalePlan | None
+    fanout: FanoutPlan | None
+
+
+def _parse(argv: Sequence[str]) -> Parsed:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--pairs", type=_count(1), default=3, help="floor/bot pairs (default 3)")
     parser.add_argument(
@@ -59,6 +73,11 @@ def _parse(argv: Sequence[str]) -> tuple[Plan, int | None, ScalePlan | None]:
     parser.add_argument(
         "--no-scale", action="store_true", help="without the scale table (python -m bench.scale)"
     )
+    parser.add_argument(
+        "--no-fanout",
+        action="store_true",
+        help="without the lead alerts' fan-out (python -m bench.lead_fanout)",
+    )
     args = parser.parse_args(argv)
     plan = Plan(
         pairs=args.pairs,
@@ -71,13 +90,15 @@ def _parse(argv: Sequence[str]) -> tuple[Plan, int | None, ScalePlan | None]:
     if args.quick:
         plan = Plan(1, 8, 4, 20, plan.state, 2)
     scale = None if args.no_scale else (QUICK if args.quick else FULL)
-    return plan, args.profile, scale
+    fanout = None if args.no_fanout else (FANOUT_QUICK if args.quick else FANOUT_FULL)
+    return Parsed(plan, args.profile, scale, fanout)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    plan, profile, scale = _parse(sys.argv[1:] if argv is None else argv)
-    if profile:
-        print(asyncio.run(profile_mark_turns(profile)))
+    parsed = _parse(sys.argv[1:] if argv is None else argv)
+    plan, scale = parsed.plan, parsed.scale
+    if parsed.profile:
+        print(asyncio.run(profile_mark_turns(parsed.profile)))
         return
     started = time.perf_counter()
     with unpinned_afterwards() as cores:  # the scale bench pins the bot again
@@ -87,7 +108,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(footnote(pairs, plan, time.perf_counter() - started), flush=True)
     if scale is not None:
         print("\nScale: the referral index (python -m bench.scale)\n")
-        print(run_scale(scale))
+        print(run_scale(scale), flush=True)
+    if parsed.fanout is not None:
+        print("\nLead alerts fan-out (python -m bench.lead_fanout)\n")
+        print(run_fanout(parsed.fanout), flush=True)
 
 
 if __name__ == "__main__":

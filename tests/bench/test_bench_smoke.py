@@ -24,6 +24,11 @@ ROWS = [
 ]
 FOOTNOTE = ["Pairs: 1 ", "State backend (bot): sqlite", "CPUs;", "pinned", "took "]
 SCALE = ["Scale: the referral index (python -m bench.scale)", "| warm 'deals closing this quarter'"]
+FANOUT = [
+    "Lead alerts fan-out (python -m bench.lead_fanout)",
+    "| lead cards received at the connector | 20 (missing 0, twice 0) |",
+    "| 429s answered by the connector | 0 (conversation 0, tenant 0) |",
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +37,7 @@ def output() -> str:
         [sys.executable, "-m", "bench", "--quick"],
         capture_output=True,
         text=True,
-        timeout=170,
+        timeout=220,
         check=False,
     )
     assert done.returncode == 0, done.stderr
@@ -52,6 +57,12 @@ def test_the_footnote_states(output: str, fact: str) -> None:
 @pytest.mark.parametrize("line", SCALE)
 def test_the_scale_table_follows(output: str, line: str) -> None:
     """Unless --no-scale; its rows are checked by test_scale_smoke."""
+    assert line in output, output
+
+
+@pytest.mark.parametrize("line", FANOUT)
+def test_the_fanout_table_follows(output: str, line: str) -> None:
+    """Unless --no-fanout; its counting is checked by test_lead_fanout_smoke."""
     assert line in output, output
 
 
