@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +48,8 @@ from bench.scenarios import Emulators
 from bench.server import Server, server_process, unpinned_afterwards, usable_cores
 from bench.teams_connector import TeamsConnector, running_teams_connector
 from bot.settings import ENV_PREFIX, EventSettings, StateBackend
+from bot.state.blob_storage import opened_blob_storage
+from emulators.azurite import running_azurite
 from emulators.config import EmulatorConfig
 from emulators.fixtures import Fixtures, FixtureUser
 from emulators.server import RunningEmulators, emulators_in_thread
@@ -63,6 +67,7 @@ class FanoutPlan:
     stall_seconds: float = 60.0  # no new card for this long: done, whatever is missing
     admin: str = "first"  # when the Referral Admin installs: "first", "last" or "none"
     named_reader: bool = True  # the admin is named in REFERRAL_BOT_ALERTS__READERS
+    state: StateBackend = StateBackend.SQLITE  # or BLOB (on a local Azurite)
 
     def people(self, sellers: list[FixtureUser]) -> list[FixtureUser]:
         """Everyone who installs the bot, in the order they do."""
@@ -150,6 +155,23 @@ async def _measured(rig: _Rig, sellers: list[Seller], plan: FanoutPlan) -> Fanou
     )
 
 
+@contextlib.asynccontextmanager
+async def _state(backend: StateBackend, folder: Path) -> AsyncIterator[dict[str, str]]:
+    """The bot's state settings: SQLite in `folder`, or a fresh container on a local Azurite."""
+    if backend is not StateBackend.BLOB:
+        yield state_environment(backend, folder)
+        return
+    with running_azurite() as azurite:
+        container = f"fanout-{uuid.uuid4().hex[:12]}"
+        async with opened_blob_storage(azurite.connection_string, container) as storage:
+            await storage.create_container()
+        yield {
+            f"{ENV_PREFIX}STATE__BACKEND": backend.value,
+            f"{ENV_PREFIX}STATE__BLOB_CONNECTION_STRING": azurite.connection_string,
+            f"{ENV_PREFIX}STATE__BLOB_CONTAINER": container,
+        }
+
+
 async def measure_fanout(plan: FanoutPlan, folder: Path) -> tuple[FanoutResults, float, bool]:
     """The results, the set-up's seconds, and whether the bot had a core of its own."""
     users = seller_users(plan.sellers)
@@ -161,14 +183,13 @@ async def measure_fanout(plan: FanoutPlan, folder: Path) -> tuple[FanoutResults,
     )
     connector = TeamsConnector(latency=plan.latency)
     with emulators_in_thread(config) as running:
-        async with running_teams_connector(connector) as service_url:
+        async with (
+            running_teams_connector(connector) as service_url,
+            _state(plan.state, folder) as state,
+        ):
             everyone = sellers_on(connector, people, service_url)
             sellers = [seller for seller in everyone if seller.user != ADMIN]
-            env = {
-                **bot_fanout_environment(running),
-                **state_environment(StateBackend.SQLITE, folder),
-                **plan.environment(),
-            }
+            env = {**bot_fanout_environment(running), **state, **plan.environment()}
             async with server_process("bot", env, cores=usable_cores()) as bot:
                 await register(running, f"{bot.base_url}{EventSettings().path}")
                 setup = await _set_up(bot, everyone, plan)
@@ -197,6 +218,12 @@ def _parse(argv: Sequence[str]) -> FanoutPlan:
         "--admin", choices=ADMIN_PLACES, default="first", help="when the Referral Admin installs"
     )
     parser.add_argument(
+        "--state",
+        choices=[StateBackend.SQLITE.value, StateBackend.BLOB.value],
+        default=StateBackend.SQLITE.value,
+        help="the bot's state backend (blob: on a local Azurite)",
+    )
+    parser.add_argument(
         "--unnamed", action="store_true", help="the admin not in REFERRAL_BOT_ALERTS__READERS"
     )
     args = parser.parse_args(argv)
@@ -207,6 +234,7 @@ def _parse(argv: Sequence[str]) -> FanoutPlan:
         latency=plan.latency if args.latency is None else args.latency,
         admin=args.admin,
         named_reader=not args.unnamed,
+        state=StateBackend(args.state),
     )
 
 

@@ -151,6 +151,12 @@ def _admin(plan: Mapping[str, Any]) -> str:
     )
 
 
+def _state(plan: Mapping[str, Any]) -> str:
+    if str(plan["state"]) == "blob":
+        return "Blob state on a local Azurite (a Node process, not pinned)"
+    return "SQLite state"
+
+
 def fanout_footnote(
     plan: Mapping[str, Any], r: FanoutResults, setup: float, pinned: bool, seconds: float
 ) -> str:
@@ -167,7 +173,7 @@ def fanout_footnote(
             "delivery signed and verified. Connector (bench.teams_connector): Teams' limits per "
             "conversation (7/1 s, 8/2 s, 60/30 s, 1,800/h) and per app and tenant (50/s), "
             f"counted by arrival; answers after {1000 * plan['latency']:.0f} ms.",
-            "Bot: `python -m bot`, demo settings, SQLite state, pinned to one core, the bench "
+            f"Bot: `python -m bot`, demo settings, {_state(plan)}, pinned to one core, the bench "
             f"and emulators on the other: {'yes' if pinned else 'NO'}. Latency: the event's "
             "first delivery attempt (emulator) → the card's arrival (connector), one clock.",
             f"{os.cpu_count()} CPUs; load average at the end: "
