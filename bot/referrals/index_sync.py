@@ -35,6 +35,7 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.auth.errors import SignInRequiredError
 from bot.auth.sealed_store import ByteStore
 from bot.background import BackgroundTasks
 from bot.domain.assertion import UserAssertion
@@ -55,6 +56,7 @@ class _Held:
     index: SellerIndex
     loading: bool = False  # never synced completely yet: a first sync is under way
     failure: Exception | None = None  # what ended the last refresh early, if anything
+    failed_silently: bool = False  # that refresh ran without an SSO token (cached tokens only)
 
 
 class ReferralIndexes:
@@ -149,7 +151,7 @@ class ReferralIndexes:
 
     async def _wait_for_refresh(self, key: str, user: UserAssertion, held: _Held) -> None:
         task = self._refreshing.get(key)
-        if task is None:
+        if task is None or task.done():  # a task just ended may not have left the dict yet
             task = self._background.start(
                 self._refresh(key, user, held), name="referral_index.refresh"
             )
@@ -164,6 +166,12 @@ class ReferralIndexes:
         failure = held.failure
         if failure is None:
             return
+        if isinstance(failure, SignInRequiredError) and held.failed_silently and user.token:
+            # it joined a silent refresh (the scheduler's, a lead alert's) that found no cached
+            # token; this turn brings the seller's own sign-in: one refresh with it (its
+            # failure, if any, is the turn's own and is not tried again)
+            await self._wait_for_refresh(key, user, held)
+            return
         if not isinstance(failure, PartnerCenterError) or not len(held.index):
             raise failure  # sign-in needed, or nothing to answer from: the turn says so
         # else: answer from the previous index, marked stale
@@ -175,7 +183,7 @@ class ReferralIndexes:
     async def _refresh(self, key: str, user: UserAssertion, held: _Held) -> None:
         """Never raises: a failure is kept on `held` for the turns waiting on it."""
         index = held.index
-        held.failure = None
+        held.failure, held.failed_silently = None, not user.token
         try:
             changed = True
             if index.high_water is None:

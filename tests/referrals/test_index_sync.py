@@ -20,6 +20,8 @@ import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from bot.auth.errors import SignInReason
+from bot.auth.errors import SignInRequiredError as AuthSignInRequiredError
 from bot.auth.sealed_store import EncryptedByteStore, MemoryByteStore
 from bot.background import BackgroundTasks
 from bot.domain.assertion import UserAssertion
@@ -334,6 +336,40 @@ async def test_concurrent_turns_of_one_seller_share_one_sync(
     clock.now += 61
     await asyncio.gather(*(indexes.fresh(ADA) for _ in range(5)))
     assert len(await list_reads(control)) == 1
+
+
+class SilentWithoutCache:
+    """A turn's assertion (an SSO token) gets a token; a silent one (the scheduler's, an
+    alert's) finds none cached, once `release` is set."""
+
+    def __init__(self, running: RunningEmulators) -> None:
+        self._minted = FakeTokenProvider(running)
+        self.waiting, self.release = asyncio.Event(), asyncio.Event()
+
+    async def get_token(self, user: UserAssertion) -> str:
+        if user.token:
+            return await self._minted.get_token(user)
+        self.waiting.set()
+        await self.release.wait()
+        raise AuthSignInRequiredError(SignInReason.INTERACTION, error="no_cached_token")
+
+
+async def test_a_turn_that_joins_a_silent_refresh_without_a_cached_token_syncs_with_its_own(
+    session: aiohttp.ClientSession, running: RunningEmulators, clock: Clock
+) -> None:
+    tokens = SilentWithoutCache(running)
+    indexes = indexes_of(make_client(session, running, tokens), clock)
+    scheduler = asyncio.create_task(indexes.fresh(UserAssertion.silent(SAM.tenant_id, SAM.user_id)))
+    await tokens.waiting.wait()  # the silent refresh is under way …
+    turn = asyncio.create_task(indexes.fresh(SAM))  # … when the seller's first turn comes
+    for _ in range(5):
+        await asyncio.sleep(0)
+    tokens.release.set()
+
+    with pytest.raises(AuthSignInRequiredError):
+        await scheduler  # the silent caller is told: no cached token
+    index, _ = await turn
+    assert {entry.id for entry in index.entries()} == SAMS
 
 
 async def test_two_sellers_have_indexes_of_their_own(
