@@ -68,6 +68,7 @@ class FanoutPlan:
     admin: str = "first"  # when the Referral Admin installs: "first", "last" or "none"
     named_reader: bool = True  # the admin is named in REFERRAL_BOT_ALERTS__READERS
     state: StateBackend = StateBackend.SQLITE  # or BLOB (on a local Azurite)
+    log_level: str = "ERROR"  # the bot's, on this process's stderr
 
     def people(self, sellers: list[FixtureUser]) -> list[FixtureUser]:
         """Everyone who installs the bot, in the order they do."""
@@ -75,7 +76,10 @@ class FanoutPlan:
 
     def environment(self) -> dict[str, str]:
         named = self.named_reader and self.admin in ("first", "last")
-        return {f"{ENV_PREFIX}ALERTS__READERS": json.dumps([ADMIN.upn] if named else [])}
+        return {
+            f"{ENV_PREFIX}ALERTS__READERS": json.dumps([ADMIN.upn] if named else []),
+            f"{ENV_PREFIX}LOG_LEVEL": self.log_level,
+        }
 
 
 FULL = FanoutPlan(sellers=1000)
@@ -223,6 +227,7 @@ def _parse(argv: Sequence[str]) -> FanoutPlan:
         default=StateBackend.SQLITE.value,
         help="the bot's state backend (blob: on a local Azurite)",
     )
+    parser.add_argument("--log-level", default="ERROR", help="the bot's log level (to stderr)")
     parser.add_argument(
         "--unnamed", action="store_true", help="the admin not in REFERRAL_BOT_ALERTS__READERS"
     )
@@ -235,6 +240,7 @@ def _parse(argv: Sequence[str]) -> FanoutPlan:
         admin=args.admin,
         named_reader=not args.unnamed,
         state=StateBackend(args.state),
+        log_level=args.log_level,
     )
 
 
