@@ -31,7 +31,13 @@ import aiohttp
 
 from bench.fixtures import state_environment
 from bench.lead_controls import LeadControls
-from bench.lead_fanout_report import FanoutResults, fanout_footnote, fanout_table
+from bench.lead_fanout_report import (
+    FanoutResults,
+    Setup,
+    fanout_footnote,
+    fanout_table,
+    on_behalf_of_grants,
+)
 from bench.lead_fanout_setup import (
     ADMIN,
     Seller,
@@ -176,8 +182,8 @@ async def _state(backend: StateBackend, folder: Path) -> AsyncIterator[dict[str,
         }
 
 
-async def measure_fanout(plan: FanoutPlan, folder: Path) -> tuple[FanoutResults, float, bool]:
-    """The results, the set-up's seconds, and whether the bot had a core of its own."""
+async def measure_fanout(plan: FanoutPlan, folder: Path) -> tuple[FanoutResults, Setup, bool]:
+    """The results, the set-up, and whether the bot had a core of its own."""
     users = seller_users(plan.sellers)
     people = plan.people(users)
     config = EmulatorConfig(
@@ -196,9 +202,11 @@ async def measure_fanout(plan: FanoutPlan, folder: Path) -> tuple[FanoutResults,
             env = {**bot_fanout_environment(running), **state, **plan.environment()}
             async with server_process("bot", env, cores=usable_cores()) as bot:
                 await register(running, f"{bot.base_url}{EventSettings().path}")
-                setup = await _set_up(bot, everyone, plan)
+                await Emulators(running).clear()
+                setup = Setup(await _set_up(bot, everyone, plan), len(everyone))
                 if quiet := [c for c, n in spoken_to(connector, everyone).items() if n < 2]:
                     raise RuntimeError(f"{len(quiet)} sellers got no hello or no answer")
+                setup.signed_in = on_behalf_of_grants(await Emulators(running).recorded())
                 results = await _measured(_Rig(bot, connector, running), sellers, plan)
     return results, setup, bot.pinned
 
@@ -209,8 +217,8 @@ def run(plan: FanoutPlan) -> str:
     with unpinned_afterwards(), tempfile.TemporaryDirectory(prefix="bench-fanout-") as folder:
         results, setup, pinned = asyncio.run(measure_fanout(plan, Path(folder)))
     facts = {**dataclasses.asdict(plan), "throttle": THROTTLE_PER_MINUTE}
-    note = fanout_footnote(facts, results, setup, pinned, time.perf_counter() - started)
-    return f"{fanout_table(results)}\n\n{note}"
+    note = fanout_footnote(facts, setup, pinned, time.perf_counter() - started)
+    return f"{fanout_table(results, setup)}\n\n{note}"
 
 
 def _parse(argv: Sequence[str]) -> FanoutPlan:

@@ -13,7 +13,27 @@ from typing import Any
 from bench.teams_connector import CONVERSATION, PER_TENANT_RPS, TENANT, TeamsConnector
 
 REFERRAL_PATH = "/v1.0/engagements/referrals/"
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"  # on-behalf-of
 CERTIFICATE_PATH = "/cert/"  # the signing certificate, served by the identity emulator
+
+
+@dataclass
+class Setup:
+    seconds: float
+    people: int  # who installed and spoke once (the sellers and the admin)
+    signed_in: int = 0  # on-behalf-of grants the identity emulator answered meanwhile
+
+
+def on_behalf_of_grants(recorded: Mapping[str, Sequence[Mapping[str, Any]]]) -> int:
+    """Token requests exchanging a seller's sign-in for a Partner Center token (each leaves
+    that seller's token in the bot's cache)."""
+    return sum(
+        1
+        for r in recorded["identity"]
+        if r["method"] == "POST"
+        and isinstance(r["body"], Mapping)
+        and r["body"].get("grant_type") == JWT_BEARER
+    )
 
 
 @dataclass(frozen=True)
@@ -110,7 +130,7 @@ def _first_attempt(delivery: Mapping[str, Any]) -> float:
     return datetime.fromisoformat(delivery["attempts"][0]["at"]).timestamp()
 
 
-def fanout_table(r: FanoutResults) -> str:
+def fanout_table(r: FanoutResults, setup: Setup) -> str:
     throttled = sum(r.throttled.values())
     kinds = ", ".join(f"{kind} {r.throttled.get(kind, 0)}" for kind in (CONVERSATION, TENANT))
     cpu_ms = 1000 * r.per_card(r.cpu_seconds)
@@ -133,6 +153,8 @@ def fanout_table(r: FanoutResults) -> str:
         ("most sends in flight at the connector", f"{r.max_in_flight}", "–"),
         ("event deliveries · attempts not answered 2xx", f"{r.deliveries:,} · {r.failed_attempts}",
          f"{r.sellers:,} · 0"),
+        ("set-up: people whose first turn cached a token (on-behalf-of grants)",
+         f"{setup.signed_in:,} of {setup.people:,}", "all"),
         ("429s during the set-up (installs' hellos, first turns' answers)",
          f"{r.setup_throttled}", "0"),
     ]  # fmt: skip
@@ -157,16 +179,15 @@ def _state(plan: Mapping[str, Any]) -> str:
     return "SQLite state"
 
 
-def fanout_footnote(
-    plan: Mapping[str, Any], r: FanoutResults, setup: float, pinned: bool, seconds: float
-) -> str:
+def fanout_footnote(plan: Mapping[str, Any], setup: Setup, pinned: bool, seconds: float) -> str:
     return "\n".join(
         [
             f"{plan['sellers']:,} Referral Users of the strict emulators, each installed "
             "(installationUpdate 'add' through the bot's install path, e-mail from the member "
             "lookup) and signed in by one 'new leads' turn (the developer grant; the bot's msal "
-            f"cache holds their token): {setup:.0f} s of set-up, {plan['setup_concurrency']} "
-            f"posts in flight. {_admin(plan)} Emulator throttle raised to "
+            f"cache holds their token): {setup.seconds:.0f} s of set-up, "
+            f"{plan['setup_concurrency']} posts in flight. {_admin(plan)} Emulator throttle "
+            "raised to "
             f"{plan['throttle']:,} requests/min per caller (not the bottleneck); webhook "
             "deliveries at the emulator's defaults (8 in flight per URL).",
             f"Leads created at the emulator's control, {plan['creators']} at a time; each "

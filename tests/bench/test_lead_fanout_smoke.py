@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow  # the bot in a subprocess, the emulators, a few h
 
 
 async def test_every_seller_gets_one_card_within_teams_limits(tmp_path: Path) -> None:
-    results, _, _ = await measure_fanout(QUICK, tmp_path)
+    results, setup, _ = await measure_fanout(QUICK, tmp_path)
 
     assert (results.cards, results.missing, results.duplicated) == (QUICK.sellers, 0, 0)
     assert sum(results.throttled.values()) == 0
@@ -27,16 +27,17 @@ async def test_every_seller_gets_one_card_within_teams_limits(tmp_path: Path) ->
     assert len(results.latencies) == QUICK.sellers
     assert results.gets == 2 * QUICK.sellers  # the named admin's read, then the seller's own
     assert results.identity_calls == 0  # every token came from the cache
-    table = fanout_table(results)
+    assert setup.signed_in == setup.people == QUICK.sellers + 1  # and the admin
+    table = fanout_table(results, setup)
     assert f"| {QUICK.sellers} (missing 0, twice 0) |" in table, table
 
 
 async def test_cards_missing_are_counted(tmp_path: Path) -> None:
     plan = dataclasses.replace(QUICK, sellers=8, named_reader=False, stall_seconds=3.0)
 
-    results, _, _ = await measure_fanout(plan, tmp_path)
+    results, setup, _ = await measure_fanout(plan, tmp_path)
 
     # nobody remembered, the admin not named: the 5 newest installs are tried, one of them on
     # each lead's team only for their own lead
     assert (results.cards, results.missing, results.duplicated) == (5, 3, 0)
-    assert "| 5 (missing 3, twice 0) |" in fanout_table(results)
+    assert "| 5 (missing 3, twice 0) |" in fanout_table(results, setup)
