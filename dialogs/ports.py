@@ -18,6 +18,7 @@ from bot.domain.change import ReferralChange
 from bot.domain.list_kinds import ListKind
 from bot.domain.list_query import ListQuery, ListTally
 from bot.domain.pending import DEFAULT_CLAIM_LEASE, PendingChanges
+from bot.domain.proactive import Reference
 from bot.domain.referral import Referral, Versioned
 
 
@@ -67,6 +68,13 @@ class UserAssertions(Protocol):
     async def assertion(self, turn_context: TurnContext) -> UserAssertion | None: ...
 
 
+class PostedConfirmCards(Protocol):
+    """Remembers a confirm card posted in a group conversation, so that the message can be
+    updated for everyone once the change is confirmed, cancelled or expired (issue 17 §4)."""
+
+    async def posted(self, pending_id: str, reference: Reference, activity_id: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class DialogServices:
     """Everything the dialogs and card actions use, injected by the composition root."""
@@ -79,6 +87,8 @@ class DialogServices:
     pending_ttl: timedelta = timedelta(minutes=30)
     claim_lease: timedelta = DEFAULT_CLAIM_LEASE
     sign_in_connection: str = ""  # the Azure Bot OAuth connection; empty = no sign-in prompt
+    # group conversations' confirm cards, updated for everyone when they end; None: not kept
+    confirm_cards: PostedConfirmCards | None = None
 
 
 def proposal_of(change: ReferralChange) -> tuple[str, tuple[dict[str, Any], ...]]:

@@ -13,6 +13,12 @@ store (a
 compare-and-set), which answers "being saved" without a second PATCH. If this process dies
 before the card is updated, the claim's lease runs out and the seller's next click settles it
 (`bot.card_actions.confirm_flow`).
+
+In a group conversation the clicked card is the message everyone sees: replacing it with the
+clicker's answer would show the proposer's buttons to all. There the ended change updates the
+message itself (`bot.alerts.confirm_cards`), and the late replacement is skipped. A refresh
+(`confirmRefresh`) only reads: it is answered whenever it is done, never with "Saving…" (Teams
+keeps the card as it was if it gives up).
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ from bot.background import BackgroundTasks
 from bot.card_actions import replies
 from bot.card_actions.updates import replace_clicked_card
 from bot.card_actions.verbs import CardActionDispatcher, pending_id_of
-from bot.cards.confirm_change import CONFIRM_VERB
+from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB, REFRESH_VERB
 from bot.logging import new_correlation_id, safe_field
+from dialogs.turn_facts import seller_of
 
 logger = logging.getLogger(__name__)
 ANSWER_WITHIN = 4.0  # seconds: Teams waits 5 s for an invoke answer, the network takes some
@@ -61,6 +68,8 @@ class AnswerInTime:
     async def dispatch(
         self, turn_context: TurnContext, verb: str, data: Mapping[str, Any]
     ) -> dict[str, Any]:
+        if verb == REFRESH_VERB:
+            return await self._actions.dispatch(turn_context, verb, data)
         work = asyncio.create_task(
             self._actions.dispatch(turn_context, verb, data),
             name=f"card_action.dispatch verb={safe_field(verb, 64)}",
@@ -92,8 +101,11 @@ class AnswerInTime:
             self._answer_within,
         )
         pending_id = pending_id_of(data) if verb == CONFIRM_VERB else None
+        group_card = verb in (CONFIRM_VERB, CANCEL_VERB) and seller_of(invoke.activity).in_group
         self._background.start(
-            self._update_when_done(invoke, work, pending_id, correlation_id),
+            self._update_when_done(
+                invoke, work, pending_id, correlation_id, replace=not group_card
+            ),
             name=f"card_action.finish correlation_id={correlation_id}",
         )
         return replies.saving(pending_id)
@@ -104,6 +116,8 @@ class AnswerInTime:
         work: asyncio.Task[Body],
         pending_id: str | None,
         correlation_id: str,
+        *,
+        replace: bool = True,
     ) -> None:
         """Never raises (but for cancellation at shutdown): every fault is logged here."""
         try:
@@ -115,6 +129,9 @@ class AnswerInTime:
         except Exception:
             logger.exception("card_action.failed correlation_id=%s", correlation_id)
             card = replies.failed_while_saving(correlation_id)
+        if not replace:
+            logger.info("card_update.group_skipped correlation_id=%s", correlation_id)
+            return
         try:
             await self._replace_card(invoke, card)
         except Exception:

@@ -4,11 +4,14 @@
 an unknown verb or a malformed payload is a 400 error body, never an exception. The card carries
 only an opaque pending-change id; who clicked comes from the authenticated activity.
 
-In Teams an invoke response card replaces the clicked card for the person who clicked only. So a
-colleague's click on someone else's confirm card is answered with a refusal card on *their*
-screen, and the pending change is left untouched: the proposer's card still works. The flip side:
-the colleague no longer sees the Confirm button, and others in a channel keep seeing the confirm
-card after the proposer confirmed (the bot does not update the message for everyone).
+In Teams an invoke response card replaces the clicked card for the person who clicked only. So in
+a group conversation (channel, group chat) the confirm card everyone sees has no buttons: only the
+proposer's client fetches them, through the card's refresh (`confirmRefresh`,
+`bot.card_actions.views`). A colleague's click on a forged or stale button is answered with a
+refusal on *their* screen and changes nothing. When a click ends the change (saved, cancelled,
+refused, replaced after a 412), the posted message is updated for everyone
+(`bot.alerts.confirm_cards`); an expired one is updated by `bot.alerts.confirm_expiry`. The
+clicker's own answer is the same as in a one-to-one chat.
 """
 
 from __future__ import annotations
@@ -17,14 +20,19 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import Any, Protocol
 
 from botbuilder.core import TurnContext
 
+from bot.alerts.confirm_cards import CardUpdater, ConfirmCards
 from bot.card_actions import replies
 from bot.card_actions.batch import BatchFlow
 from bot.card_actions.confirm_flow import Answer, Click, ConfirmFlow
-from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
+from bot.card_actions.updates import InvokeUpdates
+from bot.card_actions.views import ConfirmViews
+from bot.cards import confirm_outcome
+from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB, REFRESH_VERB
 from bot.cards.referral import render_referral_card
 from bot.domain.errors import ServiceError
 from bot.domain.pending import ClaimOutcome, PendingChange, PendingState
@@ -55,13 +63,24 @@ class CardActionDispatcher(Protocol):
 class CardActions:
     """Maps each card verb to its handler; register a new button by adding a verb here."""
 
-    def __init__(self, services: DialogServices) -> None:
+    def __init__(
+        self,
+        services: DialogServices,
+        *,
+        confirm_cards: ConfirmCards | None = None,
+        updater: CardUpdater | None = None,
+    ) -> None:
+        """`confirm_cards`: where group confirm cards were recorded, to end them for everyone;
+        `updater`: the proactive sender (None: each click's own turn updates the message)."""
         self._services = services
         self._confirm = ConfirmFlow(services)
         self._batch = BatchFlow(services, self._confirm)  # issue 16 §4: several referrals
+        self._cards = confirm_cards
+        self._updater = updater
         self._handlers: dict[str, Handler] = {
             CONFIRM_VERB: self.confirm_change,
             CANCEL_VERB: self.cancel_change,
+            REFRESH_VERB: ConfirmViews(services).refresh,
         }
 
     @property
@@ -80,6 +99,8 @@ class CardActions:
             answer = Answer(replies.bad_request(replies.BAD_BUTTON), "bad_data")
         else:
             answer = await handler(turn_context, pending_id)
+            if answer.shared is not None and self._cards is not None:
+                await self._end_for_everyone(turn_context, pending_id, answer)
         logger.info(
             "card_action.done verb=%s pending=%s referral=%s outcome=%s latency_ms=%d",
             verb if handler is not None else "unknown",
@@ -134,7 +155,7 @@ class CardActions:
         if outcome is ClaimOutcome.CANCELLED and stored is not None:
             if stored.state is PendingState.CANCELLED:
                 return _answer(replies.already_cancelled(), "already_cancelled", stored)
-            return _answer(replies.cancelled(), "cancelled", stored)
+            return _cancelled(stored)
         if outcome is ClaimOutcome.ALREADY_APPLIED:
             return _answer(replies.too_late_to_cancel(), "already_applied", stored)
         return _refusal(outcome, stored, "cancel")
@@ -153,7 +174,7 @@ class CardActions:
             await self._services.pending.finish(
                 pending.id, PendingState.CANCELLED, owner=pending.claim_owner
             )
-            return _answer(replies.cancelled(), "cancelled", pending)
+            return _cancelled(pending)
         return None
 
     async def _already_applied(self, turn_context: TurnContext, pending: PendingChange) -> Answer:
@@ -172,6 +193,22 @@ class CardActions:
             pass  # the notice below says the same without the details
         return _answer(replies.already_saved(), "already_applied", pending)
 
+    async def _end_for_everyone(
+        self, turn_context: TurnContext, pending_id: str, answer: Answer
+    ) -> None:
+        """In a group conversation, the posted card shows the outcome to everyone. Never fails
+        the click: the change itself is settled, and its answer says so."""
+        if self._cards is None or answer.shared is None:
+            return
+        if not seller_of(turn_context.activity).in_group:
+            return  # one-to-one: the answer replaced the only card; no storage touched
+        updater = self._updater or InvokeUpdates(turn_context)
+        fresh = answer.fresh.id if answer.fresh is not None else None
+        try:
+            await self._cards.settle(pending_id, answer.shared(), updater=updater, fresh_id=fresh)
+        except Exception:
+            logger.exception("card_action.shared_update_failed pending=%s", pending_id[:8])
+
 
 def _other_tenant(pending: PendingChange, tenant_id: str) -> bool:
     return bool(pending.tenant_id and tenant_id and pending.tenant_id != tenant_id)
@@ -179,6 +216,11 @@ def _other_tenant(pending: PendingChange, tenant_id: str) -> bool:
 
 def _answer(body: dict[str, Any], outcome: str, pending: PendingChange | None) -> Answer:
     return Answer(body, outcome, pending.referral_id if pending else None)
+
+
+def _cancelled(pending: PendingChange) -> Answer:
+    shared = partial(confirm_outcome.cancelled_by, pending.proposer_name)
+    return Answer(replies.cancelled(), "cancelled", pending.referral_id, shared=shared)
 
 
 def _refusal(outcome: ClaimOutcome, pending: PendingChange | None, verb: str) -> Answer:
