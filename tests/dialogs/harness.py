@@ -7,6 +7,7 @@ replies so tests can read texts and cards.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +72,16 @@ class Replies:
 
 
 @dataclass
+class PostedCards:
+    """The dialogs' `PostedConfirmCards` port, recording what it is told."""
+
+    calls: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
+
+    async def posted(self, pending_id: str, reference: Mapping[str, Any], activity_id: str) -> None:
+        self.calls.append((pending_id, dict(reference), activity_id))
+
+
+@dataclass
 class DialogHarness:
     referrals: FakeReferralsService = field(
         default_factory=lambda: FakeReferralsService(seed_documents())
@@ -78,6 +89,7 @@ class DialogHarness:
     pending: MemoryPendingChanges = field(default_factory=MemoryPendingChanges)
     clock: FakeClock = field(default_factory=FakeClock)
     assertions: FakeAssertions = field(default_factory=FakeAssertions)
+    confirm_cards: PostedCards = field(default_factory=PostedCards)
 
     def __post_init__(self) -> None:
         self.storage = MemoryStorage()
@@ -88,6 +100,7 @@ class DialogHarness:
             clock=self.clock,
             assertions=self.assertions,
             portal_url=PORTAL_URL,
+            confirm_cards=self.confirm_cards,
         )
         self.dialog = MainDialog(self.services, self.state.create_property("SellerMemory"))
         self._dialog_state = self.state.create_property("DialogState")
@@ -130,6 +143,9 @@ class DialogHarness:
 
 
 def pending_id_of(card: dict[str, Any]) -> str:
+    """From the buttons, or from a group card's refresh (it has no buttons)."""
+    if "refresh" in card:
+        return str(card["refresh"]["action"]["data"]["pendingId"])
     ids = {action["data"]["pendingId"] for action in card["actions"]}
     assert len(ids) == 1
     return str(ids.pop())
