@@ -24,12 +24,14 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from bot.alerts.confirm_cards import ConfirmCards
 from bot.auth.obo import OboTokenProvider
 from bot.auth.sealed_store import ByteStore, EncryptedByteStore
 from bot.background import BackgroundTasks
 from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime, Sleep
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
 from bot.domain.pending import PendingChanges
+from bot.domain.proactive import Notifications
 from bot.inbound.activity_handler import ReferralBot
 from bot.inbound.adapter import ReferralAdapter
 from bot.inbound.channel_token import ChannelKeys, ChannelTokenValidator
@@ -69,6 +71,8 @@ STATE = web.AppKey("private_conversation_state", PrivateConversationState)
 STATE_PARTS = web.AppKey("state_parts", StateParts)
 # each seller's referral index, sealed with the token caches' key (bot.state.referral_indexes)
 REFERRAL_INDEXES = web.AppKey("referral_indexes", ByteStore)
+# issue 17 §4: confirm cards posted in group conversations, ended for everyone
+CONFIRM_CARDS = web.AppKey("confirm_cards", ConfirmCards)
 
 
 class SystemClock:
@@ -95,6 +99,7 @@ class Overrides:
     # deadlines are timed on: tests skip the waits instead of spending them (docs/testing.md)
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
+    notifications: Notifications | None = None  # the outbox (issue 17), until StateParts has it
 
 
 def create_app(
@@ -112,6 +117,7 @@ def create_app(
     answer_sleep: Sleep = asyncio.sleep,
     sleep: Sleep = asyncio.sleep,
     monotonic: Callable[[], float] = time.monotonic,
+    notifications: Notifications | None = None,
 ) -> web.Application:
     overrides = Overrides(
         root_dialog, card_actions, assertions, clock, storage, token_store, credentials_factory
@@ -119,6 +125,7 @@ def create_app(
     overrides = replace(overrides, pending=pending)  # shared stores (Blob): several instances
     overrides = replace(overrides, answer_within=answer_within, answer_sleep=answer_sleep)
     overrides = replace(overrides, sleep=sleep, monotonic=monotonic)
+    overrides = replace(overrides, notifications=notifications)
     app = web.Application()
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_durable_state)  # opened before the runtime, closed after it
@@ -146,8 +153,10 @@ def default_root_dialog(services: DialogServices, memory: StatePropertyAccessor)
     return MainDialog(services, memory)
 
 
-def default_card_actions(services: DialogServices) -> CardActionDispatcher:
-    return CardActions(services)
+def default_card_actions(
+    services: DialogServices, *, confirm_cards: ConfirmCards | None = None
+) -> CardActionDispatcher:
+    return CardActions(services, confirm_cards=confirm_cards)
 
 
 def _sealing_key(settings: Settings) -> SecretStr:
@@ -197,6 +206,16 @@ def _services(
     )
 
 
+def _with_confirm_cards(
+    app: web.Application, services: DialogServices, overrides: Overrides
+) -> DialogServices:
+    """Group confirm cards are recorded in the outbox, to be updated for everyone later."""
+    if overrides.notifications is None:
+        return services
+    app[CONFIRM_CARDS] = ConfirmCards(overrides.notifications, services.clock)
+    return replace(services, confirm_cards=app[CONFIRM_CARDS])
+
+
 def claim_lease(settings: Settings) -> timedelta:
     """Long enough for a claim's work: the PATCH and maybe a re-read, each within the deadline."""
     if settings.pending_claim_lease_seconds is not None:
@@ -234,7 +253,9 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
     )
     use_teams_sso(adapter, storage, settings.bot.oauth_connection_name)
     make_dialog = overrides.root_dialog or default_root_dialog
-    make_card_actions = overrides.card_actions or default_card_actions
+    make_card_actions = overrides.card_actions or partial(
+        default_card_actions, confirm_cards=app.get(CONFIRM_CARDS)
+    )
     app[STATE] = state
     app[ADAPTER] = adapter
     app[BOT] = ReferralBot(
@@ -279,7 +300,9 @@ async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[
         tokens = OboTokenProvider(settings.identity, _token_store(overrides, storage, key))
         app[BACKGROUND] = BackgroundTasks()
         try:
-            services = _services(app, session, tokens, overrides)
+            services = _with_confirm_cards(
+                app, _services(app, session, tokens, overrides), overrides
+            )
             app[HTTP_SESSION], app[TOKENS], app[SERVICES] = session, tokens, services
             _wire_bot(app, services, overrides)
             yield

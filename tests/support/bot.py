@@ -51,8 +51,10 @@ class SentActivity:
     """One activity the bot posted to the connector."""
 
     conversation_id: str
-    reply_to_id: str | None
+    reply_to_id: str | None  # for an update (PUT): the id of the message it replaces
     body: dict[str, Any]
+    method: str = "POST"  # PUT: an update of a message posted before
+    activity_id: str | None = None  # the id the connector answered (what an update names)
 
     @property
     def text(self) -> str:
@@ -81,8 +83,15 @@ class FakeConnector:
     async def _record(self, request: web.Request) -> web.Response:
         body = await request.json()
         conversation = request.match_info["conversation"]
-        self.sent.append(SentActivity(conversation, request.match_info.get("reply_to"), body))
-        return web.json_response({"id": f"activity-{next(self._ids)}"})
+        replied_to = request.match_info.get("reply_to")
+        given = replied_to if request.method == "PUT" else f"activity-{next(self._ids)}"
+        self.sent.append(SentActivity(conversation, replied_to, body, request.method, given))
+        return web.json_response({"id": given})
+
+    @property
+    def updates(self) -> list[SentActivity]:
+        """The updates of messages posted before (PUTs), oldest first."""
+        return [activity for activity in self.sent if activity.method == "PUT"]
 
 
 @dataclass(frozen=True)
@@ -140,9 +149,13 @@ class BotUnderTest:
         *,
         user: TeamsUser | FixtureUser = SELLER,
         conversation: TeamsConversation | None = None,
+        trigger: str = "manual",
     ) -> InvokeAnswer:
-        """Click an `Action.Execute` button; returns the invoke response."""
-        payload = card_invoke_payload(verb, data, user=user, conversation=conversation)
+        """Click an `Action.Execute` button (`trigger="automatic"`: a card's refresh, run by the
+        Teams client itself); returns the invoke response."""
+        payload = card_invoke_payload(
+            verb, data, user=user, conversation=conversation, trigger=trigger
+        )
         body = {**payload, "serviceUrl": self._connector_url}
         async with self._session.post(
             self.messages_url, json=body, headers=self.headers
