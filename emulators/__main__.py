@@ -70,6 +70,10 @@ def _describe(running: RunningEmulators, config: EmulatorConfig) -> dict[str, ob
         "identity_url": running.identity_base_url,
         "authority": running.authority(tenant),
         "ca_file": str(running.ca_file),
+        "webhooks_url": running.webhooks_url,
+        "webhook_ca_file": str(running.webhook_ca_file),
+        "webhook_certificate_url": running.webhook_certificate_url,
+        "webhook_certificate_name": running.webhook_certificate_name,
         "test_controls": config.test_controls,
         "query_mode": str(config.query_mode),
         "users": [{"upn": u.upn, "roles": list(u.roles)} for u in config.fixtures.users],
@@ -88,6 +92,8 @@ async def _run(args: argparse.Namespace) -> None:
     print("Partner Center Referrals API emulator:", running.referrals_url, flush=True)
     print("Identity emulator (authority):       ", described["authority"], flush=True)
     print("Trust this CA for the identity TLS:  ", running.ca_file, flush=True)
+    print("Webhook registration API:            ", running.webhooks_url, flush=True)
+    print("Webhook signing root CA:             ", running.webhook_ca_file, flush=True)
     print("OData queries:                       ", config.query_mode, flush=True)
     for user in config.fixtures.users:
         print(f"  user {user.upn:<34} {', '.join(user.roles) or '(no role)'}", flush=True)

@@ -28,7 +28,7 @@ _POLL_SECONDS = 0.05
 _UNANSWERED = frozenset({"hang", "drop_after_write"})  # the client never gets a response
 
 
-def _control_error(message: str, status: int = 400) -> web.Response:
+def control_error(message: str, status: int = 400) -> web.Response:
     return web.json_response(
         {"error": {"code": "invalidControlRequest", "message": message}}, status=status
     )
@@ -86,7 +86,7 @@ class EmulatorControls:
         *,
         on_reset: Callable[[], None] | None = None,
         bump_etag: Callable[[str], bool] | None = None,
-        recorded_prefix: str = "/v1.0/",
+        recorded_prefix: str | tuple[str, ...] = "/v1.0/",
     ) -> None:
         self._on_reset = on_reset
         self._bump_etag = bump_etag
@@ -189,7 +189,7 @@ class EmulatorControls:
     async def _list_requests(self, request: web.Request) -> web.Response:
         unknown = sorted(set(request.query) - {"method", "path"})
         if unknown:
-            return _control_error(f"unknown filter(s) {unknown}; use 'method' and/or 'path'")
+            return control_error(f"unknown filter(s) {unknown}; use 'method' and/or 'path'")
         entries = self.recorder.entries(
             method=request.query.get("method"), path=request.query.get("path")
         )
@@ -205,7 +205,7 @@ class EmulatorControls:
             fault = parse_fault(raw, fault_id=str(uuid.uuid4()), kinds=self._kinds)
         except ValueError as exc:  # FaultError and malformed JSON alike
             prefix = "" if isinstance(exc, FaultError) else "the body is not JSON: "
-            return _control_error(f"{prefix}{exc}")
+            return control_error(f"{prefix}{exc}")
         self.faults.add(fault)
         return web.json_response({"id": fault.id, **fault.to_json()}, status=201)
 
@@ -218,5 +218,5 @@ class EmulatorControls:
 
     async def _remove_fault(self, request: web.Request) -> web.Response:
         if not self.faults.remove(request.match_info["fault_id"]):
-            return _control_error("no such fault", status=404)
+            return control_error("no such fault", status=404)
         return web.Response(status=204)

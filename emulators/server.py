@@ -13,10 +13,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from emulators.certs import LocalTls
+from emulators.certs import (
+    WEBHOOK_CERTIFICATE_NAME,
+    WEBHOOK_CERTIFICATE_PATH,
+    WEBHOOK_ISSUER_ORGANIZATION,
+    LocalTls,
+    WebhookSigningChain,
+)
 from emulators.config import EmulatorConfig, TokenTrust
 from emulators.entra.app import create_identity_app
 from emulators.entra.keys import KeyRing
@@ -33,10 +40,27 @@ class RunningEmulators:
     keys: KeyRing
     # http://127.0.0.1:R — the Bot Framework token service emulation (the bot's OAUTH_URL)
     token_service_url: str = ""
+    # Webhook signing (docs/webhooks.md): the root CA receivers trust for the signing chain,
+    # where the signing certificate is served (x-ms-certificate-url; HTTPS, trusted through
+    # `ca_file`), and the DNS name the certificate is issued to.
+    webhook_ca_file: Path | None = None
+    webhook_certificate_url: str = ""
+    webhook_certificate_name: str = WEBHOOK_CERTIFICATE_NAME
+    webhook_issuer_organization: str = WEBHOOK_ISSUER_ORGANIZATION
 
     @property
     def referrals_url(self) -> str:
         return f"{self.referrals_base_url}/v1.0/engagements/referrals"
+
+    @property
+    def webhooks_url(self) -> str:
+        """Partner Center's `{baseURL}/webhooks/v1/registration`, served by the Referrals app."""
+        return f"{self.referrals_base_url}/webhooks/v1/registration"
+
+    @property
+    def webhook_certificate_host(self) -> str:
+        """`host:port` of the certificate URL: the allowed certificate host for a receiver."""
+        return urlsplit(self.webhook_certificate_url).netloc
 
     def authority(self, tenant_id: str) -> str:
         return f"{self.identity_base_url}/{tenant_id}"
@@ -70,10 +94,12 @@ class EmulatorStack:
         self._ca_dir = ca_dir
         self._runners: list[web.AppRunner] = []
         self._tls: LocalTls | None = None
+        self._signing: WebhookSigningChain | None = None
 
     async def start(self) -> RunningEmulators:
         host = self._config.host
         tls = self._tls = LocalTls(self._ca_dir)
+        signing = self._signing = WebhookSigningChain(self._ca_dir)
         keys = KeyRing()
         identity_sock = _bind(host, self._ports[1])
         referrals_sock = _bind(host, self._ports[0])
@@ -84,12 +110,24 @@ class EmulatorStack:
             jwks_url=f"{identity_base}/common/discovery/v2.0/keys",
             ssl_context=tls.client_context(),
         )
+        certificate_url = f"{identity_base}{WEBHOOK_CERTIFICATE_PATH}"
         identity = create_identity_app(self._config, keys, identity_base)
-        referrals = create_referrals_app(self._config, trust, referrals_base)
+        signing.add_route(identity)
+        referrals = create_referrals_app(
+            self._config, trust, referrals_base, signer=signing, certificate_url=certificate_url
+        )
         await self._serve(identity, identity_sock, tls)
         await self._serve(referrals, referrals_sock, None)
         token_service_url = await self._serve_token_service(identity)
-        return RunningEmulators(referrals_base, identity_base, tls.ca_file, keys, token_service_url)
+        return RunningEmulators(
+            referrals_base,
+            identity_base,
+            tls.ca_file,
+            keys,
+            token_service_url,
+            webhook_ca_file=signing.ca_file,
+            webhook_certificate_url=certificate_url,
+        )
 
     async def _serve_token_service(self, identity: web.Application) -> str:
         """The Bot Framework token service emulation, minting through the identity emulator."""
@@ -125,6 +163,8 @@ class EmulatorStack:
         self._runners.clear()
         if self._tls is not None:
             self._tls.close()
+        if self._signing is not None:
+            self._signing.close()
 
 
 @contextmanager

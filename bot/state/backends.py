@@ -20,9 +20,12 @@ from bot.state.blob_seen import PREFIX as SEEN_PREFIX
 from bot.state.blob_seen import BlobSeenActivities
 from bot.state.blob_storage import opened_blob_storage
 from bot.state.blob_sweeper import BlobSweeper, SweepLimits, sweeping
+from bot.state.leases import MemoryLeases
 from bot.state.memory_storage import VersionedMemoryStorage
+from bot.state.outbox import MemoryNotifications
 from bot.state.parts import StateParts
 from bot.state.pending_changes import MemoryPendingChanges
+from bot.state.recipients import MemoryChannelSubscriptions, MemoryRecipients
 from bot.state.referral_indexes import PREFIX as INDEX_PREFIX
 from bot.state.referral_indexes import IndexAges, MemoryReferralIndexes
 from bot.state.seen import MemorySeenActivities
@@ -48,6 +51,10 @@ async def open_state(
             MemoryPendingChanges(),
             MemorySeenActivities(),
             MemoryReferralIndexes(ages),
+            recipients=MemoryRecipients(),
+            channels=MemoryChannelSubscriptions(),
+            notifications=MemoryNotifications(),
+            leases=MemoryLeases(),
         )
 
 
@@ -68,4 +75,13 @@ async def _open_blob_state(settings: StateSettings, ages: IndexAges) -> AsyncIte
         index_sweeper = BlobSweeper(storage, INDEX_PREFIX, indexes.sweepable, limits)
         # stopped before the storage is closed
         async with sweeping(pending_sweeper), sweeping(seen_sweeper), sweeping(index_sweeper):
-            yield StateParts(storage, BlobPendingChanges(storage), seen, indexes)
+            yield StateParts(
+                storage,
+                BlobPendingChanges(storage),
+                seen,
+                indexes,
+                recipients=MemoryRecipients(),  # until the Blob stores land
+                channels=MemoryChannelSubscriptions(),
+                notifications=MemoryNotifications(),
+                leases=MemoryLeases(),
+            )

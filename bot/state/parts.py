@@ -8,6 +8,7 @@ from botbuilder.core import Storage
 
 from bot.auth.sealed_store import ByteStore
 from bot.domain.pending import PendingChanges
+from bot.domain.proactive import ChannelSubscriptions, Leases, Notifications, Recipients
 from bot.state.seen import SeenActivities
 
 
@@ -18,3 +19,8 @@ class StateParts:
     seen: SeenActivities  # activity dedupe: shared by instances when the store is
     # sellers' referral indexes (bot.state.referral_indexes); bot.app seals them
     referral_indexes: ByteStore
+    # issue 17: who the bot speaks to first, the outbox of proactive cards, scheduler leases
+    recipients: Recipients
+    channels: ChannelSubscriptions
+    notifications: Notifications
+    leases: Leases

@@ -63,6 +63,34 @@ CREATE TABLE IF NOT EXISTS referral_indexes (
     last_used REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS referral_indexes_age ON referral_indexes (last_used);
+CREATE TABLE IF NOT EXISTS recipients (
+    user_key TEXT PRIMARY KEY,
+    email_key TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS recipients_email ON recipients (email_key);
+CREATE TABLE IF NOT EXISTS channel_subscriptions (
+    conversation_key TEXT PRIMARY KEY,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notifications (
+    key TEXT PRIMARY KEY,
+    group_key TEXT NOT NULL,
+    state TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    lease_until_us INTEGER,
+    activity_id TEXT,
+    sent_at_us INTEGER,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notifications_group ON notifications (group_key, state);
+CREATE INDEX IF NOT EXISTS notifications_settled
+    ON notifications (coalesce(sent_at_us, lease_until_us));
+CREATE TABLE IF NOT EXISTS leases (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    until_us INTEGER NOT NULL
+);
 """
 # Columns added after a table was first created: (table, column, definition). A file made by an
 # older version gets them on open; their defaults are what old rows mean (no claim lease: a

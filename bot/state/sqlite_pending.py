@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.domain.pending import DEFAULT_CLAIM_LEASE, ClaimOutcome, PendingChange, PendingState
 from bot.state.pending_changes import new_claim_owner, refusal
 from bot.state.pending_codec import decode_pending, encode_pending
 from bot.state.sqlite_db import SqliteDatabase
+from bot.state.sqlite_times import instant, micros
 
 _FINISHED = frozenset(
     {PendingState.APPLIED, PendingState.PENDING, PendingState.CANCELLED, PendingState.SUPERSEDED}
@@ -42,13 +43,6 @@ _PRUNE = (
 )
 
 
-def _micros(moment: datetime) -> int:
-    """An instant as integer microseconds since the epoch: compares correctly across zones."""
-    if moment.tzinfo is None:
-        raise ValueError("pending change times must be timezone-aware")
-    return round(moment.timestamp() * 1_000_000)
-
-
 class SqlitePendingChanges:
     """Implements `bot.domain.pending.PendingChanges` on a `SqliteDatabase` (shared by
     processes).
@@ -62,10 +56,10 @@ class SqlitePendingChanges:
             change.id,
             change.proposer_id,
             change.state.value,
-            _micros(change.expires_at),
+            micros(change.expires_at),
             encode_pending(change),
         )
-        now = _micros(change.created_at)
+        now = micros(change.created_at)
         # the delete is housekeeping; the insert is the put: each stands alone
         await self._database.run(lambda connection: _put(connection, row, now), transaction=False)
 
@@ -85,9 +79,9 @@ class SqlitePendingChanges:
         args: dict[str, str | int] = {
             "id": change_id,
             "user": user_id,
-            "now": _micros(now),
+            "now": micros(now),
             "owner": new_claim_owner(),
-            "lease": _micros(now + lease),
+            "lease": micros(now + lease),
         }
         won, change = await self._database.run(lambda connection: _claim(connection, args))
         if won is not None:
@@ -153,12 +147,8 @@ def _get(connection: sqlite3.Connection, change_id: str) -> PendingChange | None
         decode_pending(body),
         state=PendingState(state),
         claim_owner=owner,
-        lease_until=None if lease_until is None else _instant(lease_until),
+        lease_until=None if lease_until is None else instant(lease_until),
     )
-
-
-def _instant(micros: int) -> datetime:
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
 
 
 def _claim(

@@ -16,10 +16,14 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-async def read_json(request: web.Request) -> Any:
-    if request.content_type != "application/json":
+async def read_json(
+    request: web.Request, *, media_types: tuple[str, ...] = ("application/json",)
+) -> Any:
+    if request.content_type not in media_types:
         raise invalid_request(
-            "The Content-Type must be application/json.", target="Content-Type", status=415
+            f"The Content-Type must be {' or '.join(media_types)}.",
+            target="Content-Type",
+            status=415,
         )
     if (request.content_length or 0) > MAX_BODY_BYTES:
         raise _too_large()

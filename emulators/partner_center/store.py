@@ -7,6 +7,10 @@ them.
 **Decision:** fixtures are completed once, at construction; `reset()` restores exactly that
 state (same ids, same eTags, same dates). A client that kept an eTag across a reset therefore
 still matches, which is what a test that resets between cases wants.
+
+Every stored write is told to the `on_change` listener (`"created"` or `"updated"`, the stored
+document, the write's time): that is where webhook events come from (`webhooks.py`). A reset
+tells nothing: it restores, it does not change.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from emulators.partner_center.lifecycle import check_pairing, iso, new_etag, sta
 EXPIRY = timedelta(days=14)
 _TICK = timedelta(microseconds=1)
 _DEFAULT_SUBSTATUS = {"New": "Received", "Active": "Accepted", "Closed": "Won"}
+ChangeListener = Callable[[str, Mapping[str, Any], datetime], object]
 
 
 @dataclass(frozen=True)
@@ -56,8 +61,10 @@ class ReferralStore:
         base_url: str,
         organization: PartnerOrganization | None = None,
         clock: Callable[[], datetime] = _utcnow,
+        on_change: ChangeListener | None = None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
+        self.on_change = on_change
         self._organization = organization or PartnerOrganization()
         self._clock = clock
         self._last_write: datetime | None = None
@@ -81,17 +88,42 @@ class ReferralStore:
         doc = self._items.get(referral_id)
         return copy.deepcopy(doc) if doc is not None else None
 
-    def create(self, fields: Mapping[str, Any]) -> dict[str, Any]:
-        """Store a new referral from client `fields`; server fields are always the server's."""
+    def create(
+        self,
+        fields: Mapping[str, Any],
+        *,
+        referral_id: str | None = None,
+        engagement_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Store a new referral from client `fields`; server fields are always the server's.
+
+        `referral_id` and `engagement_id` are for the test controls (a lead that joins an
+        existing engagement); the API never passes them.
+        """
         now = self._now()
-        doc = self._complete(fields, now, referral_id=str(uuid.uuid4()))
-        doc["engagementId"] = str(uuid.uuid4())
+        rid = referral_id or str(uuid.uuid4())
+        if rid in self._items:
+            raise ApiError(409, "invalidRequest", f"Referral '{rid}' already exists.", target="id")
+        doc = self._complete(fields, now, referral_id=rid)
+        doc["engagementId"] = engagement_id or str(uuid.uuid4())
         doc["links"] = self._links(doc["id"], doc["engagementId"])
         validate_document(doc)
         check_pairing(doc)
         stamp_write(None, doc, now)
         self._items[doc["id"]] = doc
+        self._tell("created", doc, now)
         return copy.deepcopy(doc)
+
+    def has_related(self, referral_id: str) -> bool:
+        """Whether another referral shares this one's engagement."""
+        doc = self._items.get(referral_id)
+        if doc is None:
+            return False
+        engagement = doc.get("engagementId")
+        return any(
+            other is not doc and other.get("engagementId") == engagement
+            for other in self._items.values()
+        )
 
     def update(
         self,
@@ -111,8 +143,10 @@ class ReferralStore:
         if if_match is not None and if_match != "*" and if_match != current["eTag"]:
             raise precondition_failed()
         after = change(copy.deepcopy(current))
-        stamp_write(current, after, self._now())
+        now = self._now()
+        stamp_write(current, after, now)
         self._items[referral_id] = after
+        self._tell("updated", after, now)
         return copy.deepcopy(after)
 
     def bump_etag(self, referral_id: str) -> bool:
@@ -123,7 +157,12 @@ class ReferralStore:
         now = self._now()
         current["eTag"] = new_etag(now)
         current["updatedDateTime"] = iso(now)
+        self._tell("updated", current, now)
         return True
+
+    def _tell(self, kind: str, doc: Mapping[str, Any], now: datetime) -> None:
+        if self.on_change is not None:
+            self.on_change(kind, doc, now)
 
     def _now(self) -> datetime:
         """Strictly increasing, so every write changes updatedDateTime."""

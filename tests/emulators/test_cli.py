@@ -43,6 +43,12 @@ def test_the_emulator_prints_its_urls_and_stops_cleanly_on_ctrl_c(
     assert described["referrals_url"].startswith("http://127.0.0.1:")
     assert described["authority"].startswith("https://127.0.0.1:")
     assert Path(described["ca_file"]).read_text().startswith("-----BEGIN CERTIFICATE-----")
+    webhook_ca = Path(described["webhook_ca_file"]).read_text()
+    assert webhook_ca.startswith("-----BEGIN CERTIFICATE-----")
+    assert described["webhooks_url"] == described["referrals_url"].replace(
+        "/v1.0/engagements/referrals", "/webhooks/v1/registration"
+    )
+    assert described["webhook_certificate_url"].startswith(described["identity_url"] + "/cert/")
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=15)
     assert process.returncode == 0

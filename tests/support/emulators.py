@@ -9,9 +9,9 @@ from typing import Any
 
 import aiohttp
 
-from emulators.config import DEMO_BOT_APP_ID, EmulatorConfig
-from emulators.entra.claims import partner_center_claims
-from emulators.fixtures import Fixtures, FixtureUser
+from emulators.config import DEMO_BOT_APP_ID, PARTNER_CENTER_REST_AUDIENCE, EmulatorConfig
+from emulators.entra.claims import app_only_claims, partner_center_claims, user_claims
+from emulators.fixtures import DEFAULT_TENANT_ID, Fixtures, FixtureUser
 from emulators.server import RunningEmulators, emulators_in_thread
 from tests.support.emulator_controls import add_fault, recorded_requests
 
@@ -53,6 +53,35 @@ def mint_partner_center_token(
     claims = partner_center_claims(
         user, identity_base_url=running.identity_base_url, client_id=DEMO_BOT_APP_ID
     )
+    claims.update(overrides)
+    return running.keys.sign({k: v for k, v in claims.items() if v is not None})
+
+
+def mint_webhook_api_token(
+    running: RunningEmulators,
+    user: FixtureUser | None = None,
+    *,
+    tenant_id: str = DEFAULT_TENANT_ID,
+    **overrides: Any,
+) -> str:
+    """A token for Partner Center's webhook API (`https://api.partnercenter.microsoft.com`):
+    App-only for `tenant_id` when `user` is None (what client credentials give the bot's app),
+    else App+User for `user`."""
+    if user is None:
+        claims = app_only_claims(
+            tenant_id,
+            identity_base_url=running.identity_base_url,
+            client_id=DEMO_BOT_APP_ID,
+            audience=PARTNER_CENTER_REST_AUDIENCE,
+        )
+    else:
+        claims = user_claims(
+            user,
+            identity_base_url=running.identity_base_url,
+            audience=PARTNER_CENTER_REST_AUDIENCE,
+            client_id=DEMO_BOT_APP_ID,
+            scope="user_impersonation",
+        )
     claims.update(overrides)
     return running.keys.sign({k: v for k, v in claims.items() if v is not None})
 

@@ -1,0 +1,123 @@
+"""The outbox's claim rules, shared by every backend, and MemoryNotifications (one process).
+
+A claim is a compare-and-set on one entry: nothing stored -> CLAIMED (WON); CLAIMED with a live
+lease -> BUSY; CLAIMED past `lease_until` -> CLAIMED by the new owner (TAKEN_OVER); SENT or
+GONE -> DONE. `sent`, `gone` and `release` act only for the owner still holding the claim, so a
+holder that was taken over changes nothing. `release` deletes the entry: nothing was sent, and
+the next claim is an ordinary first claim. The backends differ only in how they make "read,
+decide, write" atomic (a lock, a transaction, an ETag).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.domain.proactive import ClaimResult, Notification, NotificationState
+
+# Settled entries (and claims abandoned this long ago) are deleted this long after they settled.
+DEFAULT_RETENTION = timedelta(days=30)
+
+
+def decide_claim(
+    stored: Notification | None,
+    wanted: Notification,
+    *,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+) -> tuple[ClaimResult, Notification | None]:
+    """The claim's answer and the entry to write (None: write nothing)."""
+    claimed = replace(wanted, state=NotificationState.CLAIMED, owner=owner, lease_until=now + lease)
+    if stored is None:
+        return ClaimResult.WON, claimed
+    if stored.state is not NotificationState.CLAIMED:
+        return ClaimResult.DONE, None
+    if lease_live(stored, now):
+        return ClaimResult.BUSY, None
+    return ClaimResult.TAKEN_OVER, claimed
+
+
+def lease_live(stored: Notification, now: datetime) -> bool:
+    return stored.lease_until is not None and now < stored.lease_until
+
+
+def holds(stored: Notification | None, owner: str) -> bool:
+    """Whether `owner` still holds the claim on `stored` (and may end it)."""
+    return (
+        stored is not None and stored.state is NotificationState.CLAIMED and stored.owner == owner
+    )
+
+
+def as_sent(stored: Notification, activity_id: str | None, now: datetime) -> Notification:
+    return replace(stored, state=NotificationState.SENT, activity_id=activity_id, sent_at=now)
+
+
+def as_gone(stored: Notification) -> Notification:
+    """The lease end stays: it dates the entry for retention (`settled_at`)."""
+    return replace(stored, state=NotificationState.GONE)
+
+
+def settled_at(stored: Notification) -> datetime | None:
+    """When an entry stopped changing: sent, or (gone / abandoned claim) its lease's end."""
+    return stored.sent_at or stored.lease_until
+
+
+def expired(stored: Notification, before: datetime) -> bool:
+    """Swept by retention: settled before `before` (a live claim never is)."""
+    moment = settled_at(stored)
+    return moment is not None and moment < before
+
+
+class MemoryNotifications:
+    """Implements `bot.domain.proactive.Notifications` in one process (tests, the memory
+    backend). Each call reads, decides and writes without an await in between: atomic on the
+    event loop."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, Notification] = {}
+
+    async def claim(
+        self, notification: Notification, *, owner: str, now: datetime, lease: timedelta
+    ) -> ClaimResult:
+        result, write = decide_claim(
+            self._entries.get(notification.key), notification, owner=owner, now=now, lease=lease
+        )
+        if write is not None:
+            self._entries[write.key] = write
+        return result
+
+    async def sent(self, key: str, *, owner: str, activity_id: str | None, now: datetime) -> None:
+        stored = self._entries.get(key)
+        if stored is not None and holds(stored, owner):
+            self._entries[key] = as_sent(stored, activity_id, now)
+
+    async def gone(self, key: str, *, owner: str) -> None:
+        stored = self._entries.get(key)
+        if stored is not None and holds(stored, owner):
+            self._entries[key] = as_gone(stored)
+
+    async def release(self, key: str, *, owner: str) -> None:
+        if holds(self._entries.get(key), owner):
+            del self._entries[key]
+
+    async def copies(self, group: str) -> list[Notification]:
+        return sorted(
+            (
+                entry
+                for entry in self._entries.values()
+                if entry.group == group and entry.state is NotificationState.SENT
+            ),
+            key=lambda entry: entry.key,
+        )
+
+    async def get(self, key: str) -> Notification | None:
+        """The stored entry (tests, and what a store shows after a claim)."""
+        return self._entries.get(key)
+
+    async def sweep(self, before: datetime) -> int:
+        """Deletes entries settled before `before`; how many."""
+        doomed = [key for key, entry in self._entries.items() if expired(entry, before)]
+        for key in doomed:
+            del self._entries[key]
+        return len(doomed)
