@@ -99,7 +99,7 @@ class Overrides:
     # deadlines are timed on: tests skip the waits instead of spending them (docs/testing.md)
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
-    notifications: Notifications | None = None  # the outbox (issue 17), until StateParts has it
+    notifications: Notifications | None = None  # the outbox (issue 17); None: the backend's
 
 
 def create_app(
@@ -210,9 +210,10 @@ def _with_confirm_cards(
     app: web.Application, services: DialogServices, overrides: Overrides
 ) -> DialogServices:
     """Group confirm cards are recorded in the outbox, to be updated for everyone later."""
-    if overrides.notifications is None:
-        return services
-    app[CONFIRM_CARDS] = ConfirmCards(overrides.notifications, services.clock)
+    outbox = overrides.notifications
+    if outbox is None:
+        outbox = app[STATE_PARTS].notifications
+    app[CONFIRM_CARDS] = ConfirmCards(outbox, services.clock)
     return replace(services, confirm_cards=app[CONFIRM_CARDS])
 
 

@@ -72,7 +72,9 @@ class PostedConfirmCards(Protocol):
     """Remembers a confirm card posted in a group conversation, so that the message can be
     updated for everyone once the change is confirmed, cancelled or expired (issue 17 §4)."""
 
-    async def posted(self, pending_id: str, reference: Reference, activity_id: str) -> None: ...
+    async def posted(
+        self, pending_id: str, expires_at: datetime, reference: Reference, activity_id: str
+    ) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,8 @@ async def put_up(
     await services.pending.put(pending)
     activity_id = await post_card(context, card)
     if services.confirm_cards is not None and activity_id:
-        await services.confirm_cards.posted(pending.id, reference_of(context.activity), activity_id)
+        reference = reference_of(context.activity)
+        await services.confirm_cards.posted(pending.id, pending.expires_at, reference, activity_id)
     return pending
 
 

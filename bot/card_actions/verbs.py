@@ -73,8 +73,8 @@ class CardActions:
         """`confirm_cards`: where group confirm cards were recorded, to end them for everyone;
         `updater`: the proactive sender (None: each click's own turn updates the message)."""
         self._services = services
-        self._confirm = ConfirmFlow(services)
-        self._batch = BatchFlow(services, self._confirm)  # issue 16 §4: several referrals
+        self._flow = ConfirmFlow(services)
+        self._batch = BatchFlow(services, self._flow)  # issue 16 §4: several referrals
         self._cards = confirm_cards
         self._updater = updater
         self._handlers: dict[str, Handler] = {
@@ -99,8 +99,6 @@ class CardActions:
             answer = Answer(replies.bad_request(replies.BAD_BUTTON), "bad_data")
         else:
             answer = await handler(turn_context, pending_id)
-            if answer.shared is not None and self._cards is not None:
-                await self._end_for_everyone(turn_context, pending_id, answer)
         logger.info(
             "card_action.done verb=%s pending=%s referral=%s outcome=%s latency_ms=%d",
             verb if handler is not None else "unknown",
@@ -115,27 +113,41 @@ class CardActions:
         """Only the proposer, only once, only before it expires (see
         `bot.card_actions.confirm_flow`).
         """
-        clicker = seller_of(turn_context.activity)
         stored = await self._services.pending.get(pending_id)
+        answer = await self._confirm(turn_context, pending_id, stored)
+        await self._end_for_everyone(turn_context, stored, answer)
+        return answer
+
+    async def cancel_change(self, turn_context: TurnContext, pending_id: str) -> Answer:
+        """Only the proposer; a change being or already applied is not undone."""
+        stored = await self._services.pending.get(pending_id)
+        answer = await self._cancel(turn_context, pending_id, stored)
+        await self._end_for_everyone(turn_context, stored, answer)
+        return answer
+
+    async def _confirm(
+        self, turn_context: TurnContext, pending_id: str, stored: PendingChange | None
+    ) -> Answer:
+        clicker = seller_of(turn_context.activity)
         if stored is not None and _other_tenant(stored, clicker.tenant_id):
             return _answer(
                 replies.not_yours(stored.proposer_name, "confirm"), "not_proposer", stored
             )
         if stored is not None and stored.is_batch:
             return await self._batch.confirm(turn_context, stored)
-        outcome, pending = await self._confirm.claim(pending_id, clicker.user_id)
+        outcome, pending = await self._flow.claim(pending_id, clicker.user_id)
         if outcome is ClaimOutcome.CLAIMED and pending is not None:
-            return await self._confirm.run(turn_context, pending)
+            return await self._flow.run(turn_context, pending)
         if outcome is ClaimOutcome.RECLAIMED and pending is not None:
-            return await self._confirm.resume(turn_context, pending, Click.CONFIRM)
+            return await self._flow.resume(turn_context, pending, Click.CONFIRM)
         if outcome is ClaimOutcome.ALREADY_APPLIED and pending is not None:
             return await self._already_applied(turn_context, pending)
         return _refusal(outcome, pending, "confirm")
 
-    async def cancel_change(self, turn_context: TurnContext, pending_id: str) -> Answer:
-        """Only the proposer; a change being or already applied is not undone."""
+    async def _cancel(
+        self, turn_context: TurnContext, pending_id: str, stored: PendingChange | None
+    ) -> Answer:
         clicker = seller_of(turn_context.activity)
-        stored = await self._services.pending.get(pending_id)
         if stored is not None and _other_tenant(stored, clicker.tenant_id):
             return _answer(
                 replies.not_yours(stored.proposer_name, "cancel"), "not_proposer", stored
@@ -165,11 +177,11 @@ class CardActions:
     ) -> Answer | None:
         """A Cancel on a claim whose holder is gone: take it over and find out whether the
         change landed first (then it is saved, not cancelled). None: cancel as usual."""
-        outcome, pending = await self._confirm.claim(pending_id, stored.proposer_id)
+        outcome, pending = await self._flow.claim(pending_id, stored.proposer_id)
         if pending is None:
             return None
         if outcome is ClaimOutcome.RECLAIMED:
-            return await self._confirm.resume(turn_context, pending, Click.CANCEL)
+            return await self._flow.resume(turn_context, pending, Click.CANCEL)
         if outcome is ClaimOutcome.CLAIMED:  # back to PENDING meanwhile: ours to cancel now
             await self._services.pending.finish(
                 pending.id, PendingState.CANCELLED, owner=pending.claim_owner
@@ -194,20 +206,22 @@ class CardActions:
         return _answer(replies.already_saved(), "already_applied", pending)
 
     async def _end_for_everyone(
-        self, turn_context: TurnContext, pending_id: str, answer: Answer
+        self, turn_context: TurnContext, clicked: PendingChange | None, answer: Answer
     ) -> None:
         """In a group conversation, the posted card shows the outcome to everyone. Never fails
         the click: the change itself is settled, and its answer says so."""
-        if self._cards is None or answer.shared is None:
+        if self._cards is None or answer.shared is None or clicked is None:
             return
         if not seller_of(turn_context.activity).in_group:
             return  # one-to-one: the answer replaced the only card; no storage touched
         updater = self._updater or InvokeUpdates(turn_context)
-        fresh = answer.fresh.id if answer.fresh is not None else None
+        fresh = None if answer.fresh is None else (answer.fresh.id, answer.fresh.expires_at)
         try:
-            await self._cards.settle(pending_id, answer.shared(), updater=updater, fresh_id=fresh)
+            await self._cards.settle(
+                clicked.id, clicked.expires_at, answer.shared(), updater=updater, fresh=fresh
+            )
         except Exception:
-            logger.exception("card_action.shared_update_failed pending=%s", pending_id[:8])
+            logger.exception("card_action.shared_update_failed pending=%s", clicked.id[:8])
 
 
 def _other_tenant(pending: PendingChange, tenant_id: str) -> bool:

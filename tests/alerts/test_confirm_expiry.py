@@ -35,7 +35,7 @@ class World:
     def job(self) -> ConfirmExpiry:
         """One instance's job (all share the state backend)."""
         cards = ConfirmCards(self.outbox, self.clock)
-        return ConfirmExpiry(cards, self.outbox, self.pending, self.updater, ttl=TTL)
+        return ConfirmExpiry(cards, self.pending, self.updater, ttl=TTL)
 
     async def post(self, activity_id: str = "activity-1") -> PendingChange:
         now = self.clock.now()
@@ -54,7 +54,7 @@ class World:
             card={"type": "AdaptiveCard"},
         )
         await self.pending.put(change)
-        await self.cards.posted(change.id, REFERENCE, activity_id)
+        await self.cards.posted(change.id, change.expires_at, REFERENCE, activity_id)
         return change
 
     def shown(self) -> list[str]:
@@ -97,7 +97,8 @@ async def test_two_instances_running_at_once_update_it_once(world: World) -> Non
 
 async def test_a_card_a_click_ended_is_left_as_it_is(world: World) -> None:
     change = await world.post()
-    await world.cards.settle(change.id, {"type": "AdaptiveCard"}, updater=world.updater)
+    ended = {"type": "AdaptiveCard"}
+    await world.cards.settle(change.id, change.expires_at, ended, updater=world.updater)
     world.clock.current += TTL * 2
 
     await world.job().run(world.clock.now())
@@ -163,7 +164,13 @@ async def test_cards_older_than_the_catch_up_window_are_not_listed(world: World)
     await world.post()
     job = world.job()
 
-    await job.run(world.clock.now() + TTL + timedelta(hours=25))
+    await job.run(world.clock.now() + TTL + timedelta(hours=3))
 
     assert world.updater.updates == []
     assert world.outbox.calls["claim"] == 1  # the posting only
+
+
+async def test_a_run_reads_two_groups_per_quarter_hour_it_looks_back_over(world: World) -> None:
+    await world.job().run(world.clock.now())
+
+    assert world.outbox.calls == {"copies": 2 * 9}  # 2 h back and the current quarter hour

@@ -68,7 +68,8 @@ class Channel:
     async def post(self, referral_id: str, intent: ChangeIntent) -> PendingChange:
         """Proposed in the channel: stored with its card, its message recorded."""
         pending = await self.harness.propose(referral_id, intent, in_group=True)
-        await self.cards.posted(pending.id, REFERENCE, f"activity-{pending.id[:4]}")
+        activity_id = f"activity-{pending.id[:4]}"
+        await self.cards.posted(pending.id, pending.expires_at, REFERENCE, activity_id)
         return pending
 
     async def click(self, pending_id: str, **kwargs: Any) -> dict[str, Any]:
@@ -174,7 +175,7 @@ async def test_a_refusal_that_ends_the_change_is_shown_to_everyone(channel: Chan
     planned = await channel.harness.propose(AZURE, WON, in_group=True)
     bogus = replace(planned, operations=({"op": "replace", "path": "/status", "value": "Bogus"},))
     await channel.harness.services.pending.put(bogus)  # Partner Center answers 400
-    await channel.cards.posted(bogus.id, REFERENCE, "activity-bogus")
+    await channel.cards.posted(bogus.id, bogus.expires_at, REFERENCE, "activity-bogus")
 
     answer = await channel.click(bogus.id)
 
@@ -197,7 +198,9 @@ async def test_a_412_puts_the_new_proposal_on_the_posted_message(channel: Channe
     [(_, activity_id, fresh_card)] = channel.updater.updates
     assert "actions" not in fresh_card  # everyone: the new card, still without buttons
     assert fresh_card["refresh"]["action"]["data"] == {"pendingId": fresh_id}
-    [moved] = await channel.cards.copies(fresh_id)
+    fresh = await channel.harness.store.get(fresh_id)
+    assert fresh is not None
+    [moved] = await channel.cards.copies(fresh_id, fresh.expires_at)
     assert moved.activity_id == activity_id
     saved = await channel.click(fresh_id)
     assert "Saved" in text_of(saved)
@@ -211,7 +214,7 @@ async def test_a_batch_confirmed_in_a_channel_lists_each_outcome_for_everyone(
     items = [await channel.harness.propose(r, VALUE) for r in (AZURE, PHARMA)]
     batch = replace(batch_of(items, secrets.token_urlsafe(16)), card={"type": "AdaptiveCard"})
     await channel.harness.services.pending.put(batch)
-    await channel.cards.posted(batch.id, REFERENCE, "activity-batch")
+    await channel.cards.posted(batch.id, batch.expires_at, REFERENCE, "activity-batch")
 
     answer = await channel.click(batch.id)
     await channel.click(batch.id)
@@ -227,7 +230,7 @@ async def test_a_batch_cancelled_in_a_channel_says_who_cancelled_it(channel: Cha
     items = [await channel.harness.propose(r, VALUE) for r in (AZURE, PHARMA)]
     batch = replace(batch_of(items, secrets.token_urlsafe(16)), card={"type": "AdaptiveCard"})
     await channel.harness.services.pending.put(batch)
-    await channel.cards.posted(batch.id, REFERENCE, "activity-batch")
+    await channel.cards.posted(batch.id, batch.expires_at, REFERENCE, "activity-batch")
 
     await channel.click(batch.id, verb=CANCEL_VERB)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from botbuilder.core import (
@@ -77,7 +78,9 @@ class PostedCards:
 
     calls: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
 
-    async def posted(self, pending_id: str, reference: Mapping[str, Any], activity_id: str) -> None:
+    async def posted(
+        self, pending_id: str, expires_at: datetime, reference: Mapping[str, Any], activity_id: str
+    ) -> None:
         self.calls.append((pending_id, dict(reference), activity_id))
 
 
