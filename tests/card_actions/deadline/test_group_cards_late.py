@@ -5,39 +5,20 @@ refresh only reads, and is answered with the view, never with "Saving…"."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import aiohttp
-import pytest
 
 from bot.card_actions.replies import SAVING_TITLE
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB, REFRESH_VERB
-from emulators.server import RunningEmulators
 from tests.card_actions.deadline.clicks import SLOW, Click, Deadline, no_card_work_left, send
 from tests.support.activities import card_invoke_payload, channel_thread
-from tests.support.bot import BotUnderTest, demo_settings, has_button, running_bot
+from tests.support.bot import BotUnderTest, has_button
 from tests.support.e2e import propose, text_of
 from tests.support.emulator_controls import REFERRALS_PATH
 from tests.support.emulators import PartnerCenterView
-from tests.support.outbox import CountingOutbox
 from tests.support.seeds import REFERRAL_ID
-from tests.support.skipped_time import SkippedTime
 
 CHANNEL = channel_thread()
-
-
-@pytest.fixture
-async def bot(
-    fresh: RunningEmulators, deadline: Deadline, skipped: SkippedTime
-) -> AsyncIterator[BotUnderTest]:
-    async with running_bot(
-        demo_settings(fresh),
-        answer_sleep=deadline.sleep,
-        sleep=skipped.sleep,
-        monotonic=skipped.monotonic,
-        notifications=CountingOutbox(),
-    ) as running:
-        yield running
 
 
 def in_channel(verb: str, pending_id: str) -> Click:
