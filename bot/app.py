@@ -24,22 +24,25 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
-from bot.alerts.confirm_cards import ConfirmCards
+from bot.alerts.confirm_cards import CardUpdater, ConfirmCards
 from bot.auth.obo import OboTokenProvider
 from bot.auth.sealed_store import ByteStore, EncryptedByteStore
 from bot.background import BackgroundTasks
 from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime, Sleep
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
 from bot.domain.pending import PendingChanges
-from bot.domain.proactive import Notifications
+from bot.domain.proactive import ChannelSubscriptions, Notifications, Recipients
 from bot.inbound.activity_handler import ReferralBot
 from bot.inbound.adapter import ReferralAdapter
+from bot.inbound.alert_settings import StoredAlertSettings
 from bot.inbound.channel_token import ChannelKeys, ChannelTokenValidator
 from bot.inbound.dedupe import ActivityDedupe
+from bot.inbound.installs import Installs
 from bot.inbound.policy import TenantPolicy
 from bot.inbound.sso import use_teams_sso, use_token_service
 from bot.inbound.turn_errors import make_on_turn_error
 from bot.outbound.pacing import ConversationPacer, OutboundRetry, OutboundSender
+from bot.outbound.proactive import AdapterProactiveSender
 from bot.partner_center.client import ReferralsClient
 from bot.partner_center.retry import RetryPolicy
 from bot.referrals.index_sync import ReferralIndexes
@@ -73,6 +76,9 @@ STATE_PARTS = web.AppKey("state_parts", StateParts)
 REFERRAL_INDEXES = web.AppKey("referral_indexes", ByteStore)
 # issue 17 §4: confirm cards posted in group conversations, ended for everyone
 CONFIRM_CARDS = web.AppKey("confirm_cards", ConfirmCards)
+# issue 17: sellers captured on install (and kept current), and the sender of proactive cards
+INSTALLS = web.AppKey("installs", Installs)
+PROACTIVE_SENDER = web.AppKey("proactive_sender", AdapterProactiveSender)
 
 
 class SystemClock:
@@ -100,6 +106,8 @@ class Overrides:
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
     notifications: Notifications | None = None  # the outbox (issue 17); None: the backend's
+    recipients: Recipients | None = None  # issue 17 stores; None: the state backend's
+    channels: ChannelSubscriptions | None = None
 
 
 def create_app(
@@ -118,6 +126,8 @@ def create_app(
     sleep: Sleep = asyncio.sleep,
     monotonic: Callable[[], float] = time.monotonic,
     notifications: Notifications | None = None,
+    recipients: Recipients | None = None,
+    channels: ChannelSubscriptions | None = None,
 ) -> web.Application:
     overrides = Overrides(
         root_dialog, card_actions, assertions, clock, storage, token_store, credentials_factory
@@ -126,6 +136,7 @@ def create_app(
     overrides = replace(overrides, answer_within=answer_within, answer_sleep=answer_sleep)
     overrides = replace(overrides, sleep=sleep, monotonic=monotonic)
     overrides = replace(overrides, notifications=notifications)
+    overrides = replace(overrides, recipients=recipients, channels=channels)
     app = web.Application()
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_durable_state)  # opened before the runtime, closed after it
@@ -154,9 +165,12 @@ def default_root_dialog(services: DialogServices, memory: StatePropertyAccessor)
 
 
 def default_card_actions(
-    services: DialogServices, *, confirm_cards: ConfirmCards | None = None
+    services: DialogServices,
+    *,
+    confirm_cards: ConfirmCards | None = None,
+    updater: CardUpdater | None = None,
 ) -> CardActionDispatcher:
-    return CardActions(services, confirm_cards=confirm_cards)
+    return CardActions(services, confirm_cards=confirm_cards, updater=updater)
 
 
 def _sealing_key(settings: Settings) -> SecretStr:
@@ -192,17 +206,23 @@ def _services(
     )
     client = ReferralsClient(session, settings.partner_center, tokens, retry_policy=policy)
     make_assertions = overrides.assertions or default_assertions
+    clock = overrides.clock or SystemClock()
+    parts = app[STATE_PARTS]
+    recipients = parts.recipients if overrides.recipients is None else overrides.recipients
+    channels = parts.channels if overrides.channels is None else overrides.channels
+    app[INSTALLS] = installs = Installs(recipients, clock)
     return DialogServices(
         referrals=PartnerCenterReferrals(
             ReferralIndexes(client, app[REFERRAL_INDEXES], app[BACKGROUND], settings.index)
         ),
         pending=overrides.pending if overrides.pending is not None else MemoryPendingChanges(),
-        clock=overrides.clock or SystemClock(),
+        clock=clock,
         assertions=make_assertions(session, settings),
         portal_url=settings.partner_center.portal_url,
         pending_ttl=timedelta(minutes=settings.pending_ttl_minutes),
         claim_lease=claim_lease(settings),
         sign_in_connection=settings.bot.oauth_connection_name,
+        alerts=StoredAlertSettings(installs, channels, clock),
     )
 
 
@@ -233,15 +253,17 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
     authenticate = not settings.dangerously_allow_unauthenticated
     if not authenticate:
         logger.warning("bot.auth.disabled: accepting unauthenticated activities (demo, loopback)")
+    # one pacer for replies and proactive cards: Teams counts both against a conversation
+    outbound = OutboundSender(
+        ConversationPacer(clock=overrides.monotonic, sleep=overrides.sleep),
+        OutboundRetry(sleep=overrides.sleep, clock=overrides.monotonic),
+    )
     adapter = ReferralAdapter.from_settings(
         settings.bot,
         authenticate=authenticate,
         validator=_validator(settings, app[HTTP_SESSION]),
         credentials_factory=overrides.credentials_factory,
-        outbound=OutboundSender(
-            ConversationPacer(clock=overrides.monotonic, sleep=overrides.sleep),
-            OutboundRetry(sleep=overrides.sleep, clock=overrides.monotonic),
-        ),
+        outbound=outbound,
         inbound=settings.inbound,
     )
     adapter.on_turn_error = make_on_turn_error(state, dialog_state)
@@ -254,11 +276,16 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
     )
     use_teams_sso(adapter, storage, settings.bot.oauth_connection_name)
     make_dialog = overrides.root_dialog or default_root_dialog
-    make_card_actions = overrides.card_actions or partial(
-        default_card_actions, confirm_cards=app.get(CONFIRM_CARDS)
-    )
     app[STATE] = state
     app[ADAPTER] = adapter
+    app[PROACTIVE_SENDER] = AdapterProactiveSender(
+        adapter, outbound, bot_app_id=settings.bot.app_id if authenticate else ""
+    )
+    make_card_actions = overrides.card_actions or partial(
+        default_card_actions,
+        confirm_cards=app.get(CONFIRM_CARDS),
+        updater=app[PROACTIVE_SENDER],
+    )
     app[BOT] = ReferralBot(
         state=state,
         dialog_state=dialog_state,
@@ -272,6 +299,7 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
         policy=TenantPolicy.from_settings(settings),
         # Teams redelivers after 15 s and repeats invokes; shared when the state store is
         dedupe=ActivityDedupe(seen=app[STATE_PARTS].seen),
+        installs=app[INSTALLS],
     )
 
 

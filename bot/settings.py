@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -137,6 +138,12 @@ class StateSettings(BaseModel):
     # blob: each instance sweeps expired pending changes and seen ids (bot.state.blob_sweeper)
     blob_sweep_interval_seconds: float = Field(default=300.0, gt=0)
     blob_sweep_max_deletes: int = Field(default=500, gt=0)  # per round and instance
+    # issue 17: sent (or gone) proactive cards are kept this long, for updates after a decision
+    notification_retention_days: int = Field(default=30, ge=1, le=3650)
+
+    @property
+    def notification_retention(self) -> timedelta:
+        return timedelta(days=self.notification_retention_days)
 
     def describe(self) -> str:
         """Where state lives, in words for a banner or a log line (never the secret)."""

@@ -28,8 +28,10 @@ from dialogs.grammar.commands import (
     AskAboutReferral,
     Cancel,
     Help,
+    LeadAlerts,
     ListReferrals,
     ParseFailure,
+    PostLeadsHere,
     ShowMore,
     ShowReferral,
     UpdateReferral,
@@ -77,7 +79,7 @@ class MainDialog(CancelAndHelpDialog):
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
         try:
             if self._is_new_request(inner_dc):
-                # A change or a list can't answer any of our questions: the seller moved on.
+                # A change, a list or a lead-alert setting answers none of our questions.
                 await inner_dc.cancel_all_dialogs()
                 return await inner_dc.begin_dialog(self.initial_dialog_id)
             result: DialogTurnResult = await super().on_continue_dialog(inner_dc)
@@ -119,7 +121,9 @@ class MainDialog(CancelAndHelpDialog):
         if activity.type != ActivityTypes.message or not activity.text:
             return False
         command = understand_turn(inner_dc.context, self.services.clock)
-        return isinstance(command, UpdateReferral | ListReferrals | UpdateReferrals)
+        return isinstance(
+            command, UpdateReferral | ListReferrals | UpdateReferrals | PostLeadsHere | LeadAlerts
+        )
 
     async def _failed(self, inner_dc: DialogContext, error: ReferralBotError) -> DialogTurnResult:
         _LOG.info("dialog stopped: %s", type(error).__name__)

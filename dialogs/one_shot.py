@@ -18,11 +18,14 @@ from dialogs.bulk_proposal import propose_changes
 from dialogs.grammar.commands import (
     AskAboutReferral,
     Command,
+    LeadAlerts,
+    PostLeadsHere,
     RefKind,
     ShowReferral,
     UpdateReferral,
     UpdateReferrals,
 )
+from dialogs.lead_alerts import run_alert_command
 from dialogs.members import first_incomplete
 from dialogs.outbox import say, show_card
 from dialogs.ports import DialogServices
@@ -40,6 +43,8 @@ def is_one_shot(command: Command) -> bool:
             return ref.kind is RefKind.ID and first_incomplete(intent.add_members) is None
         case UpdateReferrals():  # issue 16 §4: ids only, no team member to ask about
             return True
+        case PostLeadsHere() | LeadAlerts():  # issue 17: said once, answered at once
+            return True
     return False
 
 
@@ -48,6 +53,9 @@ async def run_one_shot(
 ) -> None:
     if isinstance(command, UpdateReferrals):
         await propose_changes(context, services, command)
+        return
+    if isinstance(command, PostLeadsHere | LeadAlerts):
+        await run_alert_command(context, services, command)
         return
     if not isinstance(command, ShowReferral | AskAboutReferral | UpdateReferral) or not is_one_shot(
         command

@@ -77,6 +77,24 @@ class PostedConfirmCards(Protocol):
     ) -> None: ...
 
 
+class LeadAlertSettings(Protocol):
+    """Issue 17: who the bot tells about new leads; bot.inbound.alert_settings keeps them in
+    the state backend (the turn's seller and channel are read from the turn itself)."""
+
+    async def set_lead_alerts(self, context: TurnContext, *, on: bool) -> bool:
+        """The seller's own alerts; False when they already were so. A seller the bot has
+        not stored yet (installed before issue 17) is stored from this turn."""
+        ...
+
+    async def subscribe_channel(self, context: TurnContext) -> None:
+        """New leads are posted in the turn's channel, subscribed by the turn's sender."""
+        ...
+
+    async def unsubscribe_channel(self, context: TurnContext) -> bool:
+        """False when the channel was not subscribed."""
+        ...
+
+
 @dataclass(frozen=True)
 class DialogServices:
     """Everything the dialogs and card actions use, injected by the composition root."""
@@ -91,6 +109,7 @@ class DialogServices:
     sign_in_connection: str = ""  # the Azure Bot OAuth connection; empty = no sign-in prompt
     # group conversations' confirm cards, updated for everyone when they end; None: not kept
     confirm_cards: PostedConfirmCards | None = None
+    alerts: LeadAlertSettings | None = None  # issue 17; None: the commands say it is not set up
 
 
 def proposal_of(change: ReferralChange) -> tuple[str, tuple[dict[str, Any], ...]]:

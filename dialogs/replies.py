@@ -74,6 +74,28 @@ SIGNED_IN = "Thanks, you're signed in."
 SIGNED_OUT = "You're signed out. I'll ask you to sign in again when I need to."
 NOT_SIGNED_IN = "You're not signed in, so I didn't do anything. Send your message again to retry."
 
+# Issue 17: who the bot tells about new leads (dialogs.lead_alerts).
+POSTING_LEADS_HERE = (
+    "Done: I'll post new leads in this channel as they arrive. "
+    "Say **stop posting leads here** to end it."
+)
+STOPPED_POSTING_HERE = "OK, I've stopped posting new leads in this channel."
+NOT_POSTING_HERE = "I wasn't posting new leads in this channel, so nothing changed."
+CHANNELS_ONLY = (
+    "That one is for team channels: @mention me in a channel and say **post new leads here** "
+    "(or **stop posting leads here**). For your own alerts here, say **stop lead alerts** or "
+    "**turn on lead alerts**."
+)
+ALERTS_NOW_ON = "Lead alerts are on: I'll message you when a new lead arrives."
+ALERTS_NOW_OFF = "Lead alerts are off. Say **turn on lead alerts** to get them again."
+ALERTS_ALREADY_ON = "Lead alerts were already on: I'll message you when a new lead arrives."
+ALERTS_ALREADY_OFF = "Lead alerts were already off. Say **turn on lead alerts** to get them."
+ALERTS_ARE_PERSONAL = (
+    "Lead alerts are personal: say that to me in our 1:1 chat. To have new leads posted in "
+    "this channel, say **post new leads here**."
+)
+ALERTS_UNAVAILABLE = "Lead alerts aren't set up on this bot, so nothing changed."
+
 LIST_TITLES = {
     ListKind.MY_OPEN: "Your open referrals",
     ListKind.NEW_LEADS: "New leads waiting for an answer",

@@ -67,17 +67,36 @@ def _channel_data_tenant(channel_data: Any) -> str | None:
 
 def seller_time_zone(activity: Activity) -> tzinfo:
     """The time zone from Teams' clientInfo entity; UTC when absent or unknown."""
+    name = _client_info_time_zone(activity)
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", too long
+            return UTC
+    return UTC
+
+
+def time_zone_name(activity: Activity) -> str | None:
+    """The seller's IANA time zone, stored for later (issue 17: a lead's countdown, a digest's
+    hour): `localTimezone`, else clientInfo's; None when neither names a known zone."""
+    for name in (getattr(activity, "local_timezone", None), _client_info_time_zone(activity)):
+        if isinstance(name, str) and name:
+            try:
+                ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError, OSError):
+                continue
+            return name
+    return None
+
+
+def _client_info_time_zone(activity: Activity) -> str | None:
     for entity in activity.entities or ():
         if getattr(entity, "type", None) != "clientInfo":
             continue
         extra = getattr(entity, "additional_properties", None) or {}
         name = extra.get("timezone")
-        if isinstance(name, str) and name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                return UTC
-    return UTC
+        return name if isinstance(name, str) and name else None
+    return None
 
 
 def seller_now(activity: Activity, clock: Clock) -> datetime:

@@ -23,6 +23,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot.card_actions.verbs import CardActionDispatcher
 from bot.inbound.dedupe import ActivityDedupe
+from bot.inbound.installs import Installs
 from bot.inbound.policy import TenantPolicy
 from bot.inbound.turn_errors import error_invoke_body
 from bot.keyed_locks import KeyedLocks
@@ -98,8 +99,10 @@ class ReferralBot(SignInInvokes, TeamsActivityHandler):  # type: ignore[misc]  #
         card_actions: CardActionDispatcher,
         policy: TenantPolicy | None = None,
         dedupe: ActivityDedupe | None = None,
+        installs: Installs | None = None,
     ) -> None:
         super().__init__()
+        self._installs = installs
         self._policy = policy
         self._dedupe = dedupe
         self._state = state
@@ -155,12 +158,30 @@ class ReferralBot(SignInInvokes, TeamsActivityHandler):  # type: ignore[misc]  #
         if refusal is not None:
             await turn_context.send_activity(refusal)
             return
+        if self._installs is not None:
+            await self._installs.seen_message(turn_context)
         turn_context.activity.text = text_without_bot_mention(turn_context.activity)
         if self._quick is not None and await self._quick.run_quick(
             turn_context, self._dialog_state
         ):
             return
         await DialogExtensions.run_dialog(self._dialog, turn_context, self._dialog_state)
+
+    async def on_installation_update(self, turn_context: TurnContext) -> None:
+        """Issue 17: a personal install is captured and greeted, an uninstall forgotten."""
+        if self._installs is not None:
+            allowed = self._refusal(turn_context) is None
+            await self._installs.installation_update(turn_context, allowed=allowed)
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        """The bot joining a personal chat is an install too (Teams sends both)."""
+        if (
+            self._installs is not None
+            and self._refusal(turn_context) is None
+            and await self._installs.members_added(turn_context)
+        ):
+            return
+        await super().on_conversation_update_activity(turn_context)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
         """`adaptiveCard/action` is answered here, with a plain dict the adapter sends as is."""

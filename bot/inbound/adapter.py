@@ -20,11 +20,14 @@ avoidable work; both are set up when an adapter is built.
 Outbound (issue 6): what a turn sends, replies and updates goes through `bot.outbound.pacing`
 (paced to Teams' per-conversation limits, sent again after a 429 or a transient 5xx). Invoke
 answers are the HTTP response, not a connector call, so they are never paced or delayed.
+Proactive turns (issue 17: cards the bot sends first, card updates) use the kept connector
+clients too.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -189,6 +192,26 @@ class ReferralAdapter(CloudAdapter):  # type: ignore[misc]  # botbuilder ships n
         self._pace_outbound(context)
         response: ResourceResponse | None = await super().update_activity(context, activity)
         return response
+
+    async def process_proactive(
+        self,
+        claims_identity: ClaimsIdentity,
+        continuation_activity: Activity,
+        audience: str | None,
+        logic: Callable[[TurnContext], Awaitable[None]],
+    ) -> None:
+        """The SDK's, but on the kept connector clients: a proactive card (bot.outbound.proactive)
+        or a card update would otherwise build a client, a session and a connection per send."""
+        auth = self.bot_framework_authentication
+        factory = self.connector_clients.factory(
+            auth.create_connector_factory(claims_identity), _bot_app_id(claims_identity)
+        )
+        client = await factory.create(continuation_activity.service_url, audience)
+        user_tokens = await auth.create_user_token_client(claims_identity)
+        context = self._create_turn_context(
+            continuation_activity, claims_identity, audience, client, user_tokens, logic, factory
+        )
+        await self.run_pipeline(context, logic)
 
     def _pace_outbound(self, context: TurnContext) -> None:
         if self.outbound is not None:

@@ -4,7 +4,9 @@ memory: one process, lost on restart (tests). sqlite (default): one file, surviv
 blob: Azure Blob Storage, shared by several instances, each sweeping expired pending changes and
 seen activities in the background while it runs. Whatever is opened is closed on exit.
 Each backend also keeps sellers' referral indexes, deleted when unused for
-`REFERRAL_BOT_INDEX__UNUSED_DAYS` (bot.state.referral_indexes).
+`REFERRAL_BOT_INDEX__UNUSED_DAYS` (bot.state.referral_indexes), and the proactive stores
+(issue 17): recipients, channel subscriptions, the outbox (its settled entries deleted after
+`REFERRAL_BOT_STATE__NOTIFICATION_RETENTION_DAYS`) and scheduler leases.
 """
 
 from __future__ import annotations
@@ -13,8 +15,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.settings import IndexSettings, StateBackend, StateSettings
+from bot.state.blob_leases import BlobLeases
+from bot.state.blob_outbox import ENTRIES as OUTBOX_ENTRIES
+from bot.state.blob_outbox import POINTERS as OUTBOX_POINTERS
+from bot.state.blob_outbox import BlobNotifications, OutboxRetention
 from bot.state.blob_pending_changes import PREFIX as PENDING_PREFIX
 from bot.state.blob_pending_changes import BlobPendingChanges, sweepable
+from bot.state.blob_recipients import BlobChannelSubscriptions, BlobRecipients
 from bot.state.blob_referral_indexes import BlobReferralIndexes
 from bot.state.blob_seen import PREFIX as SEEN_PREFIX
 from bot.state.blob_seen import BlobSeenActivities
@@ -40,7 +47,11 @@ async def open_state(
 ) -> AsyncIterator[StateParts]:
     ages = IndexAges.from_settings(index or IndexSettings())
     if settings.backend is StateBackend.SQLITE:
-        async with open_sqlite_state(settings.sqlite_path, index_ages=ages) as parts:
+        async with open_sqlite_state(
+            settings.sqlite_path,
+            index_ages=ages,
+            notification_retention=settings.notification_retention,
+        ) as parts:
             yield parts
     elif settings.backend is StateBackend.BLOB:
         async with _open_blob_state(settings, ages) as parts:
@@ -73,15 +84,24 @@ async def _open_blob_state(settings: StateSettings, ages: IndexAges) -> AsyncIte
         seen_sweeper = BlobSweeper(storage, SEEN_PREFIX, seen.sweepable, limits)
         indexes = BlobReferralIndexes(storage, ages)
         index_sweeper = BlobSweeper(storage, INDEX_PREFIX, indexes.sweepable, limits)
+        retention = OutboxRetention(settings.notification_retention)
+        outbox_sweeper = BlobSweeper(storage, OUTBOX_ENTRIES, retention.entry_sweepable, limits)
+        pointer_sweeper = BlobSweeper(storage, OUTBOX_POINTERS, retention.pointer_sweepable, limits)
         # stopped before the storage is closed
-        async with sweeping(pending_sweeper), sweeping(seen_sweeper), sweeping(index_sweeper):
+        async with (
+            sweeping(pending_sweeper),
+            sweeping(seen_sweeper),
+            sweeping(index_sweeper),
+            sweeping(outbox_sweeper),
+            sweeping(pointer_sweeper),
+        ):
             yield StateParts(
                 storage,
                 BlobPendingChanges(storage),
                 seen,
                 indexes,
-                recipients=MemoryRecipients(),  # until the Blob stores land
-                channels=MemoryChannelSubscriptions(),
-                notifications=MemoryNotifications(),
-                leases=MemoryLeases(),
+                recipients=BlobRecipients(storage),
+                channels=BlobChannelSubscriptions(storage),
+                notifications=BlobNotifications(storage),
+                leases=BlobLeases(storage),
             )

@@ -38,6 +38,13 @@ def decide_claim(
     return ClaimResult.TAKEN_OVER, claimed
 
 
+def claimed_by(
+    wanted: Notification, *, owner: str, now: datetime, lease: timedelta
+) -> Notification:
+    """`wanted` as a claim of `owner`'s, held until `now + lease`."""
+    return replace(wanted, state=NotificationState.CLAIMED, owner=owner, lease_until=now + lease)
+
+
 def lease_live(stored: Notification, now: datetime) -> bool:
     return stored.lease_until is not None and now < stored.lease_until
 
@@ -63,16 +70,10 @@ def settled_at(stored: Notification) -> datetime | None:
     return stored.sent_at or stored.lease_until
 
 
-def expired(stored: Notification, before: datetime) -> bool:
-    """Swept by retention: settled before `before` (a live claim never is)."""
-    moment = settled_at(stored)
-    return moment is not None and moment < before
-
-
 class MemoryNotifications:
     """Implements `bot.domain.proactive.Notifications` in one process (tests, the memory
     backend). Each call reads, decides and writes without an await in between: atomic on the
-    event loop."""
+    event loop. Nothing is swept: the process ends first."""
 
     def __init__(self) -> None:
         self._entries: dict[str, Notification] = {}
@@ -110,14 +111,3 @@ class MemoryNotifications:
             ),
             key=lambda entry: entry.key,
         )
-
-    async def get(self, key: str) -> Notification | None:
-        """The stored entry (tests, and what a store shows after a claim)."""
-        return self._entries.get(key)
-
-    async def sweep(self, before: datetime) -> int:
-        """Deletes entries settled before `before`; how many."""
-        doomed = [key for key, entry in self._entries.items() if expired(entry, before)]
-        for key in doomed:
-            del self._entries[key]
-        return len(doomed)

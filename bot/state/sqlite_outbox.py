@@ -37,7 +37,6 @@ _TAKE_OVER = (
 )
 _SELECT = "SELECT body, state, owner, lease_until_us, activity_id, sent_at_us FROM notifications "
 _COPIES = _SELECT + "WHERE group_key = ? AND state = 'sent'"
-_GET = _SELECT + "WHERE key = ?"
 _SWEEP = "DELETE FROM notifications WHERE coalesce(sent_at_us, lease_until_us) < ?"
 Row = tuple[str, str, str, int | None, str | None, int | None]
 
@@ -97,14 +96,6 @@ class SqliteNotifications:
             transaction=False,
         )
         return sorted((_entry(row) for row in rows), key=lambda entry: entry.key)
-
-    async def get(self, key: str) -> Notification | None:
-        """The stored entry (tests)."""
-        row: Row | None = await self._database.run(
-            lambda connection: connection.execute(_GET, (stored_name(key),)).fetchone(),
-            transaction=False,
-        )
-        return None if row is None else _entry(row)
 
     async def sweep(self, now: datetime) -> int:
         """Deletes entries settled more than `retention` before `now`; how many."""

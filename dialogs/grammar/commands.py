@@ -117,6 +117,21 @@ class UpdateReferrals:
     query: ListQuery | None = None  # instead of `refs`: every referral of this list
 
 
+# Issue 17: who the bot tells about new leads (dialogs/grammar/alert_rules.py).
+@dataclass(frozen=True)
+class PostLeadsHere:
+    """ "post new leads here" (`on`) / "stop posting leads here": a channel's subscription."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
+class LeadAlerts:
+    """ "turn on lead alerts" (`on`) / "stop lead alerts": the seller's own, in personal chat."""
+
+    on: bool
+
+
 Command = (
     UpdateReferral
     | ShowReferral
@@ -127,6 +142,8 @@ Command = (
     | Cancel
     | ParseFailure
     | UpdateReferrals
+    | PostLeadsHere
+    | LeadAlerts
 )
 
 

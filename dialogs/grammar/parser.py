@@ -13,6 +13,7 @@ from datetime import date
 from typing import TypeVar
 
 from dialogs.grammar import messages
+from dialogs.grammar.alert_rules import ALERT_RULES
 from dialogs.grammar.bulk import read_id_list, read_list_target, swallowed_a_list
 from dialogs.grammar.clarify_rules import CLARIFY_RULES
 from dialogs.grammar.commands import (
@@ -68,7 +69,7 @@ def _by_first_word(rules: tuple[tuple[Pattern, T], ...]) -> FirstWordIndex[tuple
 MAX_CHARACTERS = 4000
 # The rule tables in order, by the words their templates can start with: a message's first
 # token rules most templates out without trying them.
-_READ = _by_first_word(READ_RULES)
+_READ = _by_first_word((*ALERT_RULES, *READ_RULES))  # issue 17: whole-message phrasings only
 _UPDATE = FirstWordIndex((pattern, pattern.starts) for pattern in UPDATE_PATTERNS)
 _CLARIFY = _by_first_word(CLARIFY_RULES)
 _SHOW = _by_first_word(SHOW_RULES)

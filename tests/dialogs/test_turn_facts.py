@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 import pytest
 from botbuilder.schema import Activity
 
-from dialogs.turn_facts import seller_now, seller_of, seller_time_zone, tenant_of
+from dialogs.turn_facts import (
+    seller_now,
+    seller_of,
+    seller_time_zone,
+    tenant_of,
+    time_zone_name,
+)
 from tests.dialogs.harness import MEGAN_USER, DialogHarness
 from tests.support.activities import channel_thread, make_message
 from tests.support.fakes import FakeClock
@@ -22,6 +28,8 @@ LATE_EVENING_UTC = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
         ("America/Los_Angeles", "2026-11-25"),
         ("UTC", "2026-11-25"),
         ("Mars/Olympus_Mons", "2026-11-25"),  # unknown: UTC
+        ("America", "2026-11-25"),  # a folder of zones, not a zone: UTC, never a failed turn
+        ("x" * 300, "2026-11-25"),
         ("", "2026-11-25"),
     ],
 )
@@ -32,6 +40,28 @@ def test_now_is_in_the_time_zone_teams_sends(timezone: str, expected_day: str) -
 
     assert now.date().isoformat() == expected_day
     assert now == LATE_EVENING_UTC
+
+
+@pytest.mark.parametrize(
+    ("local", "client_info", "expected"),
+    [
+        ("Europe/Berlin", "Europe/Berlin", "Europe/Berlin"),
+        ("America/New_York", "Europe/Berlin", "America/New_York"),  # localTimezone first
+        (None, "Asia/Tokyo", "Asia/Tokyo"),
+        ("Mars/Olympus_Mons", "Asia/Tokyo", "Asia/Tokyo"),
+        ("America", None, None),
+        (None, None, None),
+    ],
+)
+def test_the_stored_time_zone_name_is_a_known_iana_zone_or_none(
+    local: str | None, client_info: str | None, expected: str | None
+) -> None:
+    activity = make_message("hi", timezone=client_info or "")
+    activity.local_timezone = local
+    if client_info is None:
+        activity.entities = []
+
+    assert time_zone_name(activity) == expected
 
 
 def test_without_client_info_the_time_zone_is_utc() -> None:

@@ -25,6 +25,10 @@ from bot.domain.proactive import (
     Recipient,
     Recipients,
 )
+from bot.state.blob_leases import BlobLeases
+from bot.state.blob_outbox import BlobNotifications
+from bot.state.blob_recipients import BlobChannelSubscriptions, BlobRecipients
+from bot.state.blob_storage import AzureBlobStorage, opened_blob_storage
 from bot.state.leases import MemoryLeases
 from bot.state.outbox import MemoryNotifications
 from bot.state.recipients import MemoryChannelSubscriptions, MemoryRecipients
@@ -32,6 +36,8 @@ from bot.state.sqlite_db import SqliteDatabase
 from bot.state.sqlite_leases import SqliteLeases
 from bot.state.sqlite_outbox import SqliteNotifications
 from bot.state.sqlite_recipients import SqliteChannelSubscriptions, SqliteRecipients
+from emulators.azurite import Azurite
+from tests.support.azurite import fresh_blob_storage
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
@@ -91,6 +97,25 @@ async def sqlite_twin() -> AsyncIterator[Twin]:
                 await second.aclose()
         finally:
             await first.aclose()
+
+
+def blob_stores(storage: AzureBlobStorage) -> Stores:
+    return Stores(
+        BlobRecipients(storage),
+        BlobChannelSubscriptions(storage),
+        BlobNotifications(storage),
+        BlobLeases(storage),
+    )
+
+
+@asynccontextmanager
+async def blob_twin(azurite: Azurite) -> AsyncIterator[Twin]:
+    """Two storages (two HTTP sessions) on one new container of `azurite`: two instances."""
+    async with (
+        fresh_blob_storage(azurite) as first,
+        opened_blob_storage(azurite.connection_string, first.container_name) as second,
+    ):
+        yield Twin(blob_stores(first), blob_stores(second))
 
 
 OPENERS: dict[str, Callable[[], AbstractAsyncContextManager[Twin]]] = {

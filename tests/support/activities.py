@@ -151,6 +151,38 @@ def _client_info(timezone: str) -> dict[str, Any]:
     return {"type": "clientInfo", "locale": "en-US", "platform": "Web", "timezone": timezone}
 
 
+def installation_update_payload(
+    action: str,
+    *,
+    user: TeamsUser | FixtureUser = SELLER,
+    conversation: TeamsConversation | None = None,
+    timezone: str | None = None,
+) -> dict[str, Any]:
+    """Teams' `installationUpdate` ("add", "remove", "add-upgrade", …); personal scope unless a
+    conversation is given. No text, and no time zone unless one is given."""
+    teams_user = TeamsUser.of(user)
+    payload = _envelope(
+        "installationUpdate", teams_user, conversation or personal_chat(teams_user), timezone or ""
+    )
+    if timezone is None:
+        del payload["localTimezone"]
+    payload["action"] = action
+    return payload
+
+
+def bot_added_payload(
+    *, user: TeamsUser | FixtureUser = SELLER, conversation: TeamsConversation | None = None
+) -> dict[str, Any]:
+    """`conversationUpdate` with the bot in `membersAdded`: Teams' other word for an install."""
+    teams_user = TeamsUser.of(user)
+    payload = _envelope(
+        "conversationUpdate", teams_user, conversation or personal_chat(teams_user), ""
+    )
+    del payload["localTimezone"]
+    payload["membersAdded"] = [{"id": BOT_ID}]
+    return payload
+
+
 def card_invoke_payload(
     verb: str,
     data: Mapping[str, Any],

@@ -1,8 +1,10 @@
 """Run the real bot app over loopback for a test, with a fake Bot Framework connector.
 
 `FakeConnector` is the `serviceUrl` of every activity a test sends: it records what the bot
-posts back (replies, cards) the way Teams' connector would receive them. `BotUnderTest` posts
-Teams-shaped activities to the bot's real `/api/messages` and hands back what the bot sent.
+posts back (replies, cards, updates) the way Teams' connector would receive them, answers the
+member lookup (`TeamsInfo.get_member`), and refuses chosen conversations as Teams does once the
+app is removed (403/404). `BotUnderTest` posts Teams-shaped activities to the bot's real
+`/api/messages` and hands back what the bot sent.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class SentActivity:
     """One activity the bot posted to the connector."""
 
     conversation_id: str
-    reply_to_id: str | None  # for an update (PUT): the id of the message it replaces
+    reply_to_id: str | None  # for an update (PUT): the id of the activity it replaces
     body: dict[str, Any]
     method: str = "POST"  # PUT: an update of a message posted before
     activity_id: str | None = None  # the id the connector answered (what an update names)
@@ -68,9 +70,18 @@ class SentActivity:
 
 @dataclass
 class FakeConnector:
-    """The Bot Framework connector as the bot sees it: records every activity, answers ids."""
+    """The Bot Framework connector as the bot sees it: records every activity, answers ids.
+
+    `members` answers `GET …/members/{id}` by the member's Teams id (`TeamsUser.id`); an unknown
+    member is a 404 as in Teams. `refused` maps a conversation id to the status every request
+    to it gets (403: the app was removed; 404: the conversation is gone).
+    """
 
     sent: list[SentActivity] = field(default_factory=list)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)
+    member_lookups: list[str] = field(default_factory=list)
+    authorizations: list[str | None] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def app(self) -> web.Application:
@@ -78,20 +89,57 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{conversation}/activities", self._record)
         app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._record)
         app.router.add_put("/v3/conversations/{conversation}/activities/{reply_to}", self._record)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         return app
 
+    def updates(self) -> list[SentActivity]:
+        return [activity for activity in self.sent if activity.method == "PUT"]
+
+    def add_member(self, user: TeamsUser | FixtureUser, *, email: str | None = None) -> None:
+        """`user` as Teams' member lookup describes them: e-mail and UPN included."""
+        teams_user = TeamsUser.of(user)
+        address = email or getattr(user, "upn", None) or f"{teams_user.aad_object_id}@example.com"
+        self.members[teams_user.id] = {
+            "id": teams_user.id,
+            "name": teams_user.name,
+            "aadObjectId": teams_user.aad_object_id,
+            "email": address,
+            "userPrincipalName": address,
+            "tenantId": teams_user.tenant_id,
+            "userRole": "user",
+        }
+
     async def _record(self, request: web.Request) -> web.Response:
+        self.authorizations.append(request.headers.get("Authorization"))
         body = await request.json()
         conversation = request.match_info["conversation"]
+        refused = self._refusal(conversation)
+        if refused is not None:
+            return refused
         replied_to = request.match_info.get("reply_to")
         given = replied_to if request.method == "PUT" else f"activity-{next(self._ids)}"
         self.sent.append(SentActivity(conversation, replied_to, body, request.method, given))
         return web.json_response({"id": given})
 
-    @property
-    def updates(self) -> list[SentActivity]:
-        """The updates of messages posted before (PUTs), oldest first."""
-        return [activity for activity in self.sent if activity.method == "PUT"]
+    async def _member(self, request: web.Request) -> web.Response:
+        member_id = request.match_info["member"]
+        self.member_lookups.append(member_id)
+        refused = self._refusal(request.match_info["conversation"])
+        if refused is not None:
+            return refused
+        member = self.members.get(member_id)
+        if member is None:
+            error = {"error": {"code": "MemberNotFoundInConversation", "message": "not found"}}
+            return web.json_response(error, status=404)
+        return web.json_response(member)
+
+    def _refusal(self, conversation: str) -> web.Response | None:
+        status = self.refused.get(conversation)
+        if status is None:
+            return None
+        code = "Forbidden" if status == 403 else "ConversationNotFound"
+        error = {"error": {"code": code, "message": "The bot is not part of the conversation"}}
+        return web.json_response(error, status=status)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ async def test_a_slow_confirm_in_a_channel_updates_the_posted_message_once_for_e
     await no_card_work_left(within=10.0)
 
     assert SAVING_TITLE in text_of(answer.card)  # the proposer's screen, for now
-    [update] = bot.connector.updates  # no PUT over the clicked card with the proposer's answer
+    [update] = bot.connector.updates()  # no PUT over the clicked card with the proposer's answer
     assert update.reply_to_id != click.card_id
     [shown] = update.cards
     assert "Saved by" in text_of(shown)
@@ -60,4 +60,4 @@ async def test_a_refresh_is_answered_with_its_view_even_past_the_deadline(
     assert has_button(view.card, CONFIRM_VERB)
     assert SAVING_TITLE not in text_of(view.card)
     assert deadline.asked == []  # never put on the deadline
-    assert bot.connector.updates == []
+    assert bot.connector.updates() == []

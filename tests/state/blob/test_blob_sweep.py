@@ -24,6 +24,8 @@ from bench.pending_blobs import (
 )
 from bot.domain.pending import ClaimOutcome, PendingState
 from bot.state.backends import open_state
+from bot.state.blob_outbox import ENTRIES as OUTBOX_ENTRIES
+from bot.state.blob_outbox import POINTERS as OUTBOX_POINTERS
 from bot.state.blob_pending_changes import PREFIX, BlobPendingChanges, sweepable
 from bot.state.blob_seen import PREFIX as SEEN_PREFIX
 from bot.state.blob_seen import BlobSeenActivities
@@ -203,11 +205,15 @@ async def test_the_app_state_sweeps_while_open_and_stops_the_sweeper_on_exit(
     )
     async with open_state(settings):
         sweepers = [t for t in asyncio.all_tasks() if t.get_name().startswith("blob-sweeper:")]
-        assert sorted(t.get_name() for t in sweepers) == [
-            f"blob-sweeper:{PREFIX}",
-            f"blob-sweeper:{INDEX_PREFIX}",
-            f"blob-sweeper:{SEEN_PREFIX}",
-        ]
+        assert sorted(t.get_name() for t in sweepers) == sorted(
+            [
+                f"blob-sweeper:{PREFIX}",
+                f"blob-sweeper:{INDEX_PREFIX}",
+                f"blob-sweeper:{SEEN_PREFIX}",
+                f"blob-sweeper:{OUTBOX_ENTRIES}",
+                f"blob-sweeper:{OUTBOX_POINTERS}",
+            ]
+        )
         for _ in range(400):  # a round every 0.05 s: gone within a few
             if "old" not in await stored_ids(blob_storage):
                 break

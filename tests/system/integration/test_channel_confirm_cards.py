@@ -51,7 +51,7 @@ async def test_members_see_no_buttons_and_only_the_proposers_refresh_brings_them
     assert "Won" in text_of(mine.card)
     assert not has_button(theirs.card, CONFIRM_VERB)
     assert theirs.card == card
-    assert bot.connector.updates == []
+    assert bot.connector.updates() == []
 
 
 async def test_confirm_updates_the_posted_message_for_everyone_once(
@@ -66,7 +66,7 @@ async def test_confirm_updates_the_posted_message_for_everyone_once(
 
     assert "Won" in text_of(answer.card)  # the proposer's own answer, as ever
     assert "already saved" in text_of(again.card).casefold()
-    [update] = bot.connector.updates
+    [update] = bot.connector.updates()
     assert update.conversation_id == channel.id
     assert update.reply_to_id == posted.activity_id
     [shown] = update.cards
@@ -82,7 +82,7 @@ async def test_cancel_updates_the_posted_message_to_cancelled_by(bot: BotUnderTe
 
     await bot.click(CANCEL_VERB, {"pendingId": pending_id}, conversation=channel)
 
-    [update] = bot.connector.updates
+    [update] = bot.connector.updates()
     assert text_of(update.cards[0]) == f"Cancelled by {SELLER.name}\nNothing was changed."
 
 
@@ -97,7 +97,7 @@ async def test_a_channel_batch_is_updated_once_with_each_outcome(
 
     await bot.click(CONFIRM_VERB, {"pendingId": batch_id}, conversation=channel)
 
-    [update] = bot.connector.updates
+    [update] = bot.connector.updates()
     shown = text_of(update.cards[0])
     assert f"Confirmed by {SELLER.name} at" in shown
     assert "Referral 123" in shown
@@ -114,5 +114,5 @@ async def test_a_personal_chat_is_as_before_no_update_and_no_outbox(
 
     await bot.click(CONFIRM_VERB, {"pendingId": pending_id})
 
-    assert bot.connector.updates == []
+    assert bot.connector.updates() == []
     assert outbox.calls == {}
