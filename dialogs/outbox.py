@@ -37,12 +37,6 @@ async def post_card(context: TurnContext, card: dict[str, Any]) -> str | None:
     return sent.id if sent is not None and sent.id else None
 
 
-def reference_of(activity: Activity) -> dict[str, Any]:
-    """Where `activity` was said, as the JSON a later proactive update goes back to."""
-    reference: dict[str, Any] = TurnContext.get_conversation_reference(activity).serialize()
-    return reference
-
-
 async def say_with_choices(
     context: TurnContext, text: str, choices: Sequence[tuple[str, str]], *, summary: str
 ) -> None:

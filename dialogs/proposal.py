@@ -22,8 +22,9 @@ from bot.domain.errors import DomainError
 from bot.domain.intent import ChangeIntent
 from bot.domain.pending import PendingChange
 from bot.domain.referral import Referral, Versioned
+from bot.outbound.proactive import reference_of
 from dialogs import replies
-from dialogs.outbox import post_card, reference_of, say, show_card
+from dialogs.outbox import post_card, say, show_card
 from dialogs.ports import DialogServices, proposal_of
 from dialogs.turn_facts import seller_now, seller_of
 

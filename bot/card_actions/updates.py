@@ -6,20 +6,14 @@ identity its answer was sent with. In production that identity is the channel's 
 `settings.bot.app_id`; in demo mode (no inbound auth, empty app id) it is anonymous, and the
 outbound connector goes without a token, as the invoke's answer did.
 The card's message is the one the click came from: the invoke's `replyToId`.
-`InvokeUpdates` updates another message the same way: a group's posted confirm card, from the
-reference recorded when it was posted, while no proactive sender is wired.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 from botbuilder.core import BotAdapter, CardFactory, MessageFactory, TurnContext
-from botbuilder.schema import ConversationReference
-
-from bot.domain.proactive import Reference
 
 logger = logging.getLogger(__name__)
 
@@ -45,25 +39,3 @@ async def replace_clicked_card(invoke: TurnContext, card: dict[str, Any]) -> Non
         claims_identity=invoke.turn_state.get(BotAdapter.BOT_IDENTITY_KEY),
         audience=invoke.turn_state.get(BotAdapter.BOT_OAUTH_SCOPE_KEY),
     )
-
-
-class InvokeUpdates:
-    """`CardUpdater` for a click's turn: updates a recorded message with the invoke's identity."""
-
-    def __init__(self, invoke: TurnContext) -> None:
-        self._invoke = invoke
-
-    async def update(self, reference: Reference, activity_id: str, card: Mapping[str, Any]) -> None:
-        message = MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
-        message.id = activity_id
-
-        async def update(context: TurnContext) -> None:
-            await context.update_activity(message)
-
-        invoke = self._invoke
-        await invoke.adapter.continue_conversation(
-            ConversationReference.deserialize(dict(reference)),
-            update,
-            claims_identity=invoke.turn_state.get(BotAdapter.BOT_IDENTITY_KEY),
-            audience=invoke.turn_state.get(BotAdapter.BOT_OAUTH_SCOPE_KEY),
-        )

@@ -29,7 +29,6 @@ from bot.alerts.confirm_cards import CardUpdater, ConfirmCards
 from bot.card_actions import replies
 from bot.card_actions.batch import BatchFlow
 from bot.card_actions.confirm_flow import Answer, Click, ConfirmFlow
-from bot.card_actions.updates import InvokeUpdates
 from bot.card_actions.views import ConfirmViews
 from bot.cards import confirm_outcome
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB, REFRESH_VERB
@@ -70,8 +69,8 @@ class CardActions:
         confirm_cards: ConfirmCards | None = None,
         updater: CardUpdater | None = None,
     ) -> None:
-        """`confirm_cards`: where group confirm cards were recorded, to end them for everyone;
-        `updater`: the proactive sender (None: each click's own turn updates the message)."""
+        """`confirm_cards`: where group confirm cards were recorded, and `updater` (the proactive
+        sender) to end them for everyone; without both, a click answers the clicker only."""
         self._services = services
         self._flow = ConfirmFlow(services)
         self._batch = BatchFlow(services, self._flow)  # issue 16 §4: several referrals
@@ -210,11 +209,13 @@ class CardActions:
     ) -> None:
         """In a group conversation, the posted card shows the outcome to everyone. Never fails
         the click: the change itself is settled, and its answer says so."""
-        if self._cards is None or answer.shared is None or clicked is None:
+        if self._cards is None or self._updater is None:
+            return
+        if answer.shared is None or clicked is None:
             return
         if not seller_of(turn_context.activity).in_group:
             return  # one-to-one: the answer replaced the only card; no storage touched
-        updater = self._updater or InvokeUpdates(turn_context)
+        updater = self._updater
         fresh = None if answer.fresh is None else (answer.fresh.id, answer.fresh.expires_at)
         try:
             await self._cards.settle(

@@ -32,12 +32,10 @@ async def test_posting_is_one_outbox_entry_sent_with_the_message_id() -> None:
 
     await cards.posted("p-1", EXPIRES, REFERENCE, "activity-7")
 
-    entry = await outbox.get(posted_key("p-1"))
-    assert entry is not None
-    assert entry.state is NotificationState.SENT
-    assert (entry.group, entry.activity_id) == ("confirm:2026-03-14T10:15", "activity-7")
-    assert entry.reference == REFERENCE
     assert outbox.calls == {"claim": 1, "sent": 1}  # the outbox's claim, then sent
+    [entry] = await outbox.copies("confirm:2026-03-14T10:15")  # the SENT entries of a group
+    assert (entry.key, entry.activity_id) == (posted_key("p-1"), "activity-7")
+    assert entry.reference == REFERENCE
     assert await cards.copies("p-1", EXPIRES) == [entry]
 
 
@@ -55,9 +53,8 @@ async def test_ending_updates_the_posted_message_once_however_often_it_is_asked(
     assert sorted(ended) == [False, True]
     assert again is False
     assert updater.updates == [("19:sales@thread.tacv2;messageid=1", "activity-7", SAVED)]
-    marker = await outbox.get(final_key("p-1"))
-    assert marker is not None
-    assert marker.state is NotificationState.SENT
+    [marker] = await outbox.copies("confirm-final:2026-03-14T10:15")
+    assert marker.key == final_key("p-1")
     posted, ended_ids = await first.posted_in(bucket_of(EXPIRES))
     assert [entry.key for entry in posted] == [posted_key("p-1")]
     assert ended_ids == {"p-1"}
