@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
 from functools import partial
 from typing import Any
 
 from botbuilder.core import TurnContext
 
 from bot.card_actions import replies
-from bot.card_actions.confirm_flow import Answer, Click, ConfirmFlow
+from bot.card_actions.confirm_flow import Answer, Click, ConfirmFlow, Shared
 from bot.cards import confirm_outcome
 from bot.cards.confirm_batch import ItemResult, render_batch_result_card
 from bot.cards.confirm_change import confirm_buttons
@@ -74,12 +73,11 @@ class BatchFlow:
             else:
                 results.append(ItemResult(label, EXPIRED))
         if all(result.said == CANCELLED for result in results):
-            shared = partial(confirm_outcome.cancelled_by, batch.proposer_name)
-            return Answer(replies.cancelled(), "cancelled", shared=shared)
+            everyone = partial(confirm_outcome.cancelled_by, batch.proposer_name)
+            return Answer(replies.cancelled(), "cancelled", shared=everyone)
         if any(result.said == replies.IN_PROGRESS for result in results):
             return Answer(replies.card(render_batch_result_card(results)), "batch_cancelled")
-        moment = seller_now(turn_context.activity, self._services.clock)
-        shared = partial(_for_everyone, results, batch.proposer_name, moment)
+        shared = self._for_everyone(turn_context, results, batch)
         return Answer(
             replies.card(render_batch_result_card(results)), "batch_cancelled", shared=shared
         )
@@ -126,18 +124,25 @@ class BatchFlow:
             )
             return Answer(replies.card(card), outcome)
         # every item ended: in a group, everyone sees each one's outcome (and who confirmed)
-        moment = seller_now(turn_context.activity, self._services.clock)
-        shared = partial(_for_everyone, results, batch.proposer_name, moment)
-        return Answer(replies.card(card), outcome, shared=shared)
+        return Answer(
+            replies.card(card), outcome, shared=self._for_everyone(turn_context, results, batch)
+        )
 
+    def _for_everyone(
+        self, turn_context: TurnContext, results: Sequence[ItemResult], batch: PendingChange
+    ) -> Shared:
+        """The outcome lines without the fresh confirm cards, which only the proposer may use;
+        made only when called (in a group)."""
 
-def _for_everyone(results: Sequence[ItemResult], by: str, moment: datetime) -> Element:
-    """The outcome lines without the fresh confirm cards, which only the proposer may use."""
-    shown = [
-        replace(result, said=SOMEONE_ELSE_SHARED) if result.said == SOMEONE_ELSE else result
-        for result in results
-    ]
-    return confirm_outcome.batch_by(shown, by=by, moment=moment)
+        def card() -> Element:
+            shown = [
+                replace(result, said=SOMEONE_ELSE_SHARED) if result.said == SOMEONE_ELSE else result
+                for result in results
+            ]
+            moment = seller_now(turn_context.activity, self._services.clock)
+            return confirm_outcome.batch_by(shown, by=batch.proposer_name, moment=moment)
+
+        return card
 
 
 def _label(pending: PendingChange | None) -> str:

@@ -146,9 +146,7 @@ class ConfirmFlow:
         except ChangeSavedUnreadableError as error:
             await self._finish(pending, PendingState.APPLIED)
             body = replies.saved_unreadable(error.user_message)
-            by, moment = pending.proposer_name, self._now(turn_context)
-            unread = partial(confirm_outcome.saved_unread, by, moment)
-            return self._answer(body, "applied", pending, unread)
+            return self._answer(body, "applied", pending, self._saved_unread(turn_context, pending))
         except ChangeNotAppliedError:
             await self._finish(pending, PendingState.PENDING)
             return self._answer(replies.message(replies.NOT_APPLIED), "not_applied", pending)
@@ -322,16 +320,24 @@ class ConfirmFlow:
         referral: Referral,
         notice: str | None = None,
     ) -> Shared:
-        moment, portal_url = self._now(turn_context), self._services.portal_url
-        by = pending.proposer_name
-        return partial(
-            confirm_outcome.saved_by,
-            referral,
-            portal_url=portal_url,
-            by=by,
-            moment=moment,
-            notice=notice,
-        )
+        """Made only when called (in a group): a one-to-one click does no more work than before."""
+
+        def card() -> Element:
+            return confirm_outcome.saved_by(
+                referral,
+                portal_url=self._services.portal_url,
+                by=pending.proposer_name,
+                moment=self._now(turn_context),
+                notice=notice,
+            )
+
+        return card
+
+    def _saved_unread(self, turn_context: TurnContext, pending: PendingChange) -> Shared:
+        def card() -> Element:
+            return confirm_outcome.saved_unread(pending.proposer_name, self._now(turn_context))
+
+        return card
 
     @staticmethod
     def _cancelled(pending: PendingChange) -> Shared:
