@@ -2,8 +2,9 @@
 
 Everything the bot shares is built once per app in one `cleanup_ctx` and closed with it: one
 `aiohttp.ClientSession`, the on-behalf-of token provider (msal), the Partner Center client and
-service, the pending changes, bot state, the adapter and `ReferralBot` with its dialogs. Tests
-and the demo swap parts through keyword overrides, never through module globals.
+service, the pending changes, bot state, the adapter and `ReferralBot` with its dialogs, and
+the Partner Center webhook endpoint with its `EventSink`. Tests and the demo swap parts through
+keyword overrides, never through module globals.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.auth.sealed_store import ByteStore, EncryptedByteStore
 from bot.background import BackgroundTasks
 from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime, Sleep
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
+from bot.domain.events import EventSink
 from bot.domain.pending import PendingChanges
 from bot.domain.proactive import ChannelSubscriptions, Notifications, Recipients
 from bot.inbound.activity_handler import ReferralBot
@@ -37,7 +39,14 @@ from bot.inbound.adapter import ReferralAdapter
 from bot.inbound.alert_settings import StoredAlertSettings
 from bot.inbound.channel_token import ChannelKeys, ChannelTokenValidator
 from bot.inbound.dedupe import ActivityDedupe
+from bot.inbound.event_certificates import SigningCertificates
+from bot.inbound.event_signature import EventSignatures
 from bot.inbound.installs import Installs
+from bot.inbound.partner_center_events import (
+    EVENT_KEY_PREFIX,
+    LoggingEventSink,
+    PartnerCenterEvents,
+)
 from bot.inbound.policy import TenantPolicy
 from bot.inbound.sso import use_teams_sso, use_token_service
 from bot.inbound.turn_errors import make_on_turn_error
@@ -47,7 +56,7 @@ from bot.partner_center.client import ReferralsClient
 from bot.partner_center.retry import RetryPolicy
 from bot.referrals.index_sync import ReferralIndexes
 from bot.referrals.service import PartnerCenterReferrals
-from bot.routes import ADAPTER, BOT, add_routes
+from bot.routes import ADAPTER, BOT, EVENTS, add_routes
 from bot.settings import Mode, Settings
 from bot.sign_in.dev_sso import DevSsoAssertions
 from bot.sign_in.no_sign_in import NoSignInAssertions
@@ -79,6 +88,7 @@ CONFIRM_CARDS = web.AppKey("confirm_cards", ConfirmCards)
 # issue 17: sellers captured on install (and kept current), and the sender of proactive cards
 INSTALLS = web.AppKey("installs", Installs)
 PROACTIVE_SENDER = web.AppKey("proactive_sender", AdapterProactiveSender)
+EVENT_SINK = web.AppKey("event_sink", EventSink)  # what verified Partner Center events go to
 
 
 class SystemClock:
@@ -108,6 +118,7 @@ class Overrides:
     notifications: Notifications | None = None  # the outbox (issue 17); None: the backend's
     recipients: Recipients | None = None  # issue 17 stores; None: the state backend's
     channels: ChannelSubscriptions | None = None
+    event_sink: EventSink | None = None  # Partner Center events; None: default_event_sink
 
 
 def create_app(
@@ -128,6 +139,7 @@ def create_app(
     notifications: Notifications | None = None,
     recipients: Recipients | None = None,
     channels: ChannelSubscriptions | None = None,
+    event_sink: EventSink | None = None,
 ) -> web.Application:
     overrides = Overrides(
         root_dialog, card_actions, assertions, clock, storage, token_store, credentials_factory
@@ -137,11 +149,13 @@ def create_app(
     overrides = replace(overrides, sleep=sleep, monotonic=monotonic)
     overrides = replace(overrides, notifications=notifications)
     overrides = replace(overrides, recipients=recipients, channels=channels)
+    overrides = replace(overrides, event_sink=event_sink)
     app = web.Application()
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_durable_state)  # opened before the runtime, closed after it
     app.cleanup_ctx.append(partial(_runtime, overrides))
-    add_routes(app)
+    events = settings.events
+    add_routes(app, events_path=events.path if events.enabled else None)
     return app
 
 
@@ -158,6 +172,11 @@ def default_assertions(session: aiohttp.ClientSession, settings: Settings) -> Us
             ca_file=identity.ca_file,
         )
     return NoSignInAssertions()
+
+
+def default_event_sink(app: web.Application) -> EventSink:
+    """Where verified Partner Center events go: logged only, until lead alerts are wired."""
+    return LoggingEventSink()
 
 
 def default_root_dialog(services: DialogServices, memory: StatePropertyAccessor) -> Dialog:
@@ -303,6 +322,24 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
     )
 
 
+def _wire_events(
+    app: web.Application, session: aiohttp.ClientSession, overrides: Overrides
+) -> None:
+    """Partner Center's webhook endpoint: verified with the app's session, deduplicated in the
+    state backend, handed to the sink in the background (bot.inbound.partner_center_events)."""
+    settings = app[SETTINGS]
+    app[EVENT_SINK] = overrides.event_sink or default_event_sink(app)
+    certificates = SigningCertificates(session, settings.events, clock=overrides.monotonic)
+    app[EVENTS] = PartnerCenterEvents(
+        settings=settings.events,
+        inbound=settings.inbound,
+        signatures=EventSignatures(certificates),
+        seen=app[STATE_PARTS].seen,
+        sink=app[EVENT_SINK],
+        background=app[BACKGROUND],
+    )
+
+
 def _validator(settings: Settings, session: aiohttp.ClientSession) -> ChannelTokenValidator:
     """Inbound channel tokens are validated by bot.inbound.channel_token, not by botbuilder."""
     keys = ChannelKeys(session, settings.bot.openid_metadata_url)
@@ -310,8 +347,11 @@ def _validator(settings: Settings, session: aiohttp.ClientSession) -> ChannelTok
 
 
 async def _durable_state(app: web.Application) -> AsyncIterator[None]:
-    """REFERRAL_BOT_STATE__BACKEND (memory, sqlite, blob): opened here, closed after the bot."""
-    async with open_state(app[SETTINGS].state, app[SETTINGS].index) as parts:
+    """REFERRAL_BOT_STATE__BACKEND (memory, sqlite, blob): opened here, closed after the bot.
+    Partner Center events stay seen for REFERRAL_BOT_EVENTS__DEDUPE_HOURS (Teams ids: minutes)."""
+    settings = app[SETTINGS]
+    event_ttl = {EVENT_KEY_PREFIX: settings.events.dedupe_hours * 3600}
+    async with open_state(settings.state, settings.index, seen_prefix_ttls=event_ttl) as parts:
         app[STATE_PARTS] = parts
         yield
 
@@ -334,6 +374,7 @@ async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[
             )
             app[HTTP_SESSION], app[TOKENS], app[SERVICES] = session, tokens, services
             _wire_bot(app, services, overrides)
+            _wire_events(app, session, overrides)
             yield
         finally:
             await app[BACKGROUND].drain(grace_seconds=settings.partner_center.deadline_seconds + 5)

@@ -173,6 +173,52 @@ class IndexSettings(BaseModel):
     sellers_in_memory: int = Field(default=100, ge=1, le=100_000)
 
 
+def _host_entry(value: object) -> object:
+    """`host` or `host:port`, lower-cased; `:443` is the https default and is dropped."""
+    if not isinstance(value, str):
+        return value
+    entry = value.strip().lower().removesuffix(":443")
+    host, _, port = entry.partition(":")
+    if not host or "/" in entry or "@" in entry or (port and not port.isdigit()):
+        raise ValueError("use host or host:port (no scheme, path or user)")
+    return entry
+
+
+class EventSettings(BaseModel):
+    """REFERRAL_BOT_EVENTS__*: Partner Center's signed webhook deliveries (bot.inbound.
+    partner_center_events) and their registration (`python -m bot register-webhooks`);
+    docs/webhook-registration.md. The defaults are Partner Center's production values."""
+
+    enabled: StrictFlag = True
+    path: str = Field(default="/api/partner-center/events", pattern=r"^/[A-Za-z0-9/._-]*$")
+    # where the signing certificate may be downloaded from (x-ms-certificate-url's host[:port])
+    certificate_hosts: list[Annotated[str, BeforeValidator(_host_entry)]] = [
+        "3psostorageacct.blob.core.windows.net"
+    ]
+    certificate_name: str = "pcnotifications-dispatch.microsoft.com"  # its DNS name (SAN)
+    issuer_organization: str = "Microsoft Corporation"  # O= of the certificate's issuer
+    trust_ca_file: Path | None = None  # PEM roots of the signing chain; None: certifi's roots
+    download_ca_file: Path | None = None  # TLS trust for downloading it; None: the system's
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
+    certificate_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+    certificate_cache_size: int = Field(default=16, ge=1, le=1000)  # certificate URLs kept
+    certificate_cache_seconds: float = Field(default=3600.0, gt=0, le=7 * 24 * 3600)
+    # a failed download or a refused certificate is remembered this long, then tried again
+    certificate_failure_seconds: float = Field(default=10.0, ge=0, le=3600)
+    # how long an event counts as delivered (Partner Center retries 10 times, schedule unknown)
+    dedupe_hours: float = Field(default=168.0, ge=1, le=90 * 24)
+    # register-webhooks: the bot's public base URL (https://bot.contoso.com) and the API
+    public_url: str = ""
+    registration_url: str = "https://api.partnercenter.microsoft.com/webhooks/v1/registration"
+    registration_scope: str = "https://api.partnercenter.microsoft.com/.default"
+
+    @model_validator(mode="after")
+    def _own_path(self) -> EventSettings:
+        if self.path.rstrip("/") in ("", "/api/messages", "/healthz"):
+            raise ValueError(f"{ENV_PREFIX}EVENTS__PATH must not be another route of the bot")
+        return self
+
+
 LogLevel = Annotated[
     Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
     BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value),
@@ -243,6 +289,7 @@ class Settings(BaseSettings):
     state: StateSettings = StateSettings()
     inbound: InboundSettings = InboundSettings()
     index: IndexSettings = IndexSettings()
+    events: EventSettings = EventSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -6,12 +6,14 @@ seen activities in the background while it runs. Whatever is opened is closed on
 Each backend also keeps sellers' referral indexes, deleted when unused for
 `REFERRAL_BOT_INDEX__UNUSED_DAYS` (bot.state.referral_indexes), and the proactive stores
 (issue 17): recipients, channel subscriptions, the outbox (its settled entries deleted after
-`REFERRAL_BOT_STATE__NOTIFICATION_RETENTION_DAYS`) and scheduler leases.
+`REFERRAL_BOT_STATE__NOTIFICATION_RETENTION_DAYS`) and scheduler leases. `seen_prefix_ttls`
+gives the seen-activity keys of a prefix their own, longer TTL (Partner Center events:
+bot.state.seen).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 from bot.settings import IndexSettings, StateBackend, StateSettings
@@ -43,24 +45,29 @@ _PROBE_KEY = "startup-probe"
 
 @asynccontextmanager
 async def open_state(
-    settings: StateSettings, index: IndexSettings | None = None
+    settings: StateSettings,
+    index: IndexSettings | None = None,
+    *,
+    seen_prefix_ttls: Mapping[str, float] | None = None,
 ) -> AsyncIterator[StateParts]:
     ages = IndexAges.from_settings(index or IndexSettings())
+    ttls = dict(seen_prefix_ttls or {})
     if settings.backend is StateBackend.SQLITE:
         async with open_sqlite_state(
             settings.sqlite_path,
             index_ages=ages,
             notification_retention=settings.notification_retention,
+            seen_prefix_ttls=ttls,
         ) as parts:
             yield parts
     elif settings.backend is StateBackend.BLOB:
-        async with _open_blob_state(settings, ages) as parts:
+        async with _open_blob_state(settings, ages, ttls) as parts:
             yield parts
     else:
         yield StateParts(
             VersionedMemoryStorage(),
             MemoryPendingChanges(),
-            MemorySeenActivities(),
+            MemorySeenActivities(prefix_ttls=ttls),
             MemoryReferralIndexes(ages),
             recipients=MemoryRecipients(),
             channels=MemoryChannelSubscriptions(),
@@ -70,7 +77,9 @@ async def open_state(
 
 
 @asynccontextmanager
-async def _open_blob_state(settings: StateSettings, ages: IndexAges) -> AsyncIterator[StateParts]:
+async def _open_blob_state(
+    settings: StateSettings, ages: IndexAges, seen_prefix_ttls: Mapping[str, float]
+) -> AsyncIterator[StateParts]:
     """Fails at start-up, naming the container, when it is missing or the store refuses us."""
     connection_string = settings.blob_connection_string.get_secret_value()
     async with opened_blob_storage(connection_string, settings.blob_container) as storage:
@@ -79,7 +88,7 @@ async def _open_blob_state(settings: StateSettings, ages: IndexAges) -> AsyncIte
             interval_seconds=settings.blob_sweep_interval_seconds,
             max_deletes=settings.blob_sweep_max_deletes,
         )
-        seen = BlobSeenActivities(storage)
+        seen = BlobSeenActivities(storage, prefix_ttls=seen_prefix_ttls)
         pending_sweeper = BlobSweeper(storage, PENDING_PREFIX, sweepable, limits)
         seen_sweeper = BlobSweeper(storage, SEEN_PREFIX, seen.sweepable, limits)
         indexes = BlobReferralIndexes(storage, ages)

@@ -7,7 +7,9 @@ an invoke (a whole card, tens of KB) is written into the blob and served for a s
 Old blobs are ignored by claims; `sweepable` lets the background sweeper
 (`bot.state.blob_sweeper`) delete them from their metadata (`seen_at`) once both TTLs are past.
 An Azure lifecycle rule on the `seen%2F` prefix can do it too, and suits a busy bot better
-(one blob per activity, more than a bounded sweep round may keep up with).
+(one blob per activity, more than a bounded sweep round may keep up with); it must keep blobs
+longer than the longest TTL. A key with a prefix in `prefix_ttls` (Partner Center events) is
+kept for its prefix's TTL, which its blob records in metadata (`ttl`) for the sweeper.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from bot.state.blob_storage import AzureBlobStorage
 from bot.state.errors import StorageConflictError
-from bot.state.seen import Answer
+from bot.state.seen import Answer, prefix_of, ttl_for
 
 PREFIX = "seen/"
 _ATTEMPTS = 3
@@ -34,16 +36,18 @@ class BlobSeenActivities:
     id_ttl: float = 600.0
     answer_ttl: float = 120.0
     clock: Callable[[], float] = field(default=time.time)
+    prefix_ttls: Mapping[str, float] = field(default_factory=dict)
 
     async def claim(self, key: str) -> bool:
         now = self.clock()
+        ttl = ttl_for(key, self.id_ttl, self.prefix_ttls)
         for _ in range(_ATTEMPTS):
             if await self._write_seen(key, now, etag=None):  # If-None-Match: *
                 return True
             existing = await self._read(key)
             if existing is None:
                 continue  # forgotten in between: try to create it again
-            if existing.get("seen_at", 0.0) >= now - self.id_ttl:
+            if existing.get("seen_at", 0.0) >= now - ttl:
                 return False
             if await self._write_seen(key, now, etag=existing["e_tag"]):
                 return True  # took over an expired claim (If-Match: only that version)
@@ -54,15 +58,21 @@ class BlobSeenActivities:
         if etag is not None:
             item["e_tag"] = etag
         try:
-            await self.storage.write_item(PREFIX + key, item, metadata={"seen_at": str(now)})
+            await self.storage.write_item(PREFIX + key, item, metadata=self._metadata(key, now))
         except StorageConflictError:
             return False
         return True
 
+    def _metadata(self, key: str, now: float) -> dict[str, str]:
+        """`seen_at`, and a prefixed key's own `ttl` (the sweeper reads only metadata)."""
+        if prefix_of(key, self.prefix_ttls) is None:
+            return {"seen_at": str(now)}
+        return {"seen_at": str(now), "ttl": str(ttl_for(key, self.id_ttl, self.prefix_ttls))}
+
     async def remember(self, key: str, answer: Answer) -> None:
         now = self.clock()
         item = {"seen_at": now, "answered_at": now, "answer": answer, "e_tag": "*"}
-        await self.storage.write_item(PREFIX + key, item, metadata={"seen_at": str(now)})
+        await self.storage.write_item(PREFIX + key, item, metadata=self._metadata(key, now))
 
     async def answer(self, key: str) -> Answer | None:
         item = await self._read(key)
@@ -78,9 +88,10 @@ class BlobSeenActivities:
         """A listed blob the sweeper may delete: neither its claim nor its answer counts now."""
         try:
             seen_at = float(metadata["seen_at"])
+            ttl = float(metadata.get("ttl", self.id_ttl))
         except (KeyError, ValueError):
             return False  # not written here: left alone
-        return seen_at < now.timestamp() - max(self.id_ttl, self.answer_ttl)
+        return seen_at < now.timestamp() - max(ttl, self.id_ttl, self.answer_ttl)
 
     async def _read(self, key: str) -> dict[str, Any] | None:
         item = (await self.storage.read([PREFIX + key])).get(PREFIX + key)

@@ -3,13 +3,18 @@
 The dedupe middleware (`bot.inbound.dedupe`) asks; the backends answer: in memory here, or in
 SQLite / Azure Blob (`bot.state.sqlite_seen`, `bot.state.blob_seen`) when several processes
 share the work. Keys arrive hashed, so a hostile id of any length costs the same few bytes.
+
+Every store keeps a claimed key for `id_ttl` (Teams redelivers within minutes), except keys
+with a prefix in `prefix_ttls`, kept for that prefix's own time: Partner Center's webhook events
+(`pc-event:`) are retried 10 times on an undocumented schedule, so they are kept for days
+(`REFERRAL_BOT_EVENTS__DEDUPE_HOURS`, docs/webhook-registration.md).
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -32,26 +37,48 @@ class SeenActivities(Protocol):
         ...
 
 
+def prefix_of(key: str, prefix_ttls: Mapping[str, float]) -> str | None:
+    """The prefix of `prefix_ttls` that `key` starts with, if any."""
+    return next((prefix for prefix in prefix_ttls if key.startswith(prefix)), None)
+
+
+def ttl_for(key: str, id_ttl: float, prefix_ttls: Mapping[str, float]) -> float:
+    """How long a claim of `key` counts: its prefix's time, else `id_ttl`."""
+    prefix = prefix_of(key, prefix_ttls)
+    return id_ttl if prefix is None else prefix_ttls[prefix]
+
+
 @dataclass
 class MemorySeenActivities:
-    """In-process LRU with a TTL; answers are kept shorter and fewer (they hold whole cards)."""
+    """In-process LRU with a TTL; answers are kept shorter and fewer (they hold whole cards).
+    Keys with a prefix in `prefix_ttls` get an LRU of their own (at most `max_ids` each), so
+    their longer TTL neither outlives nor is cut short by the expiry of the others."""
 
     max_ids: int = 10_000
     id_ttl: float = 600.0
     max_answers: int = 256
     answer_ttl: float = 120.0
     clock: Callable[[], float] = time.monotonic
+    prefix_ttls: Mapping[str, float] = field(default_factory=dict)
     _ids: OrderedDict[str, float] = field(default_factory=OrderedDict)
+    _kept: dict[str, OrderedDict[str, float]] = field(default_factory=dict)
     _answers: OrderedDict[str, tuple[float, Answer]] = field(default_factory=OrderedDict)
 
     async def claim(self, key: str) -> bool:
         now = self.clock()
-        _expire(self._ids, now - self.id_ttl, lambda seen: seen)
-        if key in self._ids:
+        ids, ttl = self._ids_of(key)
+        _expire(ids, now - ttl, lambda seen: seen)
+        if key in ids:
             return False
-        self._ids[key] = now
-        _bound(self._ids, self.max_ids)
+        ids[key] = now
+        _bound(ids, self.max_ids)
         return True
+
+    def _ids_of(self, key: str) -> tuple[OrderedDict[str, float], float]:
+        prefix = prefix_of(key, self.prefix_ttls)
+        if prefix is None:
+            return self._ids, self.id_ttl
+        return self._kept.setdefault(prefix, OrderedDict()), self.prefix_ttls[prefix]
 
     async def remember(self, key: str, answer: Answer) -> None:
         self._answers[key] = (self.clock(), answer)
@@ -63,7 +90,7 @@ class MemorySeenActivities:
         return entry[1] if entry else None
 
     async def forget(self, key: str) -> None:
-        self._ids.pop(key, None)
+        self._ids_of(key)[0].pop(key, None)
         self._answers.pop(key, None)
 
 

@@ -3,7 +3,7 @@ and the proactive stores (recipients, channel subscriptions, the outbox, leases)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +32,7 @@ async def open_sqlite_state(
     index_ages: IndexAges | None = None,
     notification_retention: timedelta = DEFAULT_RETENTION,
     clock: Callable[[], datetime] = _utc_now,
+    seen_prefix_ttls: Mapping[str, float] | None = None,
 ) -> AsyncIterator[StateParts]:
     """Open (creating if needed) the database at `path`; closed, with its thread, on exit.
     Referral indexes unused for too long, and outbox entries settled longer ago than
@@ -45,7 +46,7 @@ async def open_sqlite_state(
         yield StateParts(
             SqliteStorage(database),
             SqlitePendingChanges(database),
-            SqliteSeenActivities(database),
+            SqliteSeenActivities(database, prefix_ttls=dict(seen_prefix_ttls or {})),
             indexes,
             recipients=SqliteRecipients(database),
             channels=SqliteChannelSubscriptions(database),

@@ -111,3 +111,29 @@ async def test_twenty_concurrent_claims_over_two_handles_have_one_winner(make: M
     won = await asyncio.gather(*(seen.claim("same") for seen in handles))
 
     assert won.count(True) == 1
+
+
+async def test_a_prefix_keeps_its_keys_for_its_own_longer_ttl(make: Make) -> None:
+    clock = FakeClock()
+    seen = make(id_ttl=10.0, prefix_ttls={"pc-event:": 1_000.0}, clock=clock)
+    assert await seen.claim("pc-event:e1") is True
+    assert await seen.claim("activity") is True
+    clock.now += 61.0  # past id_ttl, and past the SQLite sweep interval: the next claim sweeps
+
+    assert await seen.claim("other") is True
+    assert await seen.claim("activity") is True  # expired after id_ttl
+    assert await seen.claim("pc-event:e1") is False  # kept: a redelivery hours later is caught
+    clock.now += 1_000.0
+    assert await seen.claim("pc-event:e1") is True
+
+
+async def test_a_prefixed_key_is_seen_by_the_other_handle_and_can_be_forgotten(
+    make: Make,
+) -> None:
+    ttls = {"pc-event:": 1_000.0}
+    first, other = make(handle=0, prefix_ttls=ttls), make(handle=1, prefix_ttls=ttls)
+    assert await first.claim("pc-event:e2") is True
+
+    assert await other.claim("pc-event:e2") is False
+    await first.forget("pc-event:e2")
+    assert await other.claim("pc-event:e2") is True

@@ -58,3 +58,21 @@ async def test_an_expired_id_is_claimed_again_and_its_old_answer_forgotten(tmp_p
         assert not await seen.claim("k")
     finally:
         await database.aclose()
+
+
+async def test_the_sweep_keeps_prefixed_keys_until_their_own_ttl(tmp_path: Path) -> None:
+    database = await SqliteDatabase.open(tmp_path / "seen.sqlite3")
+    try:
+        clock = Clock()
+        ttls = {"pc-event:": 7 * 24 * 3600.0}
+        seen = SqliteSeenActivities(database, id_ttl=600, clock=clock, prefix_ttls=ttls)
+        assert await seen.claim("pc-event:a")
+        assert await seen.claim("activity")
+        clock.now += 601
+        assert await seen.claim("sweeps")  # deletes "activity" only
+        assert await database.run(_rows) == 2
+        clock.now += 7 * 24 * 3600
+        assert await seen.claim("sweeps-again")  # now the event key too (and "sweeps")
+        assert await database.run(_rows) == 1
+    finally:
+        await database.aclose()

@@ -10,6 +10,7 @@ conftest holds the line that names the scope, and the fixtures below (`identity`
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import aiohttp
@@ -19,6 +20,7 @@ from emulators.channel_keys import ChannelKeyServer, serving
 from emulators.server import RunningEmulators
 from tests.support.azurite import azurite
 from tests.support.emulators import PartnerCenterView, running_emulators
+from tests.support.event_signing import WebhookSigning, webhook_signing
 from tests.support.identity import IdentityClient
 from tests.support.token_service import TokenServiceControls
 
@@ -33,6 +35,7 @@ __all__ = [
     "keys",
     "partner_center",
     "token_service",
+    "webhook_signer",
 ]
 
 Scope = Literal["function", "module", "package"]
@@ -96,3 +99,10 @@ async def keys() -> AsyncIterator[ChannelKeyServer]:
     """A Bot Framework channel's key server, for the bot with inbound auth ON."""
     async with serving(ChannelKeyServer()) as server:
         yield server
+
+
+@pytest.fixture
+async def webhook_signer(tmp_path: Path) -> AsyncIterator[WebhookSigning]:
+    """Partner Center's webhook signing for one test: a CA, a certificate served over HTTPS."""
+    async with webhook_signing(tmp_path) as signing:
+        yield signing

@@ -260,3 +260,26 @@ async def test_seen_activities_are_swept_once_neither_their_claim_nor_answer_cou
     assert await stored_ids(blob_storage, SEEN_PREFIX) == {"recent"}
     assert not await seen.claim("recent")  # still counts
     assert await seen.answer("recent") is None  # its answer no longer does (120 s)
+
+
+async def test_an_event_key_is_swept_only_after_its_own_longer_ttl(
+    blob_storage: AzureBlobStorage,
+) -> None:
+    clock = [NOW.timestamp()]
+    seen = BlobSeenActivities(
+        blob_storage, id_ttl=600, prefix_ttls={"pc-event:": 7_200.0}, clock=lambda: clock[0]
+    )
+    assert await seen.claim("pc-event:e1")
+    assert await seen.claim("activity")
+    limits = SweepLimits(grace=timedelta(0))
+
+    async def sweep_after(seconds: float) -> set[str]:
+        clock[0] += seconds
+        at = datetime.fromtimestamp(clock[0], UTC)
+        sweeper = BlobSweeper(blob_storage, SEEN_PREFIX, seen.sweepable, limits, clock=lambda: at)
+        await sweeper.sweep_once()
+        return await stored_ids(blob_storage, SEEN_PREFIX)
+
+    assert await sweep_after(700) == {"pc-event:e1"}
+    assert not await seen.claim("pc-event:e1")
+    assert await sweep_after(7_200) == set()
