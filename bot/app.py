@@ -302,7 +302,7 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
     )
     make_card_actions = overrides.card_actions or partial(
         default_card_actions,
-        confirm_cards=app.get(CONFIRM_CARDS),
+        confirm_cards=app[CONFIRM_CARDS],
         updater=app[PROACTIVE_SENDER],
     )
     app[BOT] = ReferralBot(

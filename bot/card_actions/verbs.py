@@ -215,11 +215,10 @@ class CardActions:
             return
         if not seller_of(turn_context.activity).in_group:
             return  # one-to-one: the answer replaced the only card; no storage touched
-        updater = self._updater
         fresh = None if answer.fresh is None else (answer.fresh.id, answer.fresh.expires_at)
         try:
             await self._cards.settle(
-                clicked.id, clicked.expires_at, answer.shared(), updater=updater, fresh=fresh
+                clicked.id, clicked.expires_at, answer.shared(), updater=self._updater, fresh=fresh
             )
         except Exception:
             logger.exception("card_action.shared_update_failed pending=%s", clicked.id[:8])
