@@ -3,8 +3,8 @@
 Everything the bot shares is built once per app in one `cleanup_ctx` and closed with it: one
 `aiohttp.ClientSession`, the on-behalf-of token provider (msal), the Partner Center client and
 service, the pending changes, bot state, the adapter and `ReferralBot` with its dialogs, and
-the Partner Center webhook endpoint with its `EventSink`. Tests and the demo swap parts through
-keyword overrides, never through module globals.
+the Partner Center webhook endpoint with its `EventSink` (the lead alerts, bot.alerts). Tests
+and the demo swap parts through keyword overrides, never through module globals.
 """
 
 from __future__ import annotations
@@ -26,10 +26,14 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from bot.alerts.confirm_cards import CardUpdater, ConfirmCards
+from bot.alerts.leads import LeadAlerts
+from bot.alerts.parts import LeadParts
+from bot.alerts.wiring import build_lead_alerts
 from bot.auth.obo import OboTokenProvider
 from bot.auth.sealed_store import ByteStore, EncryptedByteStore
 from bot.background import BackgroundTasks
 from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime, Sleep
+from bot.card_actions.lead_verbs import LeadActions
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
 from bot.domain.events import EventSink
 from bot.domain.pending import PendingChanges
@@ -42,11 +46,7 @@ from bot.inbound.dedupe import ActivityDedupe
 from bot.inbound.event_certificates import SigningCertificates
 from bot.inbound.event_signature import EventSignatures
 from bot.inbound.installs import Installs
-from bot.inbound.partner_center_events import (
-    EVENT_KEY_PREFIX,
-    LoggingEventSink,
-    PartnerCenterEvents,
-)
+from bot.inbound.partner_center_events import EVENT_KEY_PREFIX, PartnerCenterEvents
 from bot.inbound.policy import TenantPolicy
 from bot.inbound.sso import use_teams_sso, use_token_service
 from bot.inbound.turn_errors import make_on_turn_error
@@ -62,6 +62,7 @@ from bot.sign_in.dev_sso import DevSsoAssertions
 from bot.sign_in.no_sign_in import NoSignInAssertions
 from bot.sign_in.token_service import TokenServiceAssertions
 from bot.state.backends import open_state
+from bot.state.lead_records import StorageLeadRecords
 from bot.state.parts import StateParts
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.token_caches import StorageTokenCacheStore
@@ -89,6 +90,7 @@ CONFIRM_CARDS = web.AppKey("confirm_cards", ConfirmCards)
 INSTALLS = web.AppKey("installs", Installs)
 PROACTIVE_SENDER = web.AppKey("proactive_sender", AdapterProactiveSender)
 EVENT_SINK = web.AppKey("event_sink", EventSink)  # what verified Partner Center events go to
+LEAD_ALERTS = web.AppKey("lead_alerts", LeadAlerts)  # the default sink; its parts serve the cards
 
 
 class SystemClock:
@@ -175,8 +177,8 @@ def default_assertions(session: aiohttp.ClientSession, settings: Settings) -> Us
 
 
 def default_event_sink(app: web.Application) -> EventSink:
-    """Where verified Partner Center events go: logged only, until lead alerts are wired."""
-    return LoggingEventSink()
+    """Where verified Partner Center events go: the lead alerts (bot.alerts)."""
+    return app[LEAD_ALERTS]
 
 
 def default_root_dialog(services: DialogServices, memory: StatePropertyAccessor) -> Dialog:
@@ -185,11 +187,19 @@ def default_root_dialog(services: DialogServices, memory: StatePropertyAccessor)
 
 def default_card_actions(
     services: DialogServices,
+    leads: LeadParts | None = None,
     *,
     confirm_cards: ConfirmCards | None = None,
     updater: CardUpdater | None = None,
 ) -> CardActionDispatcher:
-    return CardActions(services, confirm_cards=confirm_cards, updater=updater)
+    """Confirm and Cancel; with `leads`, the lead card's Accept, Decline and refresh too; with
+    `confirm_cards` and `updater`, group confirm cards are ended for everyone."""
+    return CardActions(
+        services,
+        leads=None if leads is None else LeadActions(services, leads),
+        confirm_cards=confirm_cards,
+        updater=updater,
+    )
 
 
 def _sealing_key(settings: Settings) -> SecretStr:
@@ -226,9 +236,7 @@ def _services(
     client = ReferralsClient(session, settings.partner_center, tokens, retry_policy=policy)
     make_assertions = overrides.assertions or default_assertions
     clock = overrides.clock or SystemClock()
-    parts = app[STATE_PARTS]
-    recipients = parts.recipients if overrides.recipients is None else overrides.recipients
-    channels = parts.channels if overrides.channels is None else overrides.channels
+    recipients, channels = _proactive_stores(app, overrides)
     app[INSTALLS] = installs = Installs(recipients, clock)
     return DialogServices(
         referrals=PartnerCenterReferrals(
@@ -254,6 +262,35 @@ def _with_confirm_cards(
         outbox = app[STATE_PARTS].notifications
     app[CONFIRM_CARDS] = ConfirmCards(outbox, services.clock)
     return replace(services, confirm_cards=app[CONFIRM_CARDS])
+
+
+def _proactive_stores(
+    app: web.Application, overrides: Overrides
+) -> tuple[Recipients, ChannelSubscriptions]:
+    parts = app[STATE_PARTS]
+    recipients = parts.recipients if overrides.recipients is None else overrides.recipients
+    channels = parts.channels if overrides.channels is None else overrides.channels
+    return recipients, channels
+
+
+def _lead_alerts(
+    app: web.Application, services: DialogServices, overrides: Overrides
+) -> LeadAlerts:
+    """Issue 17: lead alerts over the state backend's outbox, the proactive sender, and lead
+    records in the bot's storage (decisions, each recipient's Accept/Decline ids)."""
+    parts = app[STATE_PARTS]
+    recipients, channels = _proactive_stores(app, overrides)
+    return build_lead_alerts(
+        services,
+        app[SETTINGS],
+        recipients=recipients,
+        channels=channels,
+        notifications=parts.notifications,
+        sender=app[PROACTIVE_SENDER],
+        records=StorageLeadRecords(overrides.storage or parts.storage),
+        background=app[BACKGROUND],
+        sleep=overrides.sleep,
+    )
 
 
 def claim_lease(settings: Settings) -> timedelta:
@@ -300,8 +337,10 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
     app[PROACTIVE_SENDER] = AdapterProactiveSender(
         adapter, outbound, bot_app_id=settings.bot.app_id if authenticate else ""
     )
+    app[LEAD_ALERTS] = alerts = _lead_alerts(app, services, overrides)
     make_card_actions = overrides.card_actions or partial(
         default_card_actions,
+        leads=alerts.parts,
         confirm_cards=app[CONFIRM_CARDS],
         updater=app[PROACTIVE_SENDER],
     )

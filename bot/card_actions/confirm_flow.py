@@ -76,6 +76,9 @@ class Answer:
     body: dict[str, Any]
     outcome: str
     referral_id: str | None = None
+    # the referral as the answer found it (saved, or read after a 412), when it was read: lead
+    # cards answer with their own card from it (bot.card_actions.lead_verbs)
+    read: Versioned[Referral] | None = None
     shared: Shared | None = None
     fresh: PendingChange | None = None
 
@@ -146,7 +149,8 @@ class ConfirmFlow:
         except ChangeSavedUnreadableError as error:
             await self._finish(pending, PendingState.APPLIED)
             body = replies.saved_unreadable(error.user_message)
-            return self._answer(body, "applied", pending, self._saved_unread(turn_context, pending))
+            unread = self._saved_unread(turn_context, pending)
+            return self._answer(body, "applied", pending, shared=unread)
         except ChangeNotAppliedError:
             await self._finish(pending, PendingState.PENDING)
             return self._answer(replies.message(replies.NOT_APPLIED), "not_applied", pending)
@@ -157,10 +161,11 @@ class ConfirmFlow:
         except DomainError as error:  # Partner Center refused the change as invalid
             await self._finish(pending, PendingState.CANCELLED)
             body = replies.refused(error.user_message)
-            return self._answer(body, "refused_invalid", pending, self._refused(pending))
+            return self._answer(body, "refused_invalid", pending, shared=self._refused(pending))
         await self._finish(pending, PendingState.APPLIED)
         shared = self._saved(turn_context, pending, updated.value)
-        return self._answer(self._result_card(updated.value), "applied", pending, shared)
+        card = self._result_card(updated.value)
+        return self._answer(card, "applied", pending, updated, shared=shared)
 
     async def _replan(
         self, turn_context: TurnContext, pending: PendingChange, user: UserAssertion
@@ -198,10 +203,11 @@ class ConfirmFlow:
             notice = replies.TOO_LATE_TO_CANCEL if click is Click.CANCEL else None
             body = self._result_card(current.value, notice=notice)
             shared = self._saved(turn_context, pending, current.value)
-            return self._answer(body, "applied", pending, shared)
+            return self._answer(body, "applied", pending, current, shared=shared)
         if click is Click.CANCEL:  # someone else changed it, ours is not there: cancel ours
             await self._finish(pending, PendingState.CANCELLED)
-            return self._answer(replies.cancelled(), "cancelled", pending, self._cancelled(pending))
+            cancelled = self._cancelled(pending)
+            return self._answer(replies.cancelled(), "cancelled", pending, shared=cancelled)
         return await self._propose_again(
             turn_context, pending, current, replies.NOT_ANSWERED_CHANGED, "changed_meanwhile"
         )
@@ -231,7 +237,8 @@ class ConfirmFlow:
         """The referral is the version the seller saw: no write of this change landed."""
         if click is Click.CANCEL:
             await self._finish(pending, PendingState.CANCELLED)
-            return self._answer(replies.cancelled(), "cancelled", pending, self._cancelled(pending))
+            cancelled = self._cancelled(pending)
+            return self._answer(replies.cancelled(), "cancelled", pending, shared=cancelled)
         if click is Click.CONFIRM:
             if self._services.clock.now() < pending.expires_at:
                 return await self._apply(turn_context, pending, user)  # same If-Match
@@ -258,13 +265,13 @@ class ConfirmFlow:
             await self._finish(pending, PendingState.SUPERSEDED)
             card = self._result_card(current.value, notice=replies.ALREADY_THERE, title=None)
             shared = self._saved(turn_context, pending, current.value, replies.ALREADY_THERE)
-            return self._answer(card, f"{outcome}_already_done", pending, shared)
+            return self._answer(card, f"{outcome}_already_done", pending, current, shared=shared)
         except DomainError as error:
             await self._finish(pending, PendingState.SUPERSEDED)
             explained = replies.changed_meanwhile(error.user_message)
             card = self._result_card(current.value, notice=explained, title=None)
             shared = partial(confirm_outcome.not_changed, explained)
-            return self._answer(card, f"{outcome}_refused", pending, shared)
+            return self._answer(card, f"{outcome}_refused", pending, current, shared=shared)
         created = self._services.clock.now()
         fresh = replace(
             pending,
@@ -281,7 +288,7 @@ class ConfirmFlow:
             await self._services.pending.put(fresh)
             await self._finish(pending, PendingState.SUPERSEDED)
             confirm = render_confirm_card(change, pending_id=fresh.id, notice=notice)
-            return self._answer(replies.card(confirm), f"{outcome}_reproposed", pending)
+            return self._answer(replies.card(confirm), f"{outcome}_reproposed", pending, current)
         # In a group the fresh card replaces the posted one for everyone, and its refresh gives
         # the proposer (the clicker: claims are theirs only) the buttons, as the first one did.
         proposer = Proposer(pending.proposer_name, clicker.teams_id)
@@ -296,6 +303,7 @@ class ConfirmFlow:
             pending.referral_id,
             shared=lambda: group_card,
             fresh=fresh,
+            read=current,
         )
 
     async def _not_written(self, pending: PendingChange, error: ServiceError) -> Answer:
@@ -303,7 +311,7 @@ class ConfirmFlow:
         if isinstance(error, ReferralNotFoundError | AccessDeniedError):
             await self._finish(pending, PendingState.CANCELLED)
             body = replies.refused(error.user_message)
-            return self._answer(body, "refused", pending, self._refused(pending))
+            return self._answer(body, "refused", pending, shared=self._refused(pending))
         await self._finish(pending, PendingState.PENDING)
         if isinstance(error, TooManyRequestsError):
             text, outcome = replies.busy(error.retry_after), "throttled"
@@ -367,6 +375,11 @@ class ConfirmFlow:
 
     @staticmethod
     def _answer(
-        body: dict[str, Any], outcome: str, pending: PendingChange, shared: Shared | None = None
+        body: dict[str, Any],
+        outcome: str,
+        pending: PendingChange,
+        read: Versioned[Referral] | None = None,
+        *,
+        shared: Shared | None = None,
     ) -> Answer:
-        return Answer(body, outcome, pending.referral_id, shared)
+        return Answer(body, outcome, pending.referral_id, read, shared=shared)

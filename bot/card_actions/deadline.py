@@ -35,11 +35,17 @@ from bot.card_actions import replies
 from bot.card_actions.updates import replace_clicked_card
 from bot.card_actions.verbs import CardActionDispatcher, pending_id_of
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB, REFRESH_VERB
+from bot.cards.lead_alert import LEAD_ACCEPT_VERB, LEAD_DECLINE_VERB, LEAD_REFRESH_VERB
 from bot.logging import new_correlation_id, safe_field
 from dialogs.turn_facts import seller_of
 
 logger = logging.getLogger(__name__)
 ANSWER_WITHIN = 4.0  # seconds: Teams waits 5 s for an invoke answer, the network takes some
+# A refresh bounds its own work and must never be answered "Saving…" (bot.card_actions.lead_verbs).
+SELF_BOUNDED = frozenset({LEAD_REFRESH_VERB, REFRESH_VERB})
+# A lead card may be a channel's: its late answer, the clicker's own view, must not replace the
+# message for everyone. Its copies are updated after a decision anyway (bot.alerts.copies).
+NOT_REPLACED = frozenset({LEAD_ACCEPT_VERB, LEAD_DECLINE_VERB})
 Body = dict[str, Any]
 Sleep = Callable[[float], Awaitable[None]]
 ReplaceCard = Callable[[TurnContext, Body], Awaitable[None]]
@@ -68,7 +74,7 @@ class AnswerInTime:
     async def dispatch(
         self, turn_context: TurnContext, verb: str, data: Mapping[str, Any]
     ) -> dict[str, Any]:
-        if verb == REFRESH_VERB:
+        if verb in SELF_BOUNDED:
             return await self._actions.dispatch(turn_context, verb, data)
         work = asyncio.create_task(
             self._actions.dispatch(turn_context, verb, data),
@@ -102,10 +108,9 @@ class AnswerInTime:
         )
         pending_id = pending_id_of(data) if verb == CONFIRM_VERB else None
         group_card = verb in (CONFIRM_VERB, CANCEL_VERB) and seller_of(invoke.activity).in_group
+        replace_late = verb not in NOT_REPLACED and not group_card
         self._background.start(
-            self._update_when_done(
-                invoke, work, pending_id, correlation_id, replace=not group_card
-            ),
+            self._update_when_done(invoke, work, pending_id, correlation_id, replace=replace_late),
             name=f"card_action.finish correlation_id={correlation_id}",
         )
         return replies.saving(pending_id)
@@ -130,7 +135,7 @@ class AnswerInTime:
             logger.exception("card_action.failed correlation_id=%s", correlation_id)
             card = replies.failed_while_saving(correlation_id)
         if not replace:
-            logger.info("card_update.group_skipped correlation_id=%s", correlation_id)
+            logger.info("card_update.left_to_copies correlation_id=%s", correlation_id)
             return
         try:
             await self._replace_card(invoke, card)

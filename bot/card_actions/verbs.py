@@ -21,7 +21,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from botbuilder.core import TurnContext
 
@@ -39,9 +39,13 @@ from bot.logging import safe_field
 from dialogs.ports import DialogServices
 from dialogs.turn_facts import seller_of
 
+if TYPE_CHECKING:  # built by bot.card_actions.lead_verbs.lead_card_actions, which imports this
+    from bot.card_actions.lead_verbs import LeadActions
+
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[TurnContext, str], Awaitable[Answer]]
+DataHandler = Callable[[TurnContext, Mapping[str, Any]], Awaitable[Answer]]
 _PENDING_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
@@ -66,6 +70,7 @@ class CardActions:
         self,
         services: DialogServices,
         *,
+        leads: LeadActions | None = None,
         confirm_cards: ConfirmCards | None = None,
         updater: CardUpdater | None = None,
     ) -> None:
@@ -81,10 +86,13 @@ class CardActions:
             CANCEL_VERB: self.cancel_change,
             REFRESH_VERB: ConfirmViews(services).refresh,
         }
+        # Issue 17: the lead card's verbs read their own data (a pending id, a reason, a
+        # referral id for a refresh); registered when the app has lead alerts.
+        self._data_handlers: dict[str, DataHandler] = {} if leads is None else leads.handlers()
 
     @property
     def verbs(self) -> frozenset[str]:
-        return frozenset(self._handlers)
+        return frozenset(self._handlers) | frozenset(self._data_handlers)
 
     async def dispatch(
         self, turn_context: TurnContext, verb: str, data: Mapping[str, Any]
@@ -92,7 +100,10 @@ class CardActions:
         started = time.monotonic()
         handler = self._handlers.get(verb)
         pending_id = pending_id_of(data) if isinstance(data, Mapping) else None
-        if handler is None:
+        data_handler = self._data_handlers.get(verb)
+        if data_handler is not None:
+            answer = await self._dispatch_data(turn_context, data_handler, data)
+        elif handler is None:
             answer = Answer(replies.bad_request(replies.UNKNOWN_BUTTON), "unknown_verb")
         elif pending_id is None:
             answer = Answer(replies.bad_request(replies.BAD_BUTTON), "bad_data")
@@ -100,13 +111,21 @@ class CardActions:
             answer = await handler(turn_context, pending_id)
         logger.info(
             "card_action.done verb=%s pending=%s referral=%s outcome=%s latency_ms=%d",
-            verb if handler is not None else "unknown",
+            verb if verb in self.verbs else "unknown",
             (pending_id or "-")[:8],
             safe_field(answer.referral_id or "-", 80),
             answer.outcome,
             round((time.monotonic() - started) * 1000),
         )
         return answer.body
+
+    @staticmethod
+    async def _dispatch_data(
+        turn_context: TurnContext, handler: DataHandler, data: object
+    ) -> Answer:
+        if not isinstance(data, Mapping):
+            return Answer(replies.bad_request(replies.BAD_BUTTON), "bad_data")
+        return await handler(turn_context, data)
 
     async def confirm_change(self, turn_context: TurnContext, pending_id: str) -> Answer:
         """Only the proposer, only once, only before it expires (see
@@ -141,7 +160,7 @@ class CardActions:
             return await self._flow.resume(turn_context, pending, Click.CONFIRM)
         if outcome is ClaimOutcome.ALREADY_APPLIED and pending is not None:
             return await self._already_applied(turn_context, pending)
-        return _refusal(outcome, pending, "confirm")
+        return refusal(outcome, pending, "confirm")
 
     async def _cancel(
         self, turn_context: TurnContext, pending_id: str, stored: PendingChange | None
@@ -169,7 +188,7 @@ class CardActions:
             return _cancelled(stored)
         if outcome is ClaimOutcome.ALREADY_APPLIED:
             return _answer(replies.too_late_to_cancel(), "already_applied", stored)
-        return _refusal(outcome, stored, "cancel")
+        return refusal(outcome, stored, "cancel")
 
     async def _cancel_vanished_claim(
         self, turn_context: TurnContext, pending_id: str, stored: PendingChange
@@ -237,7 +256,7 @@ def _cancelled(pending: PendingChange) -> Answer:
     return Answer(replies.cancelled(), "cancelled", pending.referral_id, shared=shared)
 
 
-def _refusal(outcome: ClaimOutcome, pending: PendingChange | None, verb: str) -> Answer:
+def refusal(outcome: ClaimOutcome, pending: PendingChange | None, verb: str) -> Answer:
     """Why this click changes nothing, for every outcome other than a won claim."""
     if outcome is ClaimOutcome.NOT_PROPOSER and pending is not None:
         return _answer(replies.not_yours(pending.proposer_name, verb), "not_proposer", pending)
