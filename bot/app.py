@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -26,9 +27,12 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from bot.alerts.confirm_cards import CardUpdater, ConfirmCards
+from bot.alerts.confirm_expiry import ConfirmExpiry
+from bot.alerts.digest_settings import RecipientDigests
 from bot.alerts.leads import LeadAlerts
 from bot.alerts.parts import LeadParts
-from bot.alerts.wiring import build_lead_alerts
+from bot.alerts.scheduler import Scheduler
+from bot.alerts.wiring import build_lead_alerts, build_scheduler
 from bot.auth.obo import OboTokenProvider
 from bot.auth.sealed_store import ByteStore, EncryptedByteStore
 from bot.background import BackgroundTasks
@@ -37,7 +41,7 @@ from bot.card_actions.lead_verbs import LeadActions
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
 from bot.domain.events import EventSink
 from bot.domain.pending import PendingChanges
-from bot.domain.proactive import ChannelSubscriptions, Notifications, Recipients
+from bot.domain.proactive import ChannelSubscriptions, Notifications, ProactiveSender, Recipients
 from bot.inbound.activity_handler import ReferralBot
 from bot.inbound.adapter import ReferralAdapter
 from bot.inbound.alert_settings import StoredAlertSettings
@@ -86,6 +90,10 @@ STATE_PARTS = web.AppKey("state_parts", StateParts)
 REFERRAL_INDEXES = web.AppKey("referral_indexes", ByteStore)
 # issue 17 §4: confirm cards posted in group conversations, ended for everyone
 CONFIRM_CARDS = web.AppKey("confirm_cards", ConfirmCards)
+# issue 17: the sellers' indexes as one per process (turns and scheduled work share them), and
+# the scheduler (present while it runs: another module adds a job with `.register(job)`)
+INDEX_CACHE = web.AppKey("referral_index_cache", ReferralIndexes)
+SCHEDULER = web.AppKey("scheduler", Scheduler)
 # issue 17: sellers captured on install (and kept current), and the sender of proactive cards
 INSTALLS = web.AppKey("installs", Installs)
 PROACTIVE_SENDER = web.AppKey("proactive_sender", AdapterProactiveSender)
@@ -118,6 +126,7 @@ class Overrides:
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
     notifications: Notifications | None = None  # the outbox (issue 17); None: the backend's
+    proactive_sender: ProactiveSender | None = None  # scheduled cards; None: the adapter's
     recipients: Recipients | None = None  # issue 17 stores; None: the state backend's
     channels: ChannelSubscriptions | None = None
     event_sink: EventSink | None = None  # Partner Center events; None: default_event_sink
@@ -139,6 +148,7 @@ def create_app(
     sleep: Sleep = asyncio.sleep,
     monotonic: Callable[[], float] = time.monotonic,
     notifications: Notifications | None = None,
+    proactive_sender: ProactiveSender | None = None,
     recipients: Recipients | None = None,
     channels: ChannelSubscriptions | None = None,
     event_sink: EventSink | None = None,
@@ -150,6 +160,7 @@ def create_app(
     overrides = replace(overrides, answer_within=answer_within, answer_sleep=answer_sleep)
     overrides = replace(overrides, sleep=sleep, monotonic=monotonic)
     overrides = replace(overrides, notifications=notifications)
+    overrides = replace(overrides, proactive_sender=proactive_sender)
     overrides = replace(overrides, recipients=recipients, channels=channels)
     overrides = replace(overrides, event_sink=event_sink)
     app = web.Application()
@@ -235,13 +246,13 @@ def _services(
     )
     client = ReferralsClient(session, settings.partner_center, tokens, retry_policy=policy)
     make_assertions = overrides.assertions or default_assertions
+    indexes = ReferralIndexes(client, app[REFERRAL_INDEXES], app[BACKGROUND], settings.index)
+    app[INDEX_CACHE] = indexes
     clock = overrides.clock or SystemClock()
     recipients, channels = _proactive_stores(app, overrides)
     app[INSTALLS] = installs = Installs(recipients, clock)
     return DialogServices(
-        referrals=PartnerCenterReferrals(
-            ReferralIndexes(client, app[REFERRAL_INDEXES], app[BACKGROUND], settings.index)
-        ),
+        referrals=PartnerCenterReferrals(indexes),
         pending=overrides.pending if overrides.pending is not None else MemoryPendingChanges(),
         clock=clock,
         assertions=make_assertions(session, settings),
@@ -249,6 +260,7 @@ def _services(
         pending_ttl=timedelta(minutes=settings.pending_ttl_minutes),
         claim_lease=claim_lease(settings),
         sign_in_connection=settings.bot.oauth_connection_name,
+        digests=RecipientDigests(recipients),
         alerts=StoredAlertSettings(installs, channels, clock),
     )
 
@@ -395,6 +407,33 @@ async def _durable_state(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
+@asynccontextmanager
+async def _scheduled(app: web.Application, overrides: Overrides) -> AsyncIterator[None]:
+    """Issue 17: reminders, digests and the expiry of group confirm cards, on one instance at a
+    time (bot.alerts.wiring), unless REFERRAL_BOT_SCHEDULE__ENABLED=false; cards go through the
+    app's proactive sender."""
+    settings = app[SETTINGS].schedule
+    if not settings.enabled:
+        yield
+        return
+    parts, services = app[STATE_PARTS], app[SERVICES]
+    sender = overrides.proactive_sender or app[PROACTIVE_SENDER]
+    app[SCHEDULER] = scheduler = build_scheduler(
+        settings,
+        leases=parts.leases,
+        recipients=parts.recipients if overrides.recipients is None else overrides.recipients,
+        channels=parts.channels if overrides.channels is None else overrides.channels,
+        notifications=parts.notifications,
+        sender=sender,
+        indexes=app[INDEX_CACHE],
+        clock=(overrides.clock or SystemClock()).now,
+    )
+    expiry = ConfirmExpiry(app[CONFIRM_CARDS], services.pending, sender, ttl=services.pending_ttl)
+    scheduler.register(expiry)
+    async with scheduler.running():
+        yield
+
+
 async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     parts = app[STATE_PARTS]
@@ -414,7 +453,8 @@ async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[
             app[HTTP_SESSION], app[TOKENS], app[SERVICES] = session, tokens, services
             _wire_bot(app, services, overrides)
             _wire_events(app, session, overrides)
-            yield
+            async with _scheduled(app, overrides):
+                yield
         finally:
             await app[BACKGROUND].drain(grace_seconds=settings.partner_center.deadline_seconds + 5)
             await tokens.aclose()

@@ -25,7 +25,7 @@ from botbuilder.schema import Activity
 from bot.domain.pending import PendingChange
 from bot.state.pending_changes import MemoryPendingChanges
 from dialogs.main_dialog import MainDialog
-from dialogs.ports import DialogServices, LeadAlertSettings
+from dialogs.ports import DialogServices, DigestSettings, LeadAlertSettings
 from tests.dialogs.seed import seed_documents
 from tests.support.activities import TeamsConversation, TeamsUser, make_message
 from tests.support.cards import assert_valid_card, unescape
@@ -93,6 +93,7 @@ class DialogHarness:
     clock: FakeClock = field(default_factory=FakeClock)
     assertions: FakeAssertions = field(default_factory=FakeAssertions)
     confirm_cards: PostedCards = field(default_factory=PostedCards)
+    digests: DigestSettings | None = None  # issue 17 §4
     alerts: LeadAlertSettings | None = None  # issue 17's port; None: not set up
 
     def __post_init__(self) -> None:
@@ -105,6 +106,7 @@ class DialogHarness:
             assertions=self.assertions,
             portal_url=PORTAL_URL,
             confirm_cards=self.confirm_cards,
+            digests=self.digests,
             alerts=self.alerts,
         )
         self.dialog = MainDialog(self.services, self.state.create_property("SellerMemory"))

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.app import SCHEDULER
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB, REFRESH_VERB
 from emulators.server import RunningEmulators
 from tests.support.activities import channel_thread
@@ -116,3 +118,40 @@ async def test_a_personal_chat_is_as_before_no_update_and_no_outbox(
 
     assert bot.connector.updates() == []
     assert outbox.calls == {}
+
+
+class ShiftedClock:
+    """The real time plus what the test skips ahead (the emulators date their data by it)."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+
+async def test_the_apps_scheduler_expires_an_unconfirmed_channel_card_once(
+    fresh: RunningEmulators,
+) -> None:
+    clock = ShiftedClock()
+    async with running_bot(demo_settings(fresh), clock=clock) as bot:
+        assert bot.app is not None
+        scheduler = bot.app[SCHEDULER]
+        channel = channel_thread()
+        [posted] = await bot.say("mark 123 won", conversation=channel, mention=True)
+        assert await scheduler.tick()
+        assert bot.connector.updates() == []  # not expired yet
+
+        clock.ahead = timedelta(minutes=31)
+        await scheduler.tick()
+        await scheduler.tick()
+
+        [update] = bot.connector.updates()
+        assert update.reply_to_id == posted.activity_id
+        shown = text_of(update.cards[0])
+        assert shown.startswith("Expired — nobody confirmed within 30 minutes")
+        assert not has_button(update.cards[0], CONFIRM_VERB)
+        pending_id = pending_id_of(posted.cards[0])
+        late = await bot.click(CONFIRM_VERB, {"pendingId": pending_id}, conversation=channel)
+        assert "expired" in text_of(late.card)
+        assert len(bot.connector.updates()) == 1
