@@ -1,0 +1,51 @@
+"""A new lead in the Agents Playground, as a person trying `make demo` makes one arrive.
+
+Megan opens her personal chat (the Playground page then tells the bot it was installed: she is
+stored and greeted) and asks for her new leads (a Partner Center read: her token is cached, so
+the bot can later read on her behalf). The banner's `python -m demo new-lead` then has the
+emulator create a lead with her on the team and send the signed `referral-created` event to
+the bot, which the emulator's deliveries control shows answered 200.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.playground import PlaygroundPage
+from tests.support.playground_stack import REPO_ROOT, Stack
+from tests.system.e2e.emulator_controls import Emulator
+
+pytestmark = pytest.mark.slow  # the Playground and headless Chromium
+
+CUSTOMER = "Wingtip Toys"
+
+
+def _new_lead_from_the_banner(stack: Stack) -> str:
+    """`python -m demo new-lead`, run as the banner says, in another process."""
+    command = [sys.executable, "-m", "demo", "new-lead", "--emulator", stack.referrals_base_url]
+    done = subprocess.run(
+        [*command, "--customer", CUSTOMER],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_a_new_lead_reaches_the_bot_after_megan_opened_her_chat_and_asked(
+    playground: PlaygroundPage, emulator: Emulator, stack: Stack
+) -> None:
+    playground.open_chat("Personal Chat")
+    before = playground.card_count()
+    playground.say("new leads")
+    playground.new_card(before, "New leads")
+    playground.screenshot("signed-in")
+
+    printed = _new_lead_from_the_banner(stack)
+
+    assert f"{CUSTOMER} (Seattle, US), 120,000 USD" in printed, printed
+    [delivery] = emulator.webhook_deliveries()
+    assert (delivery["event"], delivery["state"]) == ("referral-created", "delivered")
+    assert [attempt["status"] for attempt in delivery["attempts"]] == [200]
