@@ -31,8 +31,8 @@ NOT_REGISTERED = (
     "(the demo registers the bot at start)."
 )
 WHERE_THE_CARD_GOES = (
-    "The lead card goes to each team member who has the bot and has asked it something since "
-    "it started (so it can read Partner Center for them): see the Playground's personal chat."
+    "The lead card goes to each team member who has the bot and has asked it for something from "
+    "Partner Center since it started (so it can read for them): see the personal chat."
 )
 Out = Callable[[str], None]
 Sleep = Callable[[float], Awaitable[None]]
