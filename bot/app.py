@@ -3,8 +3,8 @@
 Everything the bot shares is built once per app in one `cleanup_ctx` and closed with it: one
 `aiohttp.ClientSession`, the on-behalf-of token provider (msal), the Partner Center client and
 service, the pending changes, bot state, the adapter and `ReferralBot` with its dialogs, and
-the Partner Center webhook endpoint with its `EventSink`. Tests and the demo swap parts through
-keyword overrides, never through module globals.
+the Partner Center webhook endpoint with its `EventSink` (the lead alerts, bot.alerts). Tests
+and the demo swap parts through keyword overrides, never through module globals.
 """
 
 from __future__ import annotations
@@ -25,10 +25,14 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from bot.alerts.leads import LeadAlerts
+from bot.alerts.parts import LeadParts
+from bot.alerts.wiring import build_lead_alerts
 from bot.auth.obo import OboTokenProvider
 from bot.auth.sealed_store import ByteStore, EncryptedByteStore
 from bot.background import BackgroundTasks
 from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime, Sleep
+from bot.card_actions.lead_verbs import lead_card_actions
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
 from bot.domain.events import EventSink
 from bot.domain.pending import PendingChanges
@@ -41,11 +45,7 @@ from bot.inbound.dedupe import ActivityDedupe
 from bot.inbound.event_certificates import SigningCertificates
 from bot.inbound.event_signature import EventSignatures
 from bot.inbound.installs import Installs
-from bot.inbound.partner_center_events import (
-    EVENT_KEY_PREFIX,
-    LoggingEventSink,
-    PartnerCenterEvents,
-)
+from bot.inbound.partner_center_events import EVENT_KEY_PREFIX, PartnerCenterEvents
 from bot.inbound.policy import TenantPolicy
 from bot.inbound.sso import use_teams_sso, use_token_service
 from bot.inbound.turn_errors import make_on_turn_error
@@ -61,6 +61,7 @@ from bot.sign_in.dev_sso import DevSsoAssertions
 from bot.sign_in.no_sign_in import NoSignInAssertions
 from bot.sign_in.token_service import TokenServiceAssertions
 from bot.state.backends import open_state
+from bot.state.lead_records import StorageLeadRecords
 from bot.state.parts import StateParts
 from bot.state.pending_changes import MemoryPendingChanges
 from bot.state.token_caches import StorageTokenCacheStore
@@ -86,6 +87,7 @@ REFERRAL_INDEXES = web.AppKey("referral_indexes", ByteStore)
 INSTALLS = web.AppKey("installs", Installs)
 PROACTIVE_SENDER = web.AppKey("proactive_sender", AdapterProactiveSender)
 EVENT_SINK = web.AppKey("event_sink", EventSink)  # what verified Partner Center events go to
+LEAD_ALERTS = web.AppKey("lead_alerts", LeadAlerts)  # the default sink; its parts serve the cards
 
 
 class SystemClock:
@@ -169,16 +171,19 @@ def default_assertions(session: aiohttp.ClientSession, settings: Settings) -> Us
 
 
 def default_event_sink(app: web.Application) -> EventSink:
-    """Where verified Partner Center events go: logged only, until lead alerts are wired."""
-    return LoggingEventSink()
+    """Where verified Partner Center events go: the lead alerts (bot.alerts)."""
+    return app[LEAD_ALERTS]
 
 
 def default_root_dialog(services: DialogServices, memory: StatePropertyAccessor) -> Dialog:
     return MainDialog(services, memory)
 
 
-def default_card_actions(services: DialogServices) -> CardActionDispatcher:
-    return CardActions(services)
+def default_card_actions(
+    services: DialogServices, leads: LeadParts | None = None
+) -> CardActionDispatcher:
+    """Confirm and Cancel; with `leads`, the lead card's Accept, Decline and refresh too."""
+    return CardActions(services) if leads is None else lead_card_actions(services, leads)
 
 
 def _sealing_key(settings: Settings) -> SecretStr:
@@ -215,9 +220,7 @@ def _services(
     client = ReferralsClient(session, settings.partner_center, tokens, retry_policy=policy)
     make_assertions = overrides.assertions or default_assertions
     clock = overrides.clock or SystemClock()
-    parts = app[STATE_PARTS]
-    recipients = parts.recipients if overrides.recipients is None else overrides.recipients
-    channels = parts.channels if overrides.channels is None else overrides.channels
+    recipients, channels = _proactive_stores(app, overrides)
     app[INSTALLS] = installs = Installs(recipients, clock)
     return DialogServices(
         referrals=PartnerCenterReferrals(
@@ -231,6 +234,35 @@ def _services(
         claim_lease=claim_lease(settings),
         sign_in_connection=settings.bot.oauth_connection_name,
         alerts=StoredAlertSettings(installs, channels, clock),
+    )
+
+
+def _proactive_stores(
+    app: web.Application, overrides: Overrides
+) -> tuple[Recipients, ChannelSubscriptions]:
+    parts = app[STATE_PARTS]
+    recipients = parts.recipients if overrides.recipients is None else overrides.recipients
+    channels = parts.channels if overrides.channels is None else overrides.channels
+    return recipients, channels
+
+
+def _lead_alerts(
+    app: web.Application, services: DialogServices, overrides: Overrides
+) -> LeadAlerts:
+    """Issue 17: lead alerts over the state backend's outbox, the proactive sender, and lead
+    records in the bot's storage (decisions, each recipient's Accept/Decline ids)."""
+    parts = app[STATE_PARTS]
+    recipients, channels = _proactive_stores(app, overrides)
+    return build_lead_alerts(
+        services,
+        app[SETTINGS],
+        recipients=recipients,
+        channels=channels,
+        notifications=parts.notifications,
+        sender=app[PROACTIVE_SENDER],
+        records=StorageLeadRecords(overrides.storage or parts.storage),
+        background=app[BACKGROUND],
+        sleep=overrides.sleep,
     )
 
 
@@ -273,12 +305,13 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
     )
     use_teams_sso(adapter, storage, settings.bot.oauth_connection_name)
     make_dialog = overrides.root_dialog or default_root_dialog
-    make_card_actions = overrides.card_actions or default_card_actions
     app[STATE] = state
     app[ADAPTER] = adapter
     app[PROACTIVE_SENDER] = AdapterProactiveSender(
         adapter, outbound, bot_app_id=settings.bot.app_id if authenticate else ""
     )
+    app[LEAD_ALERTS] = alerts = _lead_alerts(app, services, overrides)
+    make_card_actions = overrides.card_actions or partial(default_card_actions, leads=alerts.parts)
     app[BOT] = ReferralBot(
         state=state,
         dialog_state=dialog_state,

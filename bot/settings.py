@@ -219,6 +219,20 @@ class EventSettings(BaseModel):
         return self
 
 
+class AlertSettings(BaseModel):
+    """REFERRAL_BOT_ALERTS__*: proactive lead alerts from Partner Center events (bot/alerts)."""
+
+    enabled: StrictFlag = True
+    # sellers tried, one silent read each, to learn which referral an event names and its team
+    max_readers: int = Field(default=5, ge=1, le=50)
+    # how long an instance's claim on a card it is sending is held before another takes over
+    claim_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
+    # a failed send or card update is tried again this many times (backoff doubling from
+    # `retry_backoff_seconds`), then given up with a log line
+    send_retries: int = Field(default=3, ge=0, le=10)
+    retry_backoff_seconds: float = Field(default=2.0, gt=0, le=300)
+
+
 LogLevel = Annotated[
     Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
     BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value),
@@ -290,6 +304,7 @@ class Settings(BaseSettings):
     inbound: InboundSettings = InboundSettings()
     index: IndexSettings = IndexSettings()
     events: EventSettings = EventSettings()
+    alerts: AlertSettings = AlertSettings()
 
     @classmethod
     def settings_customise_sources(

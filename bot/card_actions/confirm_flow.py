@@ -66,6 +66,9 @@ class Answer:
     body: dict[str, Any]
     outcome: str
     referral_id: str | None = None
+    # the referral as the answer found it (saved, or read after a 412), when it was read: lead
+    # cards answer with their own card from it (bot.card_actions.lead_verbs)
+    read: Versioned[Referral] | None = None
 
 
 class Click(Enum):
@@ -145,7 +148,8 @@ class ConfirmFlow:
             await self._finish(pending, PendingState.CANCELLED)
             return self._answer(replies.refused(error.user_message), "refused_invalid", pending)
         await self._finish(pending, PendingState.APPLIED)
-        return self._answer(self._result_card(updated.value), "applied", pending)
+        card = self._result_card(updated.value)
+        return self._answer(card, "applied", pending, updated)
 
     async def _replan(
         self, turn_context: TurnContext, pending: PendingChange, user: UserAssertion
@@ -181,7 +185,8 @@ class ConfirmFlow:
         if self._shows_ours(turn_context, pending, current.value):  # ours landed
             await self._finish(pending, PendingState.APPLIED)
             notice = replies.TOO_LATE_TO_CANCEL if click is Click.CANCEL else None
-            return self._answer(self._result_card(current.value, notice=notice), "applied", pending)
+            card = self._result_card(current.value, notice=notice)
+            return self._answer(card, "applied", pending, current)
         if click is Click.CANCEL:  # someone else changed it, ours is not there: cancel ours
             await self._finish(pending, PendingState.CANCELLED)
             return self._answer(replies.cancelled(), "cancelled", pending)
@@ -240,12 +245,12 @@ class ConfirmFlow:
         except NothingToChangeError:
             await self._finish(pending, PendingState.SUPERSEDED)
             card = self._result_card(current.value, notice=replies.ALREADY_THERE, title=None)
-            return self._answer(card, f"{outcome}_already_done", pending)
+            return self._answer(card, f"{outcome}_already_done", pending, current)
         except DomainError as error:
             await self._finish(pending, PendingState.SUPERSEDED)
             explained = replies.changed_meanwhile(error.user_message)
             card = self._result_card(current.value, notice=explained, title=None)
-            return self._answer(card, f"{outcome}_refused", pending)
+            return self._answer(card, f"{outcome}_refused", pending, current)
         created = self._services.clock.now()
         fresh = replace(
             pending,
@@ -266,7 +271,7 @@ class ConfirmFlow:
             proposer_name=pending.proposer_name if in_group else None,
             notice=notice,
         )
-        return self._answer(replies.card(confirm), f"{outcome}_reproposed", pending)
+        return self._answer(replies.card(confirm), f"{outcome}_reproposed", pending, current)
 
     async def _not_written(self, pending: PendingChange, error: ServiceError) -> Answer:
         """Nothing was written: release the claim when a later click can work, else cancel."""
@@ -301,5 +306,10 @@ class ConfirmFlow:
         return seller_now(turn_context.activity, self._services.clock)
 
     @staticmethod
-    def _answer(body: dict[str, Any], outcome: str, pending: PendingChange) -> Answer:
-        return Answer(body, outcome, pending.referral_id)
+    def _answer(
+        body: dict[str, Any],
+        outcome: str,
+        pending: PendingChange,
+        read: Versioned[Referral] | None = None,
+    ) -> Answer:
+        return Answer(body, outcome, pending.referral_id, read)

@@ -29,10 +29,16 @@ from bot.card_actions import replies
 from bot.card_actions.updates import replace_clicked_card
 from bot.card_actions.verbs import CardActionDispatcher, pending_id_of
 from bot.cards.confirm_change import CONFIRM_VERB
+from bot.cards.lead_alert import LEAD_ACCEPT_VERB, LEAD_DECLINE_VERB, LEAD_REFRESH_VERB
 from bot.logging import new_correlation_id, safe_field
 
 logger = logging.getLogger(__name__)
 ANSWER_WITHIN = 4.0  # seconds: Teams waits 5 s for an invoke answer, the network takes some
+# A refresh bounds its own work and must never be answered "Saving…" (bot.card_actions.lead_verbs).
+SELF_BOUNDED = frozenset({LEAD_REFRESH_VERB})
+# A lead card may be a channel's: its late answer, the clicker's own view, must not replace the
+# message for everyone. Its copies are updated after a decision anyway (bot.alerts.copies).
+NOT_REPLACED = frozenset({LEAD_ACCEPT_VERB, LEAD_DECLINE_VERB})
 Body = dict[str, Any]
 Sleep = Callable[[float], Awaitable[None]]
 ReplaceCard = Callable[[TurnContext, Body], Awaitable[None]]
@@ -61,6 +67,8 @@ class AnswerInTime:
     async def dispatch(
         self, turn_context: TurnContext, verb: str, data: Mapping[str, Any]
     ) -> dict[str, Any]:
+        if verb in SELF_BOUNDED:
+            return await self._actions.dispatch(turn_context, verb, data)
         work = asyncio.create_task(
             self._actions.dispatch(turn_context, verb, data),
             name=f"card_action.dispatch verb={safe_field(verb, 64)}",
@@ -93,7 +101,9 @@ class AnswerInTime:
         )
         pending_id = pending_id_of(data) if verb == CONFIRM_VERB else None
         self._background.start(
-            self._update_when_done(invoke, work, pending_id, correlation_id),
+            self._update_when_done(
+                invoke, work, pending_id, correlation_id, replace=verb not in NOT_REPLACED
+            ),
             name=f"card_action.finish correlation_id={correlation_id}",
         )
         return replies.saving(pending_id)
@@ -104,6 +114,8 @@ class AnswerInTime:
         work: asyncio.Task[Body],
         pending_id: str | None,
         correlation_id: str,
+        *,
+        replace: bool = True,
     ) -> None:
         """Never raises (but for cancellation at shutdown): every fault is logged here."""
         try:
@@ -115,6 +127,9 @@ class AnswerInTime:
         except Exception:
             logger.exception("card_action.failed correlation_id=%s", correlation_id)
             card = replies.failed_while_saving(correlation_id)
+        if not replace:
+            logger.info("card_update.left_to_copies correlation_id=%s", correlation_id)
+            return
         try:
             await self._replace_card(invoke, card)
         except Exception:

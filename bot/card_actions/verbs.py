@@ -17,7 +17,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from botbuilder.core import TurnContext
 
@@ -32,9 +32,13 @@ from bot.logging import safe_field
 from dialogs.ports import DialogServices
 from dialogs.turn_facts import seller_of
 
+if TYPE_CHECKING:  # built by bot.card_actions.lead_verbs.lead_card_actions, which imports this
+    from bot.card_actions.lead_verbs import LeadActions
+
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[TurnContext, str], Awaitable[Answer]]
+DataHandler = Callable[[TurnContext, Mapping[str, Any]], Awaitable[Answer]]
 _PENDING_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
@@ -55,7 +59,7 @@ class CardActionDispatcher(Protocol):
 class CardActions:
     """Maps each card verb to its handler; register a new button by adding a verb here."""
 
-    def __init__(self, services: DialogServices) -> None:
+    def __init__(self, services: DialogServices, *, leads: LeadActions | None = None) -> None:
         self._services = services
         self._confirm = ConfirmFlow(services)
         self._batch = BatchFlow(services, self._confirm)  # issue 16 §4: several referrals
@@ -63,10 +67,13 @@ class CardActions:
             CONFIRM_VERB: self.confirm_change,
             CANCEL_VERB: self.cancel_change,
         }
+        # Issue 17: the lead card's verbs read their own data (a pending id, a reason, a
+        # referral id for a refresh); registered when the app has lead alerts.
+        self._data_handlers: dict[str, DataHandler] = {} if leads is None else leads.handlers()
 
     @property
     def verbs(self) -> frozenset[str]:
-        return frozenset(self._handlers)
+        return frozenset(self._handlers) | frozenset(self._data_handlers)
 
     async def dispatch(
         self, turn_context: TurnContext, verb: str, data: Mapping[str, Any]
@@ -74,7 +81,10 @@ class CardActions:
         started = time.monotonic()
         handler = self._handlers.get(verb)
         pending_id = pending_id_of(data) if isinstance(data, Mapping) else None
-        if handler is None:
+        data_handler = self._data_handlers.get(verb)
+        if data_handler is not None:
+            answer = await self._dispatch_data(turn_context, data_handler, data)
+        elif handler is None:
             answer = Answer(replies.bad_request(replies.UNKNOWN_BUTTON), "unknown_verb")
         elif pending_id is None:
             answer = Answer(replies.bad_request(replies.BAD_BUTTON), "bad_data")
@@ -82,13 +92,21 @@ class CardActions:
             answer = await handler(turn_context, pending_id)
         logger.info(
             "card_action.done verb=%s pending=%s referral=%s outcome=%s latency_ms=%d",
-            verb if handler is not None else "unknown",
+            verb if verb in self.verbs else "unknown",
             (pending_id or "-")[:8],
             safe_field(answer.referral_id or "-", 80),
             answer.outcome,
             round((time.monotonic() - started) * 1000),
         )
         return answer.body
+
+    @staticmethod
+    async def _dispatch_data(
+        turn_context: TurnContext, handler: DataHandler, data: object
+    ) -> Answer:
+        if not isinstance(data, Mapping):
+            return Answer(replies.bad_request(replies.BAD_BUTTON), "bad_data")
+        return await handler(turn_context, data)
 
     async def confirm_change(self, turn_context: TurnContext, pending_id: str) -> Answer:
         """Only the proposer, only once, only before it expires (see
@@ -109,7 +127,7 @@ class CardActions:
             return await self._confirm.resume(turn_context, pending, Click.CONFIRM)
         if outcome is ClaimOutcome.ALREADY_APPLIED and pending is not None:
             return await self._already_applied(turn_context, pending)
-        return _refusal(outcome, pending, "confirm")
+        return refusal(outcome, pending, "confirm")
 
     async def cancel_change(self, turn_context: TurnContext, pending_id: str) -> Answer:
         """Only the proposer; a change being or already applied is not undone."""
@@ -137,7 +155,7 @@ class CardActions:
             return _answer(replies.cancelled(), "cancelled", stored)
         if outcome is ClaimOutcome.ALREADY_APPLIED:
             return _answer(replies.too_late_to_cancel(), "already_applied", stored)
-        return _refusal(outcome, stored, "cancel")
+        return refusal(outcome, stored, "cancel")
 
     async def _cancel_vanished_claim(
         self, turn_context: TurnContext, pending_id: str, stored: PendingChange
@@ -181,7 +199,7 @@ def _answer(body: dict[str, Any], outcome: str, pending: PendingChange | None) -
     return Answer(body, outcome, pending.referral_id if pending else None)
 
 
-def _refusal(outcome: ClaimOutcome, pending: PendingChange | None, verb: str) -> Answer:
+def refusal(outcome: ClaimOutcome, pending: PendingChange | None, verb: str) -> Answer:
     """Why this click changes nothing, for every outcome other than a won claim."""
     if outcome is ClaimOutcome.NOT_PROPOSER and pending is not None:
         return _answer(replies.not_yours(pending.proposer_name, verb), "not_proposer", pending)

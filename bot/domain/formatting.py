@@ -53,6 +53,12 @@ def format_date(value: date | datetime | None) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def format_day_time(value: datetime) -> str:
+    """'Thu 10 Dec, 17:00': a moment in the zone `value` is in (the reader's), for this year's
+    deadlines and decisions."""
+    return f"{_WEEKDAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]}, {value:%H:%M}"
+
+
 def format_status(status: str | None, substatus: str | None) -> str:
     """'New (Pending)', 'Active (Accepted)'; a closed referral reads as its outcome: 'Won'."""
     if not status:

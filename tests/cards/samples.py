@@ -23,12 +23,20 @@ from bot.cards.confirm_batch import (
 )
 from bot.cards.confirm_change import render_confirm_card
 from bot.cards.help import render_help_card
+from bot.cards.lead_alert import (
+    LeadButtons,
+    LeadView,
+    render_lead_card,
+    render_lead_channel_card,
+    render_lead_decided_card,
+)
 from bot.cards.notice import render_notice_card
 from bot.cards.pick_list import render_pick_list_card
 from bot.cards.referral import render_referral_card
 from bot.cards.referral_list import render_referral_list_card
 from bot.domain.change import FieldChange, ReferralChange
 from bot.domain.intent import ChangeIntent, MemberSpec, Money, NoteEdit, Outcome
+from bot.domain.leads import LeadDecision, LeadOutcome
 from bot.domain.referral import Referral
 from emulators.seed import demo_fixtures
 
@@ -241,6 +249,47 @@ def _list_cards() -> list[Card]:
     ]
 
 
+def _leads() -> list[Referral]:
+    return [r for r in seed_referrals() if r.direction == "Incoming" and r.status == "New"]
+
+
+def _lead_view(referral_id: str, *, zone_label: str = "") -> LeadView:
+    users = tuple(f"29:1{n:032x}" for n in range(60))
+    return LeadView(referral_id, NOW, UTC, PORTAL_URL, users, zone_label)
+
+
+_LEAD_BUTTONS = LeadButtons(
+    "pending-accept-0123456789abcdef",
+    "pending-decline-0123456789abcdef",
+    (FieldChange("Status", "New (Received)", "Active (Accepted)"),),
+    (FieldChange("Status", "New (Received)", "Declined"),),
+)
+
+
+def _lead_cards() -> list[Card]:
+    cards = [
+        render_lead_card(lead, _lead_view(lead.id), buttons=_LEAD_BUTTONS) for lead in _leads()
+    ]
+    lead = _leads()[0]
+    cards.append(render_lead_card(lead, _lead_view(lead.id), notice="This lead changed."))
+    return cards
+
+
+def _lead_decided_cards() -> list[Card]:
+    lead = _leads()[0]
+    decisions = [
+        LeadDecision(lead.id, LeadOutcome.ACCEPTED, NOW, "Megan Bowen", "u-megan"),
+        LeadDecision(lead.id, LeadOutcome.DECLINED, NOW, "Alex Wilber", "u-alex", "x" * 500),
+        LeadDecision(lead.id, LeadOutcome.ACCEPTED),
+        LeadDecision(lead.id, LeadOutcome.EXPIRED, NOW),
+        LeadDecision(lead.id, LeadOutcome.CLOSED, substatus="Won"),
+    ]
+    view = _lead_view(lead.id)
+    return [render_lead_decided_card(d, view, referral=lead) for d in decisions] + [
+        render_lead_decided_card(decisions[1], _lead_view(lead.id, zone_label="UTC"))
+    ]
+
+
 CARD_SAMPLES: dict[Callable[..., Card], Callable[[], list[Card]]] = {
     render_confirm_card: _confirm_cards,
     render_referral_card: _referral_cards,
@@ -269,4 +318,11 @@ CARD_SAMPLES: dict[Callable[..., Card], Callable[[], list[Card]]] = {
     # Issue 16 §4: several referrals on one card.
     render_batch_confirm_card: _batch_confirm_cards,
     render_batch_result_card: _batch_result_cards,
+    # Issue 17: lead alerts.
+    render_lead_card: _lead_cards,
+    render_lead_decided_card: _lead_decided_cards,
+    render_lead_channel_card: lambda: [
+        render_lead_channel_card(_lead_view("lead-1", zone_label="UTC"), arrived_at=NOW),
+        render_lead_channel_card(_lead_view("lead-1"), arrived_at=None, related=True),
+    ],
 }

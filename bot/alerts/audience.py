@@ -1,0 +1,50 @@
+"""What a stored conversation reference says about who reads a card there, and in which zone.
+
+A reference is a serialized Bot Framework ConversationReference (`bot.domain.proactive.Reference`,
+camelCase JSON): its `user.id` is the Teams user id ("29:…", the MRI) that a card's refresh
+`userIds` names, its `conversation.id` the chat or channel. Read tolerantly: a reference another
+version of the bot stored may lack either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain.proactive import Reference
+
+
+def teams_user_id(reference: Reference) -> str | None:
+    user = reference.get("user")
+    value = user.get("id") if isinstance(user, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def conversation_id(reference: Reference) -> str:
+    conversation = reference.get("conversation")
+    value = conversation.get("id") if isinstance(conversation, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def time_zone(name: str) -> tzinfo:
+    """A seller's IANA zone name (from their last activity); UTC when unknown."""
+    try:
+        return ZoneInfo(name) if name else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def lead_group(referral_id: str) -> str:
+    """The outbox group of one lead's cards: its copies, updated together after a decision."""
+    return f"lead:{referral_id}"
+
+
+def user_key(referral_id: str, user_id: str) -> str:
+    return f"lead:{referral_id}:user:{user_id}"
+
+
+def channel_key(referral_id: str, channel_conversation_id: str) -> str:
+    """A channel's conversation id is long and customer data: the key holds its SHA-256."""
+    digest = hashlib.sha256(channel_conversation_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"lead:{referral_id}:channel:{digest}"
