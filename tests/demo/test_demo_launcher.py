@@ -4,7 +4,7 @@ Drives the Playground's scriptable API (no browser): "mark 123 won" as Megan in 
 Confirm on the card, exactly one PATCH in the emulator; then SIGINT stops every process. And a
 new lead: the personal chat opened (the Playground page then posts its `installation` debug
 call: an `installationUpdate` and a `conversationUpdate` to the bot), a question, then the
-banner's `new-lead` command in another process, delivered to the bot.
+banner's `new-lead` command in another process: the lead card arrives in the personal chat.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ async def _run_banner_command(command: str) -> tuple[int, str]:
     return await process.wait(), output.decode()
 
 
-async def test_installed_and_signed_in_megan_gets_the_new_lead_from_the_banner_command(
+async def test_installed_and_signed_in_megan_gets_the_lead_card_from_the_banner_command(
     demo: Demo,
 ) -> None:
     ready = demo.ready
@@ -220,3 +220,12 @@ async def test_installed_and_signed_in_megan_gets_the_new_lead_from_the_banner_c
 
         assert status == 0, output
         assert "referral-created delivered (1 attempt: 200)" in output, output
+        _, card = await _next_card(ws)  # the lead alert, in her personal chat
+    [announced] = [line for line in output.splitlines() if line.startswith("A new lead from")]
+    assert announced.startswith("A new lead from Microsoft for Megan Bowen: "), output
+    referral_id = output.split("referral id ", 1)[1].split()[0]
+    text = json.dumps(card)
+    assert card["body"][0]["text"] == "New lead", card
+    assert referral_id in text  # this lead's card, not another's
+    assert "Expires in 3 days" in text, card
+    assert [a["title"] for a in card["actions"]][:2] == ["Accept", "Decline\u2026"], card

@@ -4,7 +4,9 @@ Megan opens her personal chat (the Playground page then tells the bot it was ins
 stored and greeted) and asks for her new leads (a Partner Center read: her token is cached, so
 the bot can later read on her behalf). The banner's `python -m demo new-lead` then has the
 emulator create a lead with her on the team and send the signed `referral-created` event to
-the bot, which the emulator's deliveries control shows answered 200.
+the bot, which the emulator's deliveries control shows answered 200; the lead card arrives in
+her personal chat with the customer and the countdown, and Accept turns it, in place, into
+"Accepted by Megan Bowen" after exactly one PATCH.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import subprocess
 import sys
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.support.playground import PlaygroundPage
+from tests.support.playground import WAIT_MS, PlaygroundPage
 from tests.support.playground_stack import REPO_ROOT, Stack
 from tests.system.e2e.emulator_controls import Emulator
 
@@ -34,7 +37,7 @@ def _new_lead_from_the_banner(stack: Stack) -> str:
     return done.stdout
 
 
-def test_a_new_lead_reaches_the_bot_after_megan_opened_her_chat_and_asked(
+def test_the_lead_card_arrives_and_accept_turns_it_into_accepted_by_megan(
     playground: PlaygroundPage, emulator: Emulator, stack: Stack
 ) -> None:
     playground.open_chat("Personal Chat")
@@ -42,6 +45,7 @@ def test_a_new_lead_reaches_the_bot_after_megan_opened_her_chat_and_asked(
     playground.say("new leads")
     playground.new_card(before, "New leads")
     playground.screenshot("signed-in")
+    before = playground.card_count()
 
     printed = _new_lead_from_the_banner(stack)
 
@@ -49,3 +53,18 @@ def test_a_new_lead_reaches_the_bot_after_megan_opened_her_chat_and_asked(
     [delivery] = emulator.webhook_deliveries()
     assert (delivery["event"], delivery["state"]) == ("referral-created", "delivered")
     assert [attempt["status"] for attempt in delivery["attempts"]] == [200]
+    card = playground.new_card(before, CUSTOMER)
+    expect(card).to_contain_text("New lead")
+    expect(card).to_contain_text("Expires in 3 days")
+    expect(card).to_contain_text("Dynamics 365 Sales")
+    playground.screenshot("lead-card")
+
+    playground.click_card_button(card, "Accept")
+
+    expect(card).to_contain_text("Accepted by Megan Bowen", timeout=WAIT_MS)
+    expect(card.get_by_role("button", name="Accept", exact=True)).to_have_count(0)
+    playground.screenshot("accepted")
+    assert playground.card_count() == before + 1  # replaced in place, not a new message
+    [patch] = emulator.requests("PATCH")
+    assert patch["path"].endswith(delivery["resourceUri"].rsplit("/", 1)[1]), patch
+    assert patch["status"] in (200, 204), patch
