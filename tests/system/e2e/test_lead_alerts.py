@@ -37,6 +37,10 @@ def _new_lead_from_the_banner(stack: Stack) -> str:
     return done.stdout
 
 
+def _referral_id(printed: str) -> str:
+    return printed.split("referral id ", 1)[1].split()[0]
+
+
 def test_the_lead_card_arrives_and_accept_turns_it_into_accepted_by_megan(
     playground: PlaygroundPage, emulator: Emulator, stack: Stack
 ) -> None:
@@ -45,7 +49,6 @@ def test_the_lead_card_arrives_and_accept_turns_it_into_accepted_by_megan(
     playground.say("new leads")
     playground.new_card(before, "New leads")
     playground.screenshot("signed-in")
-    before = playground.card_count()
 
     printed = _new_lead_from_the_banner(stack)
 
@@ -53,8 +56,12 @@ def test_the_lead_card_arrives_and_accept_turns_it_into_accepted_by_megan(
     [delivery] = emulator.webhook_deliveries()
     assert (delivery["event"], delivery["state"]) == ("referral-created", "delivered")
     assert [attempt["status"] for attempt in delivery["attempts"]] == [200]
-    card = playground.new_card(before, CUSTOMER)
+    referral_id = _referral_id(printed)
+    cards = playground.cards().filter(has_text=referral_id)  # this lead's, whatever else comes
+    expect(cards).to_have_count(1, timeout=WAIT_MS)
+    card = cards.first
     expect(card).to_contain_text("New lead")
+    expect(card).to_contain_text(CUSTOMER)
     expect(card).to_contain_text("Expires in 3 days")
     expect(card).to_contain_text("Dynamics 365 Sales")
     playground.screenshot("lead-card")
@@ -64,7 +71,7 @@ def test_the_lead_card_arrives_and_accept_turns_it_into_accepted_by_megan(
     expect(card).to_contain_text("Accepted by Megan Bowen", timeout=WAIT_MS)
     expect(card.get_by_role("button", name="Accept", exact=True)).to_have_count(0)
     playground.screenshot("accepted")
-    assert playground.card_count() == before + 1  # replaced in place, not a new message
+    expect(cards).to_have_count(1)  # replaced in place, not a new message
     [patch] = emulator.requests("PATCH")
-    assert patch["path"].endswith(delivery["resourceUri"].rsplit("/", 1)[1]), patch
+    assert patch["path"].endswith(f"/referrals/{referral_id}"), patch
     assert patch["status"] in (200, 204), patch
