@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -25,9 +26,11 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from bot.alerts.digest_settings import RecipientDigests
 from bot.alerts.leads import LeadAlerts
 from bot.alerts.parts import LeadParts
-from bot.alerts.wiring import build_lead_alerts
+from bot.alerts.scheduler import Scheduler
+from bot.alerts.wiring import build_lead_alerts, build_scheduler
 from bot.auth.obo import OboTokenProvider
 from bot.auth.sealed_store import ByteStore, EncryptedByteStore
 from bot.background import BackgroundTasks
@@ -36,7 +39,7 @@ from bot.card_actions.lead_verbs import lead_card_actions
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
 from bot.domain.events import EventSink
 from bot.domain.pending import PendingChanges
-from bot.domain.proactive import ChannelSubscriptions, Recipients
+from bot.domain.proactive import ChannelSubscriptions, ProactiveSender, Recipients
 from bot.inbound.activity_handler import ReferralBot
 from bot.inbound.adapter import ReferralAdapter
 from bot.inbound.alert_settings import StoredAlertSettings
@@ -83,6 +86,10 @@ STATE = web.AppKey("private_conversation_state", PrivateConversationState)
 STATE_PARTS = web.AppKey("state_parts", StateParts)
 # each seller's referral index, sealed with the token caches' key (bot.state.referral_indexes)
 REFERRAL_INDEXES = web.AppKey("referral_indexes", ByteStore)
+# issue 17: the sellers' indexes as one per process (turns and scheduled work share them), and
+# the scheduler (present while it runs: another module adds a job with `.register(job)`)
+INDEX_CACHE = web.AppKey("referral_index_cache", ReferralIndexes)
+SCHEDULER = web.AppKey("scheduler", Scheduler)
 # issue 17: sellers captured on install (and kept current), and the sender of proactive cards
 INSTALLS = web.AppKey("installs", Installs)
 PROACTIVE_SENDER = web.AppKey("proactive_sender", AdapterProactiveSender)
@@ -114,6 +121,7 @@ class Overrides:
     # deadlines are timed on: tests skip the waits instead of spending them (docs/testing.md)
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
+    proactive_sender: ProactiveSender | None = None  # scheduled cards; None: the adapter's
     recipients: Recipients | None = None  # issue 17 stores; None: the state backend's
     channels: ChannelSubscriptions | None = None
     event_sink: EventSink | None = None  # Partner Center events; None: default_event_sink
@@ -134,6 +142,7 @@ def create_app(
     answer_sleep: Sleep = asyncio.sleep,
     sleep: Sleep = asyncio.sleep,
     monotonic: Callable[[], float] = time.monotonic,
+    proactive_sender: ProactiveSender | None = None,
     recipients: Recipients | None = None,
     channels: ChannelSubscriptions | None = None,
     event_sink: EventSink | None = None,
@@ -144,6 +153,7 @@ def create_app(
     overrides = replace(overrides, pending=pending)  # shared stores (Blob): several instances
     overrides = replace(overrides, answer_within=answer_within, answer_sleep=answer_sleep)
     overrides = replace(overrides, sleep=sleep, monotonic=monotonic)
+    overrides = replace(overrides, proactive_sender=proactive_sender)
     overrides = replace(overrides, recipients=recipients, channels=channels)
     overrides = replace(overrides, event_sink=event_sink)
     app = web.Application()
@@ -219,13 +229,13 @@ def _services(
     )
     client = ReferralsClient(session, settings.partner_center, tokens, retry_policy=policy)
     make_assertions = overrides.assertions or default_assertions
+    indexes = ReferralIndexes(client, app[REFERRAL_INDEXES], app[BACKGROUND], settings.index)
+    app[INDEX_CACHE] = indexes
     clock = overrides.clock or SystemClock()
     recipients, channels = _proactive_stores(app, overrides)
     app[INSTALLS] = installs = Installs(recipients, clock)
     return DialogServices(
-        referrals=PartnerCenterReferrals(
-            ReferralIndexes(client, app[REFERRAL_INDEXES], app[BACKGROUND], settings.index)
-        ),
+        referrals=PartnerCenterReferrals(indexes),
         pending=overrides.pending if overrides.pending is not None else MemoryPendingChanges(),
         clock=clock,
         assertions=make_assertions(session, settings),
@@ -233,6 +243,7 @@ def _services(
         pending_ttl=timedelta(minutes=settings.pending_ttl_minutes),
         claim_lease=claim_lease(settings),
         sign_in_connection=settings.bot.oauth_connection_name,
+        digests=RecipientDigests(recipients),
         alerts=StoredAlertSettings(installs, channels, clock),
     )
 
@@ -363,6 +374,29 @@ async def _durable_state(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
+@asynccontextmanager
+async def _scheduled(app: web.Application, overrides: Overrides) -> AsyncIterator[None]:
+    """Issue 17: reminders and digests, on one instance at a time (bot.alerts.wiring), unless
+    REFERRAL_BOT_SCHEDULE__ENABLED=false; cards go through the app's proactive sender."""
+    settings = app[SETTINGS].schedule
+    if not settings.enabled:
+        yield
+        return
+    parts = app[STATE_PARTS]
+    app[SCHEDULER] = scheduler = build_scheduler(
+        settings,
+        leases=parts.leases,
+        recipients=parts.recipients if overrides.recipients is None else overrides.recipients,
+        channels=parts.channels if overrides.channels is None else overrides.channels,
+        notifications=parts.notifications,
+        sender=overrides.proactive_sender or app[PROACTIVE_SENDER],
+        indexes=app[INDEX_CACHE],
+        clock=(overrides.clock or SystemClock()).now,
+    )
+    async with scheduler.running():
+        yield
+
+
 async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     parts = app[STATE_PARTS]
@@ -380,7 +414,8 @@ async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[
             app[HTTP_SESSION], app[TOKENS], app[SERVICES] = session, tokens, services
             _wire_bot(app, services, overrides)
             _wire_events(app, session, overrides)
-            yield
+            async with _scheduled(app, overrides):
+                yield
         finally:
             await app[BACKGROUND].drain(grace_seconds=settings.partner_center.deadline_seconds + 5)
             await tokens.aclose()

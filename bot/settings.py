@@ -173,6 +173,41 @@ class IndexSettings(BaseModel):
     sellers_in_memory: int = Field(default=100, ge=1, le=100_000)
 
 
+class ScheduleSettings(BaseModel):
+    """REFERRAL_BOT_SCHEDULE__*: scheduled work (issue 17: lead reminders, digests), run on one
+    instance at a time under a lease in the state backend (bot.alerts.scheduler)."""
+
+    # false: this instance never runs scheduled work (others still may)
+    enabled: StrictFlag = True
+    # every instance tries to take or renew the lease this often; the holder then runs the jobs
+    tick_seconds: float = Field(default=60.0, ge=1, le=3600)
+    # a dead holder's lease runs out after this long; then another instance takes over
+    lease_ttl_seconds: float = Field(default=180.0, ge=2, le=24 * 3600)
+    # reminders for leads still New, this many hours before they expire (once each, per person)
+    reminder_offsets_hours: tuple[int, ...] = Field(default=(72, 24), min_length=1, max_length=5)
+    # the reminders job reads each seller's index at most this often
+    reminder_every_seconds: float = Field(default=600.0, ge=1, le=24 * 3600)
+    # the digest lists leads expiring within this many hours
+    digest_look_ahead_hours: int = Field(default=72, ge=1, le=30 * 24)
+    # how long an instance's claim on a card it is sending holds before another may send it
+    send_lease_seconds: float = Field(default=120.0, ge=10, le=3600)
+    # sellers a job works on at once (each seller's index read and cards in order)
+    sellers_at_once: int = Field(default=8, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ScheduleSettings:
+        if self.lease_ttl_seconds <= self.tick_seconds:
+            raise ValueError(
+                f"{ENV_PREFIX}SCHEDULE__LEASE_TTL_SECONDS must be longer than "
+                f"{ENV_PREFIX}SCHEDULE__TICK_SECONDS (the holder renews once per tick)"
+            )
+        if any(hours < 1 or hours > 30 * 24 for hours in self.reminder_offsets_hours):
+            raise ValueError(
+                f"{ENV_PREFIX}SCHEDULE__REMINDER_OFFSETS_HOURS: each between 1 and 720 hours"
+            )
+        return self
+
+
 def _host_entry(value: object) -> object:
     """`host` or `host:port`, lower-cased; `:443` is the https default and is dropped."""
     if not isinstance(value, str):
@@ -303,6 +338,7 @@ class Settings(BaseSettings):
     state: StateSettings = StateSettings()
     inbound: InboundSettings = InboundSettings()
     index: IndexSettings = IndexSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
     events: EventSettings = EventSettings()
     alerts: AlertSettings = AlertSettings()
 

@@ -24,6 +24,7 @@ from botbuilder.schema import ActivityTypes
 from bot.cards.help import render_help_card
 from bot.domain.errors import NotSignedInError, ReferralBotError, SignInRequiredError
 from dialogs import replies
+from dialogs.digest_commands import change_digest
 from dialogs.grammar.commands import (
     AskAboutReferral,
     Cancel,
@@ -32,8 +33,10 @@ from dialogs.grammar.commands import (
     ListReferrals,
     ParseFailure,
     PostLeadsHere,
+    SetDigest,
     ShowMore,
     ShowReferral,
+    StopDigest,
     UpdateReferral,
     UpdateReferrals,
 )
@@ -122,7 +125,14 @@ class MainDialog(CancelAndHelpDialog):
             return False
         command = understand_turn(inner_dc.context, self.services.clock)
         return isinstance(
-            command, UpdateReferral | ListReferrals | UpdateReferrals | PostLeadsHere | LeadAlerts
+            command,
+            UpdateReferral
+            | ListReferrals
+            | UpdateReferrals
+            | PostLeadsHere
+            | LeadAlerts
+            | SetDigest
+            | StopDigest,
         )
 
     async def _failed(self, inner_dc: DialogContext, error: ReferralBotError) -> DialogTurnResult:
@@ -178,6 +188,8 @@ class MainDialog(CancelAndHelpDialog):
                 await show_list(context, self.services, self._memory, command.wanted())
             case ShowMore():
                 await show_more(context, self.services, self._memory)
+            case SetDigest() | StopDigest():
+                await change_digest(context, self.services, command)
             case Help():
                 await show_card(context, render_help_card(replies.HELP_EXAMPLES))
             case Cancel():

@@ -18,6 +18,7 @@ from bot.domain.change import ReferralChange
 from bot.domain.list_kinds import ListKind
 from bot.domain.list_query import ListQuery, ListTally
 from bot.domain.pending import DEFAULT_CLAIM_LEASE, PendingChanges
+from bot.domain.proactive import DigestSchedule
 from bot.domain.referral import Referral, Versioned
 
 
@@ -86,6 +87,31 @@ class LeadAlertSettings(Protocol):
 
 
 @dataclass(frozen=True)
+class DigestChange:
+    """What "send me a digest …" / "stop the digest" did (issue 17 §4)."""
+
+    known: bool  # False: the seller has no personal chat with the bot yet; nothing was stored
+    before: DigestSchedule | None = None
+    next_at: datetime | None = None  # the first digest after the change, in the seller's zone
+
+
+class DigestSettings(Protocol):
+    """The seller's digest on their Recipient record (bot.alerts.digest_settings)."""
+
+    async def set_digest(
+        self,
+        *,
+        tenant_id: str,
+        user_id: str,
+        schedule: DigestSchedule | None,
+        time_zone: str | None,
+        now: datetime,
+    ) -> DigestChange:
+        """`schedule` None stops it; `time_zone` is the turn's IANA zone when Teams sent one."""
+        ...
+
+
+@dataclass(frozen=True)
 class DialogServices:
     """Everything the dialogs and card actions use, injected by the composition root."""
 
@@ -97,6 +123,7 @@ class DialogServices:
     pending_ttl: timedelta = timedelta(minutes=30)
     claim_lease: timedelta = DEFAULT_CLAIM_LEASE
     sign_in_connection: str = ""  # the Azure Bot OAuth connection; empty = no sign-in prompt
+    digests: DigestSettings | None = None  # issue 17 §4; None: the bot offers no digest
     alerts: LeadAlertSettings | None = None  # issue 17; None: the commands say it is not set up
 
 

@@ -35,6 +35,7 @@ from dialogs.grammar.commands import (
     RefKind,
     Topic,
 )
+from dialogs.ports import DigestChange
 
 CANCELLED = "OK, cancelled — nothing was changed."
 NOTHING_TO_CANCEL = "There's nothing in progress to cancel, so nothing was changed."
@@ -412,3 +413,46 @@ def _overview_answer(referral: Referral, called: str, today: date) -> str:
         day = details.closing_date_time.date()
         parts.append(f"close date {format_date(day)} ({_days(day, today)})")
     return "; ".join(parts) + "."
+
+
+# --- issue 17 §4: the digest ------------------------------------------------------------------
+
+DIGEST_UNAVAILABLE = "Digests aren't switched on for this bot, so nothing was changed."
+DIGEST_NEEDS_CHAT = (
+    "I send digests in our personal chat, and we don't have one yet, so nothing was changed. "
+    "Open a chat with Referral Bot, say hi, and ask me again there."
+)
+DIGEST_STOPPED = "OK, no more digests. Say **send me a digest every weekday at 9** to start again."
+DIGEST_NONE_TO_STOP = "You don't have a digest, so there's nothing to stop."
+_DIGEST_SAYS = (
+    "It lists leads about to expire, open deals past their close date and open deals without a "
+    "value or close date, each with a button to open it; on a day with nothing to say I stay "
+    "quiet. Say **stop the digest** to turn it off."
+)
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def digest_set(weekdays: frozenset[int], hour: int, minute: int, change: DigestChange) -> str:
+    """ "Done: I'll send you a digest every weekday at 09:00 (Europe/Berlin time) …"."""
+    verb = "Changed" if change.before is not None else "Done"
+    when = f"{digest_days(weekdays)} at {hour:02d}:{minute:02d}"
+    text = f"{verb}: I'll send you a digest {when}"
+    first = change.next_at
+    if first is not None:
+        text += f" ({first.tzinfo} time). The first one comes on {format_date(first.date())}."
+    else:
+        text += "."
+    return f"{text} {_DIGEST_SAYS}"
+
+
+def digest_days(weekdays: frozenset[int]) -> str:
+    """ "every day", "every weekday", "every Monday", "on Mondays and Thursdays"."""
+    days = sorted(weekdays)
+    if len(days) == 7:
+        return "every day"
+    if days == [0, 1, 2, 3, 4]:
+        return "every weekday"
+    if len(days) == 1:
+        return f"every {_DAY_NAMES[days[0]]}"
+    names = [f"{_DAY_NAMES[day]}s" for day in days]
+    return f"on {', '.join(names[:-1])} and {names[-1]}"

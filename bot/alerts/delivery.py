@@ -17,7 +17,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -27,7 +27,9 @@ from bot.domain.proactive import (
     ClaimResult,
     Notification,
     Notifications,
+    NotificationState,
     ProactiveSender,
+    Recipient,
     RecipientGoneError,
     Recipients,
 )
@@ -82,22 +84,41 @@ class Delivery:
         self._sleep = sleep
         self.owner = owner or secrets.token_hex(8)  # this instance, as the claims' holder
 
-    async def deliver(self, notification: Notification, card: Card) -> Delivered:
+    async def to_recipient(
+        self, recipient: Recipient, *, key: str, group: str, card: Card, now: datetime
+    ) -> Delivered:
+        """A scheduled card (reminder, digest) to a seller's personal chat, timed by the job."""
+        notification = Notification(
+            key=key,
+            group=group,
+            reference=recipient.reference,
+            state=NotificationState.CLAIMED,
+            user_id=recipient.user_id,
+        )
+        return await self.deliver(notification, card, now=now)
+
+    async def deliver(
+        self, notification: Notification, card: Card, *, now: datetime | None = None
+    ) -> Delivered:
+        """`now`: the claim's time when the caller keeps its own (a scheduled job)."""
         ref = id_ref(notification.key)
         for attempt in range(self._attempts.tries):
             if attempt:
                 await self._sleep(self._attempts.wait(attempt - 1))
-            outcome = await self._try_send(notification, card)
+            outcome = await self._try_send(notification, card, now)
             if outcome is not None:
                 logger.info("alerts.delivery.%s key_ref=%s attempt=%d", outcome, ref, attempt + 1)
                 return outcome
         logger.warning("alerts.delivery.given_up key_ref=%s attempts=%d", ref, self._attempts.tries)
         return Delivered.FAILED
 
-    async def _try_send(self, notification: Notification, card: Card) -> Delivered | None:
+    async def _try_send(
+        self, notification: Notification, card: Card, now: datetime | None
+    ) -> Delivered | None:
         """One attempt; None: it failed and the claim was released (try again later)."""
+        claimed_at = now or self._clock.now()
         claim = await self._notifications.claim(
-            notification, owner=self.owner, now=self._clock.now(), lease=self._lease
+            notification, owner=self.owner, now=claimed_at, lease=self._lease
         )
         if claim is ClaimResult.DONE:
             return Delivered.DONE
@@ -117,7 +138,7 @@ class Delivery:
             await self._notifications.release(key, owner=self.owner)
             return None
         await self._notifications.sent(
-            key, owner=self.owner, activity_id=activity_id, now=self._clock.now()
+            key, owner=self.owner, activity_id=activity_id, now=now or self._clock.now()
         )
         return Delivered.SENT
 

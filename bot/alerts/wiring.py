@@ -1,31 +1,41 @@
-"""`build_lead_alerts`: the lead alerts and what the lead card's buttons share, built once per app.
-
-The composition root (bot.app) calls it with the state backend's proactive stores, the sender and
-the lead records (`bot.state.lead_records.StorageLeadRecords` over the bot's storage), uses the
-result as the event endpoint's `EventSink`, and hands `alerts.parts` to the card actions
-(`CardActions(services, leads=alerts.parts)`).
+"""Building the alerts once per app: `build_lead_alerts` (the event endpoint's `EventSink`, whose
+`parts` the lead card's buttons share: `CardActions(services, leads=alerts.parts)`) and
+`build_scheduler` (reminders and digests; another module adds a job with `scheduler.register(job)`
+before the app starts: a `name` and an `async run(now)`, bot.alerts.scheduler). Both send through
+one kind of `Delivery` (bot.alerts.delivery): claimed in the outbox, so each card goes out once.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.alerts.copies import LeadCopies
-from bot.alerts.delivery import Attempts, Delivery, Sleep
+from bot.alerts.delivery import Attempts, Delivery
+from bot.alerts.delivery import Sleep as DeliverySleep
+from bot.alerts.digests import Digests
 from bot.alerts.leads import LeadAlerts
 from bot.alerts.offers import LeadOffers
 from bot.alerts.parts import LeadParts
 from bot.alerts.readers import Readers
+from bot.alerts.reminders import Reminders
+from bot.alerts.scheduler import Every, Scheduler, Sleep
+from bot.alerts.seller_view import IndexSource
 from bot.background import BackgroundTasks
 from bot.domain.leads import LeadRecords
 from bot.domain.proactive import (
     ChannelSubscriptions,
+    Leases,
     Notifications,
     ProactiveSender,
     Recipients,
 )
-from bot.settings import Settings
+from bot.settings import ScheduleSettings, Settings
 from dialogs.ports import DialogServices
 
 
@@ -39,7 +49,7 @@ def build_lead_alerts(
     sender: ProactiveSender,
     records: LeadRecords,
     background: BackgroundTasks,
-    sleep: Sleep = asyncio.sleep,
+    sleep: DeliverySleep = asyncio.sleep,
 ) -> LeadAlerts:
     alerts = settings.alerts
     delivery = Delivery(
@@ -72,3 +82,59 @@ def build_lead_alerts(
         home_tenants=[settings.bot.app_tenant_id, *settings.bot.allowed_tenants],
         enabled=alerts.enabled,
     )
+
+
+def instance_owner() -> str:
+    """Who this process is in leases and claims: unique per start, readable in the store."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def build_scheduler(
+    settings: ScheduleSettings,
+    *,
+    leases: Leases,
+    recipients: Recipients,
+    channels: ChannelSubscriptions,
+    notifications: Notifications,
+    sender: ProactiveSender,
+    indexes: IndexSource,
+    clock: Callable[[], datetime],
+    sleep: Sleep = asyncio.sleep,
+    owner: str | None = None,
+) -> Scheduler:
+    """`clock` gives aware UTC instants; `indexes` is the app's ReferralIndexes (one per
+    process, shared with the turns: one refresh per seller at a time)."""
+    owner = owner or instance_owner()
+    scheduler = Scheduler(
+        leases,
+        owner=owner,
+        tick=timedelta(seconds=settings.tick_seconds),
+        ttl=timedelta(seconds=settings.lease_ttl_seconds),
+        clock=clock,
+        sleep=sleep,
+    )
+    # one try per run: a card not sent now is tried again by the job's next run
+    outbox = Delivery(
+        notifications,
+        sender,
+        recipients,
+        channels,
+        _CalledClock(clock),
+        lease=timedelta(seconds=settings.send_lease_seconds),
+        attempts=Attempts(tries=1),
+        owner=owner,
+    )
+    offsets = [timedelta(hours=hours) for hours in settings.reminder_offsets_hours]
+    at_once = settings.sellers_at_once
+    reminders = Reminders(recipients, indexes, outbox, offsets=offsets, at_once=at_once)
+    scheduler.register(Every(reminders, timedelta(seconds=settings.reminder_every_seconds)))
+    look_ahead = timedelta(hours=settings.digest_look_ahead_hours)
+    scheduler.register(Digests(recipients, indexes, outbox, look_ahead=look_ahead, at_once=at_once))
+    return scheduler
+
+
+@dataclass(frozen=True)
+class _CalledClock:
+    """The scheduler's clock (a callable) as the `Clock` a Delivery reads."""
+
+    now: Callable[[], datetime]

@@ -117,6 +117,21 @@ class UpdateReferrals:
     query: ListQuery | None = None  # instead of `refs`: every referral of this list
 
 
+# Issue 17 §4: the opt-in digest ("send me a digest every weekday at 9", "stop the digest").
+@dataclass(frozen=True)
+class SetDigest:
+    """Days 0=Monday..6 and a time of day, both in the seller's own time zone."""
+
+    weekdays: frozenset[int]
+    hour: int
+    minute: int = 0
+
+
+@dataclass(frozen=True)
+class StopDigest:
+    pass
+
+
 # Issue 17: who the bot tells about new leads (dialogs/grammar/alert_rules.py).
 @dataclass(frozen=True)
 class PostLeadsHere:
@@ -142,6 +157,8 @@ Command = (
     | Cancel
     | ParseFailure
     | UpdateReferrals
+    | SetDigest
+    | StopDigest
     | PostLeadsHere
     | LeadAlerts
 )

@@ -20,6 +20,13 @@ SHIFT_BY = (
     "Should the close date move later or earlier? Say “push it out by 2 weeks” or "
     "“pull it in by 2 weeks”, or tell me the new date."
 )
+# Issue 17 §4: the digest.
+DIGEST_WHEN = (
+    "When should I send your digest? Say the days and the time, like "
+    "“send me a digest every weekday at 9”."
+)
+DIGEST_EXAMPLE = "send me a digest every weekday at 9"
+DIGEST_TIME = "I can't read that time. Say it like 9am, 8:30, 5pm or 17:00."
 _FIELD_LABELS: Mapping[str, str] = {
     "outcome": "outcomes",
     "reason": "reasons",

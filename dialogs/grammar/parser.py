@@ -28,6 +28,7 @@ from dialogs.grammar.commands import (
 )
 from dialogs.grammar.compound import SEPARATORS, combine, parse_clauses
 from dialogs.grammar.dead_ends import general_refusal, specific_refusal
+from dialogs.grammar.digest_rules import DIGEST_RULES
 from dialogs.grammar.engine.matchers import FirstWordIndex
 from dialogs.grammar.engine.patterns import Bindings, Pattern, Subject, match
 from dialogs.grammar.engine.problems import Problem
@@ -80,6 +81,8 @@ _LATE_QUESTION = _by_first_word(LATE_QUESTION_RULES)
 _SPOKEN = _by_first_word(SPOKEN_RULES)
 _SPOKEN_CLARIFY = _by_first_word(SPOKEN_CLARIFY_RULES)
 _CLAUSE_ONLY = _by_first_word(CLAUSE_ONLY_RULES)
+# Issue 17 §4: every digest template names the digest, so they are read first.
+_DIGEST = _by_first_word(DIGEST_RULES)
 
 
 def parse_command(
@@ -270,7 +273,7 @@ class _Reader:
 
     def whole(self, tokens: tuple[Token, ...]) -> Command | None:
         subject = self._subject(tokens)
-        command = _first(_READ.at(tokens, 0), subject)
+        command = _first(_DIGEST.at(tokens, 0), subject) or _first(_READ.at(tokens, 0), subject)
         if command is not None:
             return command
         listing = read_list(tokens, self._text, self._today)  # issue 16 §2: composed lists

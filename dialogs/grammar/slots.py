@@ -14,6 +14,7 @@ from bot.domain.intent import NoteEdit, Outcome
 from dialogs.grammar.amounts import parse_amount
 from dialogs.grammar.commands import ReferralRef, RefKind
 from dialogs.grammar.dates import parse_close_date
+from dialogs.grammar.digest_rules import DIGEST_SLOTS
 from dialogs.grammar.engine.patterns import SlotParser, Span
 from dialogs.grammar.engine.problems import Problem
 from dialogs.grammar.members import parse_member_names, parse_members
@@ -76,6 +77,7 @@ def make_slots(today: date) -> Mapping[str, SlotParser]:
             # Issue 16, section 5: "we got it", "we got 123", never "we got the budget approved".
             "it": SlotParser(lambda span: _not_a_name(parse_ref(_clean(span.text))), 4, False),
             **RELATIVE_SLOTS,  # issue 16, section 3: relative changes
+            **DIGEST_SLOTS,  # issue 17 §4: "every weekday at 9"
         }
     )
 

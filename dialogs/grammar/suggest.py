@@ -15,6 +15,7 @@ from rapidfuzz.distance import OSA
 from dialogs.grammar.alert_rules import ALERT_RULES
 from dialogs.grammar.calendar_words import MONTHS, NUMBER_WORDS, UNITS, WEEKDAYS
 from dialogs.grammar.clarify_rules import CLARIFY_RULES
+from dialogs.grammar.digest_rules import DIGEST_RULES
 from dialogs.grammar.engine.tokens import Token
 from dialogs.grammar.read_rules import READ_RULES, SHOW_RULES
 from dialogs.grammar.update_rules import UPDATE_PATTERNS
@@ -29,7 +30,7 @@ _DATE_WORDS = "today tomorrow next this end start beginning quarter week month y
 
 def _vocabulary() -> tuple[str, ...]:
     words: set[str] = set(_DATE_WORDS.split())
-    rules = (*READ_RULES, *SHOW_RULES, *CLARIFY_RULES, *ALERT_RULES)
+    rules = (*READ_RULES, *SHOW_RULES, *CLARIFY_RULES, *ALERT_RULES, *DIGEST_RULES)
     for pattern in (*UPDATE_PATTERNS, *(pattern for pattern, _ in rules)):
         words.update(pattern.words)
     for table in (OUTCOMES, STAGES, MONTHS, WEEKDAYS, NUMBER_WORDS, UNITS):

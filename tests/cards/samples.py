@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.cards.confirm_batch import (
     render_batch_result_card,
 )
 from bot.cards.confirm_change import render_confirm_card
+from bot.cards.digest import DigestLine, DigestSection, render_digest_card
 from bot.cards.help import render_help_card
 from bot.cards.lead_alert import (
     LeadButtons,
@@ -30,6 +31,7 @@ from bot.cards.lead_alert import (
     render_lead_channel_card,
     render_lead_decided_card,
 )
+from bot.cards.lead_reminder import render_lead_reminder_card
 from bot.cards.notice import render_notice_card
 from bot.cards.pick_list import render_pick_list_card
 from bot.cards.referral import render_referral_card
@@ -290,6 +292,38 @@ def _lead_decided_cards() -> list[Card]:
     ]
 
 
+def _reminder_cards() -> list[Card]:
+    """A seed lead 3 days and hours before it expires, and one with a hostile name."""
+    lead = seed_referral("Northwind Traders analytics")
+    hostile = Referral.from_document(
+        {**lead.to_document(), "name": "[Refund](https://e.vil) " * 30, "id": "<b>9</b>"}
+    )
+    expires = NOW + timedelta(days=3)
+    return [
+        render_lead_reminder_card(lead, expires_at=expires, now=NOW),
+        render_lead_reminder_card(lead, expires_at=NOW + timedelta(hours=5), now=NOW),
+        render_lead_reminder_card(hostile, expires_at=expires, now=NOW),
+    ]
+
+
+def _digest_cards() -> list[Card]:
+    """Every seed referral in each section (cut to the cap), a hostile name, an empty digest."""
+    everything = seed_referrals()
+    hostile = Referral.from_document(
+        {**everything[0].to_document(), "name": "{{DATE(x)}} <at>all</at> " * 40}
+    )
+    sections = [
+        DigestSection("Leads about to expire", (DigestLine(hostile, "expires tomorrow"),)),
+        DigestSection(
+            "Open deals past their close date",
+            tuple(DigestLine(r, "was to close Mon 2 Mar 2026") for r in everything),
+            hint="overdue deals",
+        ),
+        DigestSection("Open deals without a value or close date", ()),
+    ]
+    return [render_digest_card(sections, day=NOW.date()), render_digest_card([], day=NOW.date())]
+
+
 CARD_SAMPLES: dict[Callable[..., Card], Callable[[], list[Card]]] = {
     render_confirm_card: _confirm_cards,
     render_referral_card: _referral_cards,
@@ -325,4 +359,7 @@ CARD_SAMPLES: dict[Callable[..., Card], Callable[[], list[Card]]] = {
         render_lead_channel_card(_lead_view("lead-1", zone_label="UTC"), arrived_at=NOW),
         render_lead_channel_card(_lead_view("lead-1"), arrived_at=None, related=True),
     ],
+    # Issue 17 §4: reminders and the digest.
+    render_lead_reminder_card: _reminder_cards,
+    render_digest_card: _digest_cards,
 }

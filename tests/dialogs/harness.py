@@ -23,7 +23,7 @@ from botbuilder.schema import Activity
 from bot.domain.pending import PendingChange
 from bot.state.pending_changes import MemoryPendingChanges
 from dialogs.main_dialog import MainDialog
-from dialogs.ports import DialogServices, LeadAlertSettings
+from dialogs.ports import DialogServices, DigestSettings, LeadAlertSettings
 from tests.dialogs.seed import seed_documents
 from tests.support.activities import TeamsConversation, TeamsUser, make_message
 from tests.support.cards import assert_valid_card, unescape
@@ -78,6 +78,7 @@ class DialogHarness:
     pending: MemoryPendingChanges = field(default_factory=MemoryPendingChanges)
     clock: FakeClock = field(default_factory=FakeClock)
     assertions: FakeAssertions = field(default_factory=FakeAssertions)
+    digests: DigestSettings | None = None  # issue 17 §4
     alerts: LeadAlertSettings | None = None  # issue 17's port; None: not set up
 
     def __post_init__(self) -> None:
@@ -89,6 +90,7 @@ class DialogHarness:
             clock=self.clock,
             assertions=self.assertions,
             portal_url=PORTAL_URL,
+            digests=self.digests,
             alerts=self.alerts,
         )
         self.dialog = MainDialog(self.services, self.state.create_property("SellerMemory"))

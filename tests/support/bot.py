@@ -169,6 +169,7 @@ class BotUnderTest:
         self._connector_url = connector_url
         self.connector: FakeConnector = connector
         self.headers: dict[str, str] = {}  # sent with say/click/post, e.g. an Authorization
+        self.app: web.Application | None = None  # the running app (its stores, its scheduler)
 
     async def post(self, payload: Mapping[str, Any]) -> aiohttp.ClientResponse:
         body = {**payload, "serviceUrl": self._connector_url}
@@ -225,7 +226,9 @@ async def running_bot(
         app = create_app(settings, **overrides)
         async with _bot_server(app, settings, served) as url, aiohttp.ClientSession() as session:
             connector_url = str(connector_server.make_url("")).rstrip("/") + "/"
-            yield BotUnderTest(session, url, connector_url, connector)
+            running = BotUnderTest(session, url, connector_url, connector)
+            running.app = app
+            yield running
     finally:
         await connector_server.close()
 
