@@ -260,6 +260,7 @@ def _services(
         pending_ttl=timedelta(minutes=settings.pending_ttl_minutes),
         claim_lease=claim_lease(settings),
         sign_in_connection=settings.bot.oauth_connection_name,
+        user_specific_views=settings.bot.user_specific_views,
         digests=RecipientDigests(recipients),
         alerts=StoredAlertSettings(installs, channels, clock),
     )

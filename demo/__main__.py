@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot.__main__ import served
 from bot.logging import configure_logging
+from bot.settings import BotSettings
 from demo import new_lead
 from demo.info import DemoInfo
 from demo.playground import REPO_ROOT, Playground, PlaygroundError, find_executable
@@ -86,7 +87,8 @@ async def _run(args: argparse.Namespace, running: RunningEmulators, executable: 
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    settings = demo_settings(running, port=args.port)
+    # The Agents Playground runs no per-user card refresh: channel confirm cards carry buttons
+    settings = demo_settings(running, port=args.port, bot=BotSettings(user_specific_views=False))
     tenant = pick_users(demo_fixtures().users, CURRENT_USER)[0].fixture.tenant_id
     async with served(settings) as runner:  # as `python -m bot` serves it: bot.inbound.serving
         bot_url = f"http://127.0.0.1:{runner.addresses[0][1]}"

@@ -135,6 +135,8 @@ class DialogServices:
     # group conversations' confirm cards, updated for everyone when they end; None: not kept
     confirm_cards: PostedConfirmCards | None = None
     digests: DigestSettings | None = None  # issue 17 §4; None: the bot offers no digest
+    # False: the client runs no per-user refresh, so group confirm cards carry their buttons
+    user_specific_views: bool = True
     alerts: LeadAlertSettings | None = None  # issue 17; None: the commands say it is not set up
 
 

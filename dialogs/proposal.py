@@ -16,6 +16,7 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 
+from bot.cards.confirm_batch import buttons_for
 from bot.cards.confirm_change import Proposer, render_confirm_card
 from bot.domain.change import ReferralChange, plan_change
 from bot.domain.errors import DomainError
@@ -65,6 +66,8 @@ async def put_up(
         await show_card(context, render(None))
         return pending
     card = render(Proposer(seller.name, seller.teams_id))
+    if not services.user_specific_views:  # the client would never show the proposer's buttons
+        card = card | {"actions": buttons_for(pending)}
     pending = replace(pending, card=card)
     await services.pending.put(pending)
     activity_id = await post_card(context, card)

@@ -19,8 +19,8 @@ from botbuilder.core import TurnContext
 from bot.card_actions import replies
 from bot.card_actions.confirm_flow import Answer
 from bot.cards import confirm_outcome
-from bot.cards.confirm_batch import batch_buttons
-from bot.cards.confirm_change import confirm_buttons, proposer_view
+from bot.cards.confirm_batch import buttons_for
+from bot.cards.confirm_change import proposer_view
 from bot.cards.elements import Element
 from bot.domain.pending import PendingChange, PendingState
 from dialogs.ports import DialogServices
@@ -45,7 +45,7 @@ class ConfirmViews:
         if waiting and self._services.clock.now() >= pending.expires_at:
             return Answer(self._expired(for_proposer=proposer), f"view_expired_{viewer}")
         if waiting and proposer:
-            body = replies.card(proposer_view(pending.card, _buttons(pending)))
+            body = replies.card(proposer_view(pending.card, buttons_for(pending)))
             return Answer(body, "view_proposer", referral_id)
         if waiting or pending.state is PendingState.CLAIMED:  # being saved: nobody's to click
             return Answer(replies.card(pending.card), f"view_{viewer}", referral_id)
@@ -55,12 +55,6 @@ class ConfirmViews:
         if for_proposer:
             return replies.expired()
         return replies.card(confirm_outcome.expired(self._services.pending_ttl))
-
-
-def _buttons(pending: PendingChange) -> list[Element]:
-    if pending.is_batch:
-        return batch_buttons(pending.id, len(pending.batch_items))
-    return confirm_buttons(pending.id)
 
 
 def _ended(pending: PendingChange) -> Element:

@@ -33,6 +33,7 @@ from bot.cards.elements import (
 )
 from bot.cards.text import inert, json_size
 from bot.domain.change import FieldChange, ReferralChange
+from bot.domain.pending import PendingChange
 from bot.domain.referral import Referral
 
 MAX_REFERRALS = 10  # more than this asks the seller to narrow the list
@@ -101,6 +102,13 @@ def render_batch_confirm_card(
 
 def batch_buttons(pending_id: str, count: int) -> list[Element]:
     return confirm_buttons(pending_id, confirm="Confirm" if count == 1 else f"Confirm all {count}")
+
+
+def buttons_for(pending: PendingChange) -> list[Element]:
+    """Confirm and Cancel for a pending change, or for a batch of them."""
+    if pending.is_batch:
+        return batch_buttons(pending.id, len(pending.batch_items))
+    return confirm_buttons(pending.id)
 
 
 def _field_lines(fields: Sequence[FieldChange]) -> list[Element]:

@@ -12,6 +12,7 @@ import pytest
 
 from bot.app import SCHEDULER
 from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB, REFRESH_VERB
+from bot.settings import BotSettings
 from emulators.server import RunningEmulators
 from tests.support.activities import channel_thread
 from tests.support.bot import BotUnderTest, demo_settings, has_button, running_bot
@@ -155,3 +156,26 @@ async def test_the_apps_scheduler_expires_an_unconfirmed_channel_card_once(
         late = await bot.click(CONFIRM_VERB, {"pendingId": pending_id}, conversation=channel)
         assert "expired" in text_of(late.card)
         assert len(bot.connector.updates()) == 1
+
+
+async def test_a_client_without_user_specific_views_gets_the_buttons_for_everyone(
+    fresh: RunningEmulators, partner_center: PartnerCenterView
+) -> None:
+    settings = demo_settings(fresh, bot=BotSettings(user_specific_views=False))
+    async with running_bot(settings) as bot:
+        channel = channel_thread()
+        card, pending_id = await propose(bot, "mark 123 won", conversation=channel, mention=True)
+        assert has_button(card, CONFIRM_VERB)
+        assert has_button(card, CANCEL_VERB)
+        data = {"pendingId": pending_id}
+
+        theirs = await bot.click(CONFIRM_VERB, data, user=OTHER_SELLER, conversation=channel)
+        assert await partner_center.patches() == []  # another member's click changes nothing
+        assert not has_button(theirs.card, CONFIRM_VERB)
+
+        await bot.click(CONFIRM_VERB, data, conversation=channel)
+        [update] = bot.connector.updates()
+        [shown] = update.cards
+        assert SAVED_BY.search(text_of(shown))
+        assert not has_button(shown, CONFIRM_VERB)
+        assert len(await partner_center.patches()) == 1
