@@ -1,4 +1,4 @@
-"""What a stored conversation reference says about who reads a card there, and in which zone.
+"""Who reads a lead's cards: what a stored conversation reference says, and the outbox keys.
 
 A reference is a serialized Bot Framework ConversationReference (`bot.domain.proactive.Reference`,
 camelCase JSON): its `user.id` is the Teams user id ("29:…", the MRI) that a card's refresh
@@ -9,8 +9,6 @@ version of the bot stored may lack either.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.proactive import Reference
 
@@ -25,14 +23,6 @@ def conversation_id(reference: Reference) -> str:
     conversation = reference.get("conversation")
     value = conversation.get("id") if isinstance(conversation, dict) else None
     return value if isinstance(value, str) else ""
-
-
-def time_zone(name: str) -> tzinfo:
-    """A seller's IANA zone name (from their last activity); UTC when unknown."""
-    try:
-        return ZoneInfo(name) if name else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
 
 
 def lead_group(referral_id: str) -> str:

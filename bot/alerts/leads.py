@@ -34,7 +34,6 @@ from bot.alerts.audience import (
     conversation_id,
     lead_group,
     teams_user_id,
-    time_zone,
     user_key,
 )
 from bot.alerts.delivery import Delivered, Delivery
@@ -53,6 +52,7 @@ from bot.domain.proactive import (
     Recipient,
 )
 from bot.domain.referral import Referral
+from bot.domain.time_zones import zone_or_utc
 from bot.logging import id_ref, safe_field
 from dialogs.ports import Clock
 
@@ -226,6 +226,6 @@ def viewer_of(recipient: Recipient) -> Viewer:
         tenant_id=recipient.tenant_id,
         name=recipient.name,
         conversation_id=conversation_id(recipient.reference),
-        zone=time_zone(recipient.time_zone),
+        zone=zone_or_utc(recipient.time_zone),
         teams_user_ids=refresh_user_ids([teams_user_id(recipient.reference)]),
     )

@@ -11,9 +11,10 @@ import pytest
 
 from bot.alerts.delivery import Attempts, Delivery
 from bot.alerts.digests import Digests
-from bot.alerts.local_time import starting, time_zone
+from bot.alerts.local_time import starting
 from bot.app import SystemClock
 from bot.domain.proactive import DigestSchedule
+from bot.domain.time_zones import zone_or_utc
 from bot.state.recipients import MemoryChannelSubscriptions
 from tests.support.alerts import (
     FakeIndexes,
@@ -69,7 +70,7 @@ class World:
         hour: int = 9,
         minute: int = 0,
     ) -> None:
-        schedule = starting(DigestSchedule(days, hour, minute), self.time.now(), time_zone(zone))
+        schedule = starting(DigestSchedule(days, hour, minute), self.time.now(), zone_or_utc(zone))
         await self.recipients.put(recipient(user_id, time_zone=zone, digest=schedule))
         self.indexes.fill(user_id, something_to_say(user_id))
 
