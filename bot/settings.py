@@ -312,7 +312,8 @@ class AzureBotNamesSource(PydanticBaseSettingsSource):
         return {"bot": found} if found else {}
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback_host(host: str) -> bool:
+    """`localhost` or a loopback address: reachable from this machine only."""
     if host.casefold() == "localhost":
         return True
     try:
@@ -374,7 +375,7 @@ def _unsafe_switch_problem(settings: Settings) -> str | None:
     switch = f"{ENV_PREFIX}DANGEROUSLY_ALLOW_UNAUTHENTICATED=true"
     if settings.mode is not Mode.DEMO:
         return f"{switch} is refused: it is only allowed with {ENV_PREFIX}MODE=demo"
-    if not _is_loopback(settings.host):
+    if not is_loopback_host(settings.host):
         host = f"{ENV_PREFIX}HOST={settings.host}"
         return f"{switch} is refused: {host} is not a loopback address"
     return None

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
@@ -43,7 +42,7 @@ from bot.alerts.readers import Read
 from bot.cards.elements import Element
 from bot.cards.lead_alert import LeadView, refresh_user_ids, render_lead_channel_card
 from bot.domain.events import EventName, PartnerCenterEvent
-from bot.domain.leads import has_expired, is_open_lead, seen_decision
+from bot.domain.leads import has_expired, is_open_lead, is_referral_id, seen_decision
 from bot.domain.proactive import (
     ChannelSubscriptions,
     Notification,
@@ -60,7 +59,6 @@ logger = logging.getLogger(__name__)
 
 CREATED = frozenset({EventName.REFERRAL_CREATED, EventName.RELATED_REFERRAL_CREATED})
 UPDATED = frozenset({EventName.REFERRAL_UPDATED, EventName.RELATED_REFERRAL_UPDATED})
-_REFERRAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}")
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,7 @@ class LeadAlerts:
         if not self._enabled or event.name not in CREATED | UPDATED:
             logger.info("alerts.event.ignored name=%s", safe_field(event.name, 64))
             return
-        if not _REFERRAL_ID.fullmatch(referral_id):
+        if not is_referral_id(referral_id):
             logger.warning("alerts.event.bad_resource name=%s", safe_field(event.name, 64))
             return
         if event.name in CREATED:
