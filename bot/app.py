@@ -270,11 +270,16 @@ def _with_confirm_cards(
     app: web.Application, services: DialogServices, overrides: Overrides
 ) -> DialogServices:
     """Group confirm cards are recorded in the outbox, to be updated for everyone later."""
-    outbox = overrides.notifications
-    if outbox is None:
-        outbox = app[STATE_PARTS].notifications
-    app[CONFIRM_CARDS] = ConfirmCards(outbox, services.clock)
+    app[CONFIRM_CARDS] = ConfirmCards(_outbox(app, overrides), services.clock)
     return replace(services, confirm_cards=app[CONFIRM_CARDS])
+
+
+def _outbox(app: web.Application, overrides: Overrides) -> Notifications:
+    """One outbox for lead alerts, group confirm cards and scheduled cards: their claims and
+    copies must be read where they were written."""
+    if overrides.notifications is not None:
+        return overrides.notifications
+    return app[STATE_PARTS].notifications
 
 
 def _proactive_stores(
@@ -298,7 +303,7 @@ def _lead_alerts(
         app[SETTINGS],
         recipients=recipients,
         channels=channels,
-        notifications=parts.notifications,
+        notifications=_outbox(app, overrides),
         sender=app[PROACTIVE_SENDER],
         records=StorageLeadRecords(overrides.storage or parts.storage),
         background=app[BACKGROUND],
@@ -417,14 +422,15 @@ async def _scheduled(app: web.Application, overrides: Overrides) -> AsyncIterato
     if not settings.enabled:
         yield
         return
-    parts, services = app[STATE_PARTS], app[SERVICES]
+    services = app[SERVICES]
     sender = overrides.proactive_sender or app[PROACTIVE_SENDER]
+    recipients, channels = _proactive_stores(app, overrides)
     app[SCHEDULER] = scheduler = build_scheduler(
         settings,
-        leases=parts.leases,
-        recipients=parts.recipients if overrides.recipients is None else overrides.recipients,
-        channels=parts.channels if overrides.channels is None else overrides.channels,
-        notifications=parts.notifications,
+        leases=app[STATE_PARTS].leases,
+        recipients=recipients,
+        channels=channels,
+        notifications=_outbox(app, overrides),
         sender=sender,
         indexes=app[INDEX_CACHE],
         clock=(overrides.clock or SystemClock()).now,

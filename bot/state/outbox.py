@@ -28,7 +28,7 @@ def decide_claim(
     lease: timedelta,
 ) -> tuple[ClaimResult, Notification | None]:
     """The claim's answer and the entry to write (None: write nothing)."""
-    claimed = replace(wanted, state=NotificationState.CLAIMED, owner=owner, lease_until=now + lease)
+    claimed = claimed_by(wanted, owner=owner, now=now, lease=lease)
     if stored is None:
         return ClaimResult.WON, claimed
     if stored.state is not NotificationState.CLAIMED:

@@ -1,4 +1,4 @@
-"""The app runs the scheduler with its jobs while it runs, when it has a proactive sender."""
+"""The app runs the scheduler with its jobs while it runs, unless scheduled work is disabled."""
 
 from __future__ import annotations
 
@@ -59,16 +59,24 @@ async def test_the_scheduler_runs_with_the_app_and_takes_registered_jobs() -> No
     assert await leases.acquire(LEASE_NAME, owner="other", now=probe, ttl=TTL)
 
 
-async def test_no_scheduler_when_disabled_or_without_a_sender() -> None:
-    for app in (
-        create_app(
-            _settings(REFERRAL_BOT_SCHEDULE__ENABLED="false"), proactive_sender=FakeSender()
-        ),
-        create_app(_settings()),
-    ):
-        server = TestServer(app, host="127.0.0.1", port=0)
-        await server.start_server()
-        try:
-            assert SCHEDULER not in app
-        finally:
-            await server.close()
+async def test_no_scheduler_when_disabled() -> None:
+    app = create_app(
+        _settings(REFERRAL_BOT_SCHEDULE__ENABLED="false"), proactive_sender=FakeSender()
+    )
+    server = TestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        assert SCHEDULER not in app
+    finally:
+        await server.close()
+
+
+async def test_without_a_sender_given_scheduled_cards_go_through_the_apps_own() -> None:
+    app = create_app(_settings())
+    server = TestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        assert SCHEDULER in app
+        assert await app[SCHEDULER].tick()
+    finally:
+        await server.close()
