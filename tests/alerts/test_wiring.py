@@ -11,12 +11,12 @@ from bot.domain.proactive import DigestSchedule
 from bot.domain.time_zones import zone_or_utc
 from bot.settings import ScheduleSettings
 from bot.state.recipients import MemoryChannelSubscriptions
+from tests.support.alert_fakes import FakeSender
 from tests.support.alerts import (
     FakeIndexes,
     FakeLeases,
     FakeNotifications,
     FakeRecipients,
-    FakeSender,
     SharedTime,
     deal,
     lead,

@@ -14,7 +14,8 @@ from bot.domain.proactive import Notification
 from bot.settings import Settings
 from bot.state.outbox import MemoryNotifications
 from tests.root.test_settings import AZURE_BOT, IDENTITY, environ
-from tests.support.alerts import FakeNotifications, FakeSender
+from tests.support.alert_fakes import FakeSender
+from tests.support.alerts import FakeNotifications
 
 REFERENCE = {"conversation": {"id": "19:channel@thread.tacv2"}, "serviceUrl": "https://x"}
 

@@ -10,7 +10,7 @@ from bot.alerts.scheduler import LEASE_NAME
 from bot.app import SCHEDULER, STATE_PARTS, create_app
 from bot.settings import Settings
 from tests.root.test_settings import AZURE_BOT, IDENTITY, environ
-from tests.support.alerts import FakeSender
+from tests.support.alert_fakes import FakeSender
 
 TTL = timedelta(minutes=3)
 

@@ -50,6 +50,7 @@ from tests.support.activities import (
     personal_chat,
 )
 from tests.support.alert_fakes import FakeSender
+from tests.support.card_harness import FakeClock
 from tests.support.cards import assert_valid_card
 from tests.support.emulators import (
     ADMIN,
@@ -119,14 +120,6 @@ def lead_seed() -> list[dict[str, Any]]:
     )
     deal["direction"] = "Outgoing"
     return [lead, solo, deal]
-
-
-@dataclass
-class FakeClock:
-    current: datetime = NOW
-
-    def now(self) -> datetime:
-        return self.current
 
 
 @dataclass
