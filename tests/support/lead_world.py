@@ -336,7 +336,7 @@ async def lead_world(
 ) -> AsyncIterator[LeadWorld]:
     provider = OboTokenProvider(identity_settings(running), MemoryByteStore())
     tokens = CountingTokens(provider)
-    clock, pending, assertions = FakeClock(), MemoryPendingChanges(), SilentAssertions()
+    clock, pending, assertions = FakeClock(NOW), MemoryPendingChanges(), SilentAssertions()
     services = DialogServices(
         referrals=index_backed(
             make_client(session, running, tokens), IndexSettings(refresh_seconds=3600)
