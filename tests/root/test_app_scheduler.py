@@ -40,7 +40,12 @@ async def test_the_scheduler_runs_with_the_app_and_takes_registered_jobs() -> No
         scheduler = app[SCHEDULER]
         job = Noted()
         scheduler.register(job)
-        assert [j.name for j in scheduler.jobs] == ["reminders", "digests", "card_expiry"]
+        assert [j.name for j in scheduler.jobs] == [
+            "reminders",
+            "digests",
+            "stranded_cards",
+            "card_expiry",
+        ]
 
         assert await scheduler.tick()
         assert len(job.runs) == 1
