@@ -9,7 +9,10 @@ app is removed (403/404). `BotUnderTest` posts Teams-shaped activities to the bo
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
+from collections import Counter
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -56,6 +59,8 @@ class SentActivity:
     reply_to_id: str | None  # for an update (PUT): the id of the activity it replaces
     body: dict[str, Any]
     method: str = "POST"
+    received_at: float = field(default=0.0, compare=False)  # time.time() at the connector
+    answered_id: str | None = field(default=None, compare=False)  # the id the connector gave
 
     @property
     def text(self) -> str:
@@ -73,7 +78,9 @@ class FakeConnector:
 
     `members` answers `GET …/members/{id}` by the member's Teams id (`TeamsUser.id`); an unknown
     member is a 404 as in Teams. `refused` maps a conversation id to the status every request
-    to it gets (403: the app was removed; 404: the conversation is gone).
+    to it gets (403: the app was removed; 404: the conversation is gone). Posts to a conversation
+    in `holding` never come back until `let_go()` (then 503, not recorded): a send the bot is
+    stuck in. `attempts` counts every post and update per conversation, refused or held too.
     """
 
     sent: list[SentActivity] = field(default_factory=list)
@@ -81,6 +88,10 @@ class FakeConnector:
     refused: dict[str, int] = field(default_factory=dict)
     member_lookups: list[str] = field(default_factory=list)
     authorizations: list[str | None] = field(default_factory=list)
+    attempts: Counter[str] = field(default_factory=Counter)
+    holding: set[str] = field(default_factory=set)
+    held: list[str] = field(default_factory=list)  # the conversations of the posts held so far
+    _let_go: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def app(self) -> web.Application:
@@ -108,19 +119,27 @@ class FakeConnector:
             "userRole": "user",
         }
 
+    def let_go(self) -> None:
+        """Held posts end (503, unrecorded) and later ones to those conversations go through."""
+        self.holding.clear()
+        self._let_go.set()
+
     async def _record(self, request: web.Request) -> web.Response:
         self.authorizations.append(request.headers.get("Authorization"))
         body = await request.json()
         conversation = request.match_info["conversation"]
+        self.attempts[conversation] += 1
+        if conversation in self.holding:
+            self.held.append(conversation)
+            await self._let_go.wait()
+            return web.Response(status=503)
         refused = self._refusal(conversation)
         if refused is not None:
             return refused
-        self.sent.append(
-            SentActivity(conversation, request.match_info.get("reply_to"), body, request.method)
-        )
-        if request.method == "PUT":
-            return web.json_response({"id": request.match_info["reply_to"]})
-        return web.json_response({"id": f"activity-{next(self._ids)}"})
+        reply_to, method = request.match_info.get("reply_to"), request.method
+        answered = reply_to if method == "PUT" and reply_to else f"activity-{next(self._ids)}"
+        self.sent.append(SentActivity(conversation, reply_to, body, method, time.time(), answered))
+        return web.json_response({"id": answered})
 
     async def _member(self, request: web.Request) -> web.Response:
         member_id = request.match_info["member"]
@@ -230,6 +249,7 @@ async def running_bot(
             running.app = app
             yield running
     finally:
+        connector.let_go()
         await connector_server.close()
 
 
