@@ -92,6 +92,7 @@ class FakeConnector:
     holding: set[str] = field(default_factory=set)
     held: list[str] = field(default_factory=list)  # the conversations of the posts held so far
     _let_go: asyncio.Event = field(default_factory=asyncio.Event)
+    _holding_more: asyncio.Condition = field(default_factory=asyncio.Condition)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def app(self) -> web.Application:
@@ -119,6 +120,11 @@ class FakeConnector:
             "userRole": "user",
         }
 
+    async def hold_count(self, count: int, *, within: float = 10.0) -> None:
+        """Waits until `count` posts are held."""
+        async with asyncio.timeout(within), self._holding_more:
+            await self._holding_more.wait_for(lambda: len(self.held) >= count)
+
     def let_go(self) -> None:
         """Held posts end (503, unrecorded) and later ones to those conversations go through."""
         self.holding.clear()
@@ -130,7 +136,9 @@ class FakeConnector:
         conversation = request.match_info["conversation"]
         self.attempts[conversation] += 1
         if conversation in self.holding:
-            self.held.append(conversation)
+            async with self._holding_more:
+                self.held.append(conversation)
+                self._holding_more.notify_all()
             await self._let_go.wait()
             return web.Response(status=503)
         refused = self._refusal(conversation)

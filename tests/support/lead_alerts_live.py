@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,13 @@ async def arrived(
 
 async def forget_deliveries(session: aiohttp.ClientSession, running: RunningEmulators) -> None:
     await clear_webhook_deliveries(session, running.referrals_base_url)
+
+
+class ShiftedClock:
+    """The real time plus what the test skips ahead (the emulators' data is dated by real time)."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
