@@ -48,9 +48,9 @@ from bot.state.proactive_codec import decode, encode
 from bot.state.referral_indexes import stored_name
 
 ENTRIES = "notifications/"
-# a page of 1,000 blobs takes ~20 ms of the loop to parse (bot.state.blob_sweeper): the stranded
-# scan lists the whole outbox, on one instance, every REFERRAL_BOT_ALERTS__STRANDED_EVERY_SECONDS
-STRANDED_PAGE = 1000
+# The stranded scan lists the whole outbox, on one instance, every REFERRAL_BOT_ALERTS__STRANDED_
+# EVERY_SECONDS, in the sweeper's pages (parsing 1,000 blobs blocks the loop ~20 ms; 200, ~3 ms)
+STRANDED_PAGE = blob_items.PAGE
 _JUST_NOW = timedelta(microseconds=1)  # `_older` is strict: a lease ending at `now` ran out
 POINTERS = "notification-keys/"
 _BODY = "body"

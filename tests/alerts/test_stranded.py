@@ -14,6 +14,7 @@ from bot.alerts.audience import lead_group, user_key
 from bot.alerts.delivery import Delivered
 from bot.alerts.stranded import StrandedCards
 from bot.domain.proactive import ClaimResult, Notification, NotificationState
+from emulators.fixtures import FixtureUser
 from tests.support.activities import personal_chat
 from tests.support.alert_fakes import HangingSender
 from tests.support.cards import visible_text
@@ -44,8 +45,8 @@ def job(world: LeadWorld) -> StrandedCards:
     return StrandedCards(world.notifications, world.another_instance())
 
 
-def posted_to(world: LeadWorld, *users: object) -> list[int]:
-    return [len(world.sender.cards_in(personal_chat(user).id)) for user in users]  # type: ignore[arg-type]
+def posted_to(world: LeadWorld, *users: FixtureUser) -> list[int]:
+    return [len(world.sender.cards_in(personal_chat(user).id)) for user in users]
 
 
 async def test_cards_whose_sender_died_are_sent_once_after_the_lease_ran_out(

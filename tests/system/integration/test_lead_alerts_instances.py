@@ -206,7 +206,7 @@ async def test_the_lead_delivered_twice_one_to_each_instance_sends_one_card_per_
     await arrived(pair.a, EVERYONE, since=since)
     await settled(pair.a, pair.b)
 
-    assert answers == [200, 200]
+    assert list(answers) == [200, 200]
     assert await shared.reads_of(lead) == 4  # both instances read it, each as Sam and Olga
     assert per_conversation(pair.sent()[since:]) == EVERYONE
     assert cards(pair.b.connector.sent) == []
