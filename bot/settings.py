@@ -99,6 +99,11 @@ class BotSettings(BaseModel):
     # refuses all.
     allowed_tenants: list[str] = []
     allow_guests: StrictFlag = False  # guests/anonymous users may neither read nor write
+    # Teams runs a card's refresh for the users it names (Universal Actions' user-specific
+    # views): a channel's confirm card shows its buttons to the proposer alone. A client that
+    # does not (the Agents Playground: `make demo` sets false) gets the buttons on the card for
+    # everyone; another member's click is refused, and the card is updated for all at the end.
+    user_specific_views: StrictFlag = True
 
 
 class InboundSettings(BaseModel):

@@ -29,6 +29,7 @@ class Seller:
     tenant_id: str
     conversation_id: str
     in_group: bool  # a channel or group chat: others see the cards too
+    teams_id: str = ""  # Teams' id of the user ("29:…", the MRI): a card refresh's `userIds`
 
 
 def seller_of(activity: Activity) -> Seller:
@@ -41,6 +42,7 @@ def seller_of(activity: Activity) -> Seller:
         tenant_id=tenant_of(activity),
         conversation_id=str(getattr(conversation, "id", "") or ""),
         in_group=conversation_type.casefold() in _GROUP_CONVERSATIONS,
+        teams_id=str(getattr(sender, "id", "") or ""),
     )
 
 

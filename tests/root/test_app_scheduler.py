@@ -43,6 +43,7 @@ async def test_the_scheduler_runs_with_the_app_and_takes_registered_jobs() -> No
         assert [j.name for j in scheduler.jobs] == [
             "reminders",
             "digests",
+            "confirm-expiry",
             "stranded_cards",
             "card_expiry",
         ]

@@ -58,9 +58,9 @@ class SentActivity:
     conversation_id: str
     reply_to_id: str | None  # for an update (PUT): the id of the activity it replaces
     body: dict[str, Any]
-    method: str = "POST"
+    method: str = "POST"  # PUT: an update of a message posted before
+    activity_id: str | None = None  # the id the connector answered (what an update names)
     received_at: float = field(default=0.0, compare=False)  # time.time() at the connector
-    answered_id: str | None = field(default=None, compare=False)  # the id the connector gave
 
     @property
     def text(self) -> str:
@@ -144,10 +144,12 @@ class FakeConnector:
         refused = self._refusal(conversation)
         if refused is not None:
             return refused
-        reply_to, method = request.match_info.get("reply_to"), request.method
-        answered = reply_to if method == "PUT" and reply_to else f"activity-{next(self._ids)}"
-        self.sent.append(SentActivity(conversation, reply_to, body, method, time.time(), answered))
-        return web.json_response({"id": answered})
+        replied_to = request.match_info.get("reply_to")
+        given = replied_to if request.method == "PUT" else f"activity-{next(self._ids)}"
+        self.sent.append(
+            SentActivity(conversation, replied_to, body, request.method, given, time.time())
+        )
+        return web.json_response({"id": given})
 
     async def _member(self, request: web.Request) -> web.Response:
         member_id = request.match_info["member"]
@@ -226,9 +228,13 @@ class BotUnderTest:
         *,
         user: TeamsUser | FixtureUser = SELLER,
         conversation: TeamsConversation | None = None,
+        trigger: str = "manual",
     ) -> InvokeAnswer:
-        """Click an `Action.Execute` button; returns the invoke response."""
-        payload = card_invoke_payload(verb, data, user=user, conversation=conversation)
+        """Click an `Action.Execute` button (`trigger="automatic"`: a card's refresh, run by the
+        Teams client itself); returns the invoke response."""
+        payload = card_invoke_payload(
+            verb, data, user=user, conversation=conversation, trigger=trigger
+        )
         body = {**payload, "serviceUrl": self._connector_url}
         async with self._session.post(
             self.messages_url, json=body, headers=self.headers

@@ -197,7 +197,7 @@ async def test_a_new_lead_reaches_each_member_with_the_bot_once_and_accept_updat
     patches = await PartnerCenterView(world.session, world.running).patches()
     assert [patch["status"] for patch in patches] == [200]
     sent = world.bot.connector.sent[since:]
-    posted_ids = {activity.conversation_id: activity.answered_id for activity in cards(sent)}
+    posted_ids = {activity.conversation_id: activity.activity_id for activity in cards(sent)}
     updates = cards(sent, method="PUT")
     assert {update.conversation_id for update in updates} == set(EVERYONE)
     for update in updates:
