@@ -32,7 +32,7 @@ from bot.alerts.digest_settings import RecipientDigests
 from bot.alerts.leads import LeadAlerts
 from bot.alerts.parts import LeadParts
 from bot.alerts.scheduler import Scheduler
-from bot.alerts.wiring import build_lead_alerts, build_scheduler
+from bot.alerts.wiring import build_lead_alerts, build_scheduler, stranded_cards
 from bot.auth.obo import OboTokenProvider
 from bot.auth.sealed_store import ByteStore, EncryptedByteStore
 from bot.background import BackgroundTasks
@@ -415,9 +415,9 @@ async def _durable_state(app: web.Application) -> AsyncIterator[None]:
 
 @asynccontextmanager
 async def _scheduled(app: web.Application, overrides: Overrides) -> AsyncIterator[None]:
-    """Issue 17: reminders, digests and the expiry of group confirm cards, on one instance at a
-    time (bot.alerts.wiring), unless REFERRAL_BOT_SCHEDULE__ENABLED=false; cards go through the
-    app's proactive sender."""
+    """Issue 17: reminders, digests, stranded lead cards and the expiry of group confirm cards,
+    on one instance at a time (bot.alerts.wiring), unless REFERRAL_BOT_SCHEDULE__ENABLED=false;
+    cards go through the app's proactive sender."""
     settings = app[SETTINGS].schedule
     if not settings.enabled:
         yield
@@ -437,6 +437,10 @@ async def _scheduled(app: web.Application, overrides: Overrides) -> AsyncIterato
     )
     expiry = ConfirmExpiry(app[CONFIRM_CARDS], services.pending, sender, ttl=services.pending_ttl)
     scheduler.register(expiry)
+    alerts = app[SETTINGS].alerts
+    scheduler.register(
+        stranded_cards(alerts, notifications=_outbox(app, overrides), alerts=app[LEAD_ALERTS])
+    )
     async with scheduler.running():
         yield
 

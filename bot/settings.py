@@ -271,6 +271,10 @@ class AlertSettings(BaseModel):
     # `retry_backoff_seconds`), then given up with a log line
     send_retries: int = Field(default=3, ge=0, le=10)
     retry_backoff_seconds: float = Field(default=2.0, gt=0, le=300)
+    # how often the scheduler's holder looks for cards claimed by an instance that died before
+    # sending them (claims whose lease ran out; on Blob a listing of the whole outbox), and
+    # sends them (bot.alerts.stranded)
+    stranded_every_seconds: float = Field(default=300.0, ge=1, le=24 * 3600)
 
 
 LogLevel = Annotated[

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from bot.domain.proactive import Reference
+from bot.domain.proactive import Notification, Reference
 
 
 def teams_user_id(reference: Reference) -> str | None:
@@ -38,3 +38,15 @@ def channel_key(referral_id: str, channel_conversation_id: str) -> str:
     """A channel's conversation id is long and customer data: the key holds its SHA-256."""
     digest = hashlib.sha256(channel_conversation_id.encode("utf-8", "surrogatepass")).hexdigest()
     return f"lead:{referral_id}:channel:{digest}"
+
+
+def lead_card_of(notification: Notification) -> str | None:
+    """The referral id when `notification` is a lead's card (a person's or a channel's), else
+    None (a reminder or a digest shares the lead's group but not its keys)."""
+    group = notification.group
+    if not group.startswith("lead:"):
+        return None
+    referral_id = group.removeprefix("lead:")
+    user_id, key = notification.user_id, notification.key
+    mine = key == user_key(referral_id, user_id) if user_id else key.startswith(f"{group}:channel:")
+    return referral_id if mine else None

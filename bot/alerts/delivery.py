@@ -47,6 +47,7 @@ class Delivered(StrEnum):
     BUSY = "busy"  # another instance holds a live claim and sends it
     GONE = "gone"  # Teams says the app was removed: forgotten
     FAILED = "failed"  # every attempt failed: given up
+    DROPPED = "dropped"  # a stranded claim with nothing left to send: released (stranded.py)
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,18 @@ class Delivery:
             key, owner=self.owner, activity_id=activity_id, now=now or self._clock.now()
         )
         return Delivered.SENT
+
+    async def drop(self, notification: Notification) -> bool:
+        """Settles a stranded claim with nothing sent: taken over, then released (deleted, as
+        after a failed send). False: another instance holds it, or it was sent meanwhile."""
+        claim = await self._notifications.claim(
+            notification, owner=self.owner, now=self._clock.now(), lease=self._lease
+        )
+        if claim not in (ClaimResult.WON, ClaimResult.TAKEN_OVER):
+            return False
+        await self._notifications.release(notification.key, owner=self.owner)
+        logger.info("alerts.delivery.dropped key_ref=%s", id_ref(notification.key))
+        return True
 
     async def update(self, copy: Notification, card: Card) -> bool:
         """Replace a posted copy's card; False when it could not be (gone, or every try failed)."""

@@ -44,6 +44,7 @@ async def test_the_scheduler_runs_with_the_app_and_takes_registered_jobs() -> No
             "reminders",
             "digests",
             "confirm-expiry",
+            "stranded_cards",
             "card_expiry",
         ]
 
