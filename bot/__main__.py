@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -27,6 +26,8 @@ from pydantic import ValidationError
 from bot.app import create_app
 from bot.auth.app_only import AppOnlyTokens
 from bot.auth.errors import AuthConfigurationError, AuthError
+from bot.domain.events import REFERRAL_EVENTS as DOMAIN_REFERRAL_EVENTS
+from bot.domain.events import EventName
 from bot.inbound.serving import start_serving
 from bot.logging import configure_logging
 from bot.partner_center.errors import PartnerCenterError
@@ -37,14 +38,10 @@ from bot.partner_center.webhooks import (
     WebhookRegistration,
     WebhookRegistrations,
 )
-from bot.settings import ENV_PREFIX, Settings
+from bot.settings import ENV_PREFIX, Settings, is_loopback_host
 
-REFERRAL_EVENTS = (
-    "referral-created",
-    "referral-updated",
-    "related-referral-created",
-    "related-referral-updated",
-)
+# the events the lead alerts act on, in Partner Center's order (bot.domain.events)
+REFERRAL_EVENTS = tuple(name.value for name in EventName if name in DOMAIN_REFERRAL_EVENTS)
 TEST_POLL_SECONDS = 5.0
 Out = Callable[[str], None]
 Sleep = Callable[[float], Awaitable[None]]
@@ -223,16 +220,9 @@ def _url_problem(url: str, settings: Settings) -> str | None:
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return None
-    if parts.scheme == "http" and _is_loopback(parts.hostname or ""):
+    if parts.scheme == "http" and is_loopback_host(parts.hostname or ""):
         return None  # a local emulator delivering to a bot on this machine
     return f"{url} is not an https URL: Partner Center posts events to a public https endpoint"
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _identity_problem(error: AuthConfigurationError) -> str:

@@ -26,20 +26,22 @@ from botframework.connector.auth import ServiceClientCredentialsFactory
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
+from bot.alerts.confirm_cards import CardUpdater, ConfirmCards
+from bot.alerts.confirm_expiry import ConfirmExpiry
 from bot.alerts.digest_settings import RecipientDigests
 from bot.alerts.leads import LeadAlerts
 from bot.alerts.parts import LeadParts
 from bot.alerts.scheduler import Scheduler
-from bot.alerts.wiring import build_lead_alerts, build_scheduler
+from bot.alerts.wiring import build_lead_alerts, build_scheduler, stranded_cards
 from bot.auth.obo import OboTokenProvider
 from bot.auth.sealed_store import ByteStore, EncryptedByteStore
 from bot.background import BackgroundTasks
 from bot.card_actions.deadline import ANSWER_WITHIN, AnswerInTime, Sleep
-from bot.card_actions.lead_verbs import lead_card_actions
+from bot.card_actions.lead_verbs import LeadActions
 from bot.card_actions.verbs import CardActionDispatcher, CardActions
 from bot.domain.events import EventSink
 from bot.domain.pending import PendingChanges
-from bot.domain.proactive import ChannelSubscriptions, ProactiveSender, Recipients
+from bot.domain.proactive import ChannelSubscriptions, Notifications, ProactiveSender, Recipients
 from bot.inbound.activity_handler import ReferralBot
 from bot.inbound.adapter import ReferralAdapter
 from bot.inbound.alert_settings import StoredAlertSettings
@@ -91,6 +93,8 @@ STATE = web.AppKey("private_conversation_state", PrivateConversationState)
 STATE_PARTS = web.AppKey("state_parts", StateParts)
 # each seller's referral index, sealed with the token caches' key (bot.state.referral_indexes)
 REFERRAL_INDEXES = web.AppKey("referral_indexes", ByteStore)
+# issue 17 §4: confirm cards posted in group conversations, ended for everyone
+CONFIRM_CARDS = web.AppKey("confirm_cards", ConfirmCards)
 # issue 17: the sellers' indexes as one per process (turns and scheduled work share them), and
 # the scheduler (present while it runs: another module adds a job with `.register(job)`)
 INDEX_CACHE = web.AppKey("referral_index_cache", ReferralIndexes)
@@ -126,6 +130,7 @@ class Overrides:
     # deadlines are timed on: tests skip the waits instead of spending them (docs/testing.md)
     sleep: Sleep = asyncio.sleep
     monotonic: Callable[[], float] = time.monotonic
+    notifications: Notifications | None = None  # the outbox (issue 17); None: the backend's
     proactive_sender: ProactiveSender | None = None  # scheduled cards; None: the adapter's
     recipients: Recipients | None = None  # issue 17 stores; None: the state backend's
     channels: ChannelSubscriptions | None = None
@@ -147,6 +152,7 @@ def create_app(
     answer_sleep: Sleep = asyncio.sleep,
     sleep: Sleep = asyncio.sleep,
     monotonic: Callable[[], float] = time.monotonic,
+    notifications: Notifications | None = None,
     proactive_sender: ProactiveSender | None = None,
     recipients: Recipients | None = None,
     channels: ChannelSubscriptions | None = None,
@@ -158,6 +164,7 @@ def create_app(
     overrides = replace(overrides, pending=pending)  # shared stores (Blob): several instances
     overrides = replace(overrides, answer_within=answer_within, answer_sleep=answer_sleep)
     overrides = replace(overrides, sleep=sleep, monotonic=monotonic)
+    overrides = replace(overrides, notifications=notifications)
     overrides = replace(overrides, proactive_sender=proactive_sender)
     overrides = replace(overrides, recipients=recipients, channels=channels)
     overrides = replace(overrides, event_sink=event_sink)
@@ -195,10 +202,20 @@ def default_root_dialog(services: DialogServices, memory: StatePropertyAccessor)
 
 
 def default_card_actions(
-    services: DialogServices, leads: LeadParts | None = None
+    services: DialogServices,
+    leads: LeadParts | None = None,
+    *,
+    confirm_cards: ConfirmCards | None = None,
+    updater: CardUpdater | None = None,
 ) -> CardActionDispatcher:
-    """Confirm and Cancel; with `leads`, the lead card's Accept, Decline and refresh too."""
-    return CardActions(services) if leads is None else lead_card_actions(services, leads)
+    """Confirm and Cancel; with `leads`, the lead card's Accept, Decline and refresh too; with
+    `confirm_cards` and `updater`, group confirm cards are ended for everyone."""
+    return CardActions(
+        services,
+        leads=None if leads is None else LeadActions(services, leads),
+        confirm_cards=confirm_cards,
+        updater=updater,
+    )
 
 
 def _sealing_key(settings: Settings) -> SecretStr:
@@ -248,9 +265,26 @@ def _services(
         pending_ttl=timedelta(minutes=settings.pending_ttl_minutes),
         claim_lease=claim_lease(settings),
         sign_in_connection=settings.bot.oauth_connection_name,
+        user_specific_views=settings.bot.user_specific_views,
         digests=RecipientDigests(recipients),
         alerts=StoredAlertSettings(installs, channels, clock),
     )
+
+
+def _with_confirm_cards(
+    app: web.Application, services: DialogServices, overrides: Overrides
+) -> DialogServices:
+    """Group confirm cards are recorded in the outbox, to be updated for everyone later."""
+    app[CONFIRM_CARDS] = ConfirmCards(_outbox(app, overrides), services.clock)
+    return replace(services, confirm_cards=app[CONFIRM_CARDS])
+
+
+def _outbox(app: web.Application, overrides: Overrides) -> Notifications:
+    """One outbox for lead alerts, group confirm cards and scheduled cards: their claims and
+    copies must be read where they were written."""
+    if overrides.notifications is not None:
+        return overrides.notifications
+    return app[STATE_PARTS].notifications
 
 
 def _proactive_stores(
@@ -274,7 +308,7 @@ def _lead_alerts(
         app[SETTINGS],
         recipients=recipients,
         channels=channels,
-        notifications=parts.notifications,
+        notifications=_outbox(app, overrides),
         sender=app[PROACTIVE_SENDER],
         records=StorageLeadRecords(overrides.storage or parts.storage),
         background=app[BACKGROUND],
@@ -328,7 +362,12 @@ def _wire_bot(app: web.Application, services: DialogServices, overrides: Overrid
         adapter, outbound, bot_app_id=settings.bot.app_id if authenticate else ""
     )
     app[LEAD_ALERTS] = alerts = _lead_alerts(app, services, overrides)
-    make_card_actions = overrides.card_actions or partial(default_card_actions, leads=alerts.parts)
+    make_card_actions = overrides.card_actions or partial(
+        default_card_actions,
+        leads=alerts.parts,
+        confirm_cards=app[CONFIRM_CARDS],
+        updater=app[PROACTIVE_SENDER],
+    )
     app[BOT] = ReferralBot(
         state=state,
         dialog_state=dialog_state,
@@ -382,22 +421,31 @@ async def _durable_state(app: web.Application) -> AsyncIterator[None]:
 
 @asynccontextmanager
 async def _scheduled(app: web.Application, overrides: Overrides) -> AsyncIterator[None]:
-    """Issue 17: reminders and digests, on one instance at a time (bot.alerts.wiring), unless
-    REFERRAL_BOT_SCHEDULE__ENABLED=false; cards go through the app's proactive sender."""
+    """Issue 17: reminders, digests, stranded lead cards and the expiry of group confirm cards,
+    on one instance at a time (bot.alerts.wiring), unless REFERRAL_BOT_SCHEDULE__ENABLED=false;
+    cards go through the app's proactive sender."""
     settings = app[SETTINGS].schedule
     if not settings.enabled:
         yield
         return
-    parts = app[STATE_PARTS]
+    services = app[SERVICES]
+    sender = overrides.proactive_sender or app[PROACTIVE_SENDER]
+    recipients, channels = _proactive_stores(app, overrides)
     app[SCHEDULER] = scheduler = build_scheduler(
         settings,
-        leases=parts.leases,
-        recipients=parts.recipients if overrides.recipients is None else overrides.recipients,
-        channels=parts.channels if overrides.channels is None else overrides.channels,
-        notifications=parts.notifications,
-        sender=overrides.proactive_sender or app[PROACTIVE_SENDER],
+        leases=app[STATE_PARTS].leases,
+        recipients=recipients,
+        channels=channels,
+        notifications=_outbox(app, overrides),
+        sender=sender,
         indexes=app[INDEX_CACHE],
         clock=(overrides.clock or SystemClock()).now,
+    )
+    expiry = ConfirmExpiry(app[CONFIRM_CARDS], services.pending, sender, ttl=services.pending_ttl)
+    scheduler.register(expiry)
+    alerts = app[SETTINGS].alerts
+    scheduler.register(
+        stranded_cards(alerts, notifications=_outbox(app, overrides), alerts=app[LEAD_ALERTS])
     )
     async with scheduler.running():
         yield
@@ -416,7 +464,9 @@ async def _runtime(overrides: Overrides, app: web.Application) -> AsyncIterator[
         tokens = OboTokenProvider(settings.identity, _token_store(overrides, storage, key))
         app[BACKGROUND] = BackgroundTasks()
         try:
-            services = _services(app, session, tokens, overrides)
+            services = _with_confirm_cards(
+                app, _services(app, session, tokens, overrides), overrides
+            )
             app[HTTP_SESSION], app[TOKENS], app[SERVICES] = session, tokens, services
             _wire_bot(app, services, overrides)
             _wire_events(app, session, overrides)

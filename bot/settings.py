@@ -99,6 +99,11 @@ class BotSettings(BaseModel):
     # refuses all.
     allowed_tenants: list[str] = []
     allow_guests: StrictFlag = False  # guests/anonymous users may neither read nor write
+    # Teams runs a card's refresh for the users it names (Universal Actions' user-specific
+    # views): a channel's confirm card shows its buttons to the proposer alone. A client that
+    # does not (the Agents Playground: `make demo` sets false) gets the buttons on the card for
+    # everyone; another member's click is refused, and the card is updated for all at the end.
+    user_specific_views: StrictFlag = True
 
 
 class InboundSettings(BaseModel):
@@ -269,6 +274,10 @@ class AlertSettings(BaseModel):
     # `retry_backoff_seconds`), then given up with a log line
     send_retries: int = Field(default=3, ge=0, le=10)
     retry_backoff_seconds: float = Field(default=2.0, gt=0, le=300)
+    # how often the scheduler's holder looks for cards claimed by an instance that died before
+    # sending them (claims whose lease ran out; on Blob a listing of the whole outbox), and
+    # sends them (bot.alerts.stranded)
+    stranded_every_seconds: float = Field(default=300.0, ge=1, le=24 * 3600)
 
 
 LogLevel = Annotated[
@@ -310,7 +319,8 @@ class AzureBotNamesSource(PydanticBaseSettingsSource):
         return {"bot": found} if found else {}
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback_host(host: str) -> bool:
+    """`localhost` or a loopback address: reachable from this machine only."""
     if host.casefold() == "localhost":
         return True
     try:
@@ -372,7 +382,7 @@ def _unsafe_switch_problem(settings: Settings) -> str | None:
     switch = f"{ENV_PREFIX}DANGEROUSLY_ALLOW_UNAUTHENTICATED=true"
     if settings.mode is not Mode.DEMO:
         return f"{switch} is refused: it is only allowed with {ENV_PREFIX}MODE=demo"
-    if not _is_loopback(settings.host):
+    if not is_loopback_host(settings.host):
         host = f"{ENV_PREFIX}HOST={settings.host}"
         return f"{switch} is refused: {host} is not a loopback address"
     return None

@@ -1,5 +1,9 @@
 """`python -m demo`: emulators (own thread), the bot and the Agents Playground, on 127.0.0.1.
 
+At start the bot's Partner Center event URL is registered with the emulator, as
+`python -m bot register-webhooks` would (demo.registration); `python -m demo new-lead` then
+makes a new lead arrive (demo.new_lead), and the bot's lead card shows up in the Playground.
+
 The emulators run on their own event loop in a thread: msal in the bot blocks (in a thread
 pool), and an identity provider on the bot's loop could stall with it. Ctrl-C or SIGTERM stops
 the Playground's whole process group, the bot and the emulators; nothing is left running.
@@ -17,15 +21,18 @@ from pathlib import Path
 
 from bot.__main__ import served
 from bot.logging import configure_logging
+from bot.settings import BotSettings
+from demo import new_lead
 from demo.info import DemoInfo
 from demo.playground import REPO_ROOT, Playground, PlaygroundError, find_executable
-from demo.playground_config import pick_users, write_playground_config
-from demo.settings import demo_settings
+from demo.playground_config import DEMO_USER, pick_users, write_playground_config
+from demo.registration import RegistrationError, register_event_url
+from demo.settings import demo_settings, registration_settings
 from emulators.config import EmulatorConfig
 from emulators.seed import demo_fixtures
 from emulators.server import RunningEmulators, emulators_in_thread
 
-CURRENT_USER = "megan.bowen@contoso.com"
+CURRENT_USER = DEMO_USER
 
 
 def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -43,6 +50,15 @@ def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--playground-bin", type=Path, help="the agentsplayground executable")
     parser.add_argument("--ready-file", type=Path, help="write URLs and ids here as JSON")
     parser.add_argument("--log-level", default="WARNING", help="the bot's log level")
+    commands = parser.add_subparsers(dest="command")
+    new_lead.add_arguments(
+        commands.add_parser(
+            "new-lead",
+            help="make a new lead from Microsoft arrive at a running demo's emulator",
+            description=new_lead.__doc__,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+    )
     return parser.parse_args(argv)
 
 
@@ -71,21 +87,26 @@ async def _run(args: argparse.Namespace, running: RunningEmulators, executable: 
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    settings = demo_settings(running, port=args.port)
+    # The Agents Playground runs no per-user card refresh: channel confirm cards carry buttons
+    settings = demo_settings(running, port=args.port, bot=BotSettings(user_specific_views=False))
+    tenant = pick_users(demo_fixtures().users, CURRENT_USER)[0].fixture.tenant_id
     async with served(settings) as runner:  # as `python -m bot` serves it: bot.inbound.serving
         bot_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
         where = settings.state.describe()
-        return await _with_playground(args, running, executable, (bot_url, where), stop)
+        events_url = bot_url + settings.events.path
+        await register_event_url(registration_settings(settings, tenant), events_url)
+        bot = (bot_url, where, events_url)
+        return await _with_playground(args, running, executable, bot, stop)
 
 
 async def _with_playground(
     args: argparse.Namespace,
     running: RunningEmulators,
     executable: Path,
-    bot: tuple[str, str],  # its URL, and where it keeps its state (in words)
+    bot: tuple[str, str, str],  # its URL, where it keeps its state (in words), its event URL
     stop: asyncio.Event,
 ) -> int:
-    bot_url, state = bot
+    bot_url, state, events_url = bot
     users = pick_users(demo_fixtures().users, CURRENT_USER)
     await asyncio.to_thread(write_playground_config, args.workdir, users)
     playground = Playground(
@@ -94,7 +115,7 @@ async def _with_playground(
     try:
         if not await _until(stop, playground.start()):
             return 0
-        info = DemoInfo(bot_url, playground.url, playground.pid, running, users, state)
+        info = DemoInfo(bot_url, playground.url, playground.pid, running, users, state, events_url)
         print(info.banner(), flush=True)
         if args.ready_file:
             await asyncio.to_thread(_write_atomically, args.ready_file, info.as_json())
@@ -113,6 +134,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "new-lead":
+        return asyncio.run(new_lead.new_lead(args))
     configure_logging(args.log_level)
     # Until the event loop takes over: stop cleanly too (even when started with SIGINT ignored).
     signal.signal(signal.SIGINT, _interrupt)
@@ -124,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = EmulatorConfig(fixtures=demo_fixtures(), test_controls=True)
         with emulators_in_thread(config) as running:
             return asyncio.run(_run(args, running, executable))
-    except (PlaygroundError, TimeoutError) as error:
+    except (PlaygroundError, RegistrationError, TimeoutError) as error:
         print(f"referral-bot demo: {error or 'the Playground timed out'}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

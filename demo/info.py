@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from demo import playground_config as pc
+from demo.playground import REPO_ROOT
 from emulators.server import RunningEmulators
 
 TRY_IN_PERSONAL_CHAT = (
@@ -26,6 +29,11 @@ class DemoInfo:
     emulators: RunningEmulators
     users: list[pc.PlaygroundUser]
     state: str = ""  # where the bot keeps its state, in words (StateSettings.describe)
+    events_url: str = ""  # the bot's Partner Center event endpoint, registered with the emulator
+
+    def new_lead_command(self) -> str:
+        """What to run in another terminal to make a new lead arrive (demo.new_lead)."""
+        return f"{_python()} -m demo new-lead --emulator {self.emulators.referrals_base_url}"
 
     def as_json(self) -> dict[str, Any]:
         """The ready file: every URL and id a script needs to drive the demo."""
@@ -39,6 +47,9 @@ class DemoInfo:
             "referrals_url": running.referrals_url,
             "identity_url": running.identity_base_url,
             "ca_file": str(running.ca_file),
+            "events_url": self.events_url,
+            "webhooks_url": running.webhooks_url,
+            "new_lead_command": self.new_lead_command(),
             "tenant_id": self.users[0].fixture.tenant_id,
             "bot_id": pc.BOT_ID,
             "personal_chat_id": pc.PERSONAL_CHAT_ID,
@@ -57,6 +68,11 @@ class DemoInfo:
             f"  Bot (demo mode, no inbound auth, loopback only): {self.bot_url}/api/messages",
             f"  Partner Center emulator: {self.emulators.referrals_url}",
             f"  Identity emulator:       {self.emulators.identity_base_url}",
+            *(
+                [f"  Bot's event endpoint:    {self.events_url} (registered with the emulator)"]
+                if self.events_url
+                else []
+            ),
             *([f"  Bot state:               {self.state}"] if self.state else []),
             "",
             f"You start as {current.name}. Demo users and their Partner Center roles:",
@@ -66,8 +82,23 @@ class DemoInfo:
             *(f'  "{text}"' for text in TRY_IN_PERSONAL_CHAT),
             f'In the team channel or group chat, @mention the bot: "@{pc.BOT_NAME} show 123"',
             "",
+            'Lead alerts: once you have asked for something from Partner Center ("new leads"),',
+            "the bot can read leads for you. Make a new lead from Microsoft arrive, in another",
+            "terminal:",
+            f"  {self.new_lead_command()}",
+            "The emulator sends the bot a signed referral-created event; the lead card, with",
+            "Accept and Decline, arrives in your personal chat.",
+            "",
         ]
         return "\n".join(lines)
+
+
+def _python() -> str:
+    """This interpreter, as `.venv/bin/python` when it is the repository's own."""
+    executable = Path(sys.executable)
+    if executable.is_relative_to(REPO_ROOT):
+        return str(executable.relative_to(REPO_ROOT))
+    return str(executable)
 
 
 def _user_line(user: Any) -> str:

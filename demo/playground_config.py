@@ -23,6 +23,7 @@ TEAM_ID = "19:referral-bot-demo-team@thread.tacv2"  # also the General channel
 CHANNEL_ID = "19:referral-bot-demo-referrals@thread.tacv2"
 BOT_NAME = "Referral Bot"
 BOT_ID = DEMO_BOT_APP_ID
+DEMO_USER = "megan.bowen@contoso.com"  # the Playground's current user
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from bot.settings import IdentitySettings, Mode, PartnerCenterSettings, Settings
+from bot.settings import EventSettings, IdentitySettings, Mode, PartnerCenterSettings, Settings
 from emulators.config import DEMO_BOT_APP_ID, DEMO_BOT_APP_SECRET
 from emulators.server import RunningEmulators
 
@@ -33,5 +33,29 @@ def demo_settings(running: RunningEmulators, **overrides: Any) -> Settings:
             client_secret=SecretStr(DEMO_BOT_APP_SECRET),
             ca_file=running.ca_file,
         ),
+        "events": demo_event_settings(running),
     }
     return Settings(**(values | overrides))
+
+
+def demo_event_settings(running: RunningEmulators) -> EventSettings:
+    """The event endpoint trusts the emulator's signing chain instead of Microsoft's: its
+    certificate host, name and issuer, its webhook root CA, and its TLS CA for the download.
+    Registration goes to the emulator's registration API."""
+    if running.webhook_ca_file is None:
+        raise ValueError("the emulators run without a webhook signing chain")
+    return EventSettings(
+        certificate_hosts=[running.webhook_certificate_host],
+        certificate_name=running.webhook_certificate_name,
+        issuer_organization=running.webhook_issuer_organization,
+        trust_ca_file=running.webhook_ca_file,
+        download_ca_file=running.ca_file,
+        registration_url=running.webhooks_url,
+    )
+
+
+def registration_settings(settings: Settings, tenant_id: str) -> Settings:
+    """The demo bot's settings for `register-webhooks`: the app registers in the demo tenant
+    (app-only tokens need a tenant; the bot's on-behalf-of keeps `organizations`)."""
+    identity = settings.identity.model_copy(update={"tenant_id": tenant_id})
+    return settings.model_copy(update={"identity": identity})

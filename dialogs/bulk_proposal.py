@@ -10,6 +10,7 @@ reason to refuse the rest. Nothing is written to Partner Center here.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from botbuilder.core import TurnContext
 
@@ -19,16 +20,17 @@ from bot.cards.confirm_batch import (
     referral_label,
     render_batch_confirm_card,
 )
+from bot.cards.confirm_change import Proposer
 from bot.cards.text import inert_message
 from bot.domain.change import ReferralChange, plan_change
 from bot.domain.errors import AccessDeniedError, DomainError, ReferralNotFoundError
 from bot.domain.pending import PendingChange, batch_of
 from bot.domain.referral import Referral, Versioned
 from dialogs.grammar.commands import UpdateReferrals
-from dialogs.outbox import say, show_card
+from dialogs.outbox import say
 from dialogs.ports import DialogServices
-from dialogs.proposal import new_pending
-from dialogs.turn_facts import require_user, seller_now, seller_of
+from dialogs.proposal import new_pending, put_up
+from dialogs.turn_facts import require_user, seller_now
 
 _LINE_BYTES = 400
 
@@ -92,13 +94,9 @@ async def propose_changes(
     for item in items:
         await services.pending.put(item)
     batch = batch_of(items, secrets.token_urlsafe(16))
-    await services.pending.put(batch)
-    seller = seller_of(context.activity)
-    card = render_batch_confirm_card(
-        [change for _, change in planned],
-        skipped,
-        pending_id=batch.id,
-        proposer_name=seller.name if seller.in_group else None,
-    )
-    await show_card(context, card)
-    return batch
+
+    def card(proposer: Proposer | None) -> dict[str, Any]:
+        changes = [change for _, change in planned]
+        return render_batch_confirm_card(changes, skipped, pending_id=batch.id, proposer=proposer)
+
+    return await put_up(context, services, batch, card)

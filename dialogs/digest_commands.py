@@ -15,7 +15,7 @@ from dialogs import replies
 from dialogs.grammar.commands import SetDigest, StopDigest
 from dialogs.outbox import say
 from dialogs.ports import DialogServices
-from dialogs.turn_facts import seller_of, seller_time_zone
+from dialogs.turn_facts import seller_of, time_zone_name
 
 
 async def change_digest(
@@ -35,7 +35,7 @@ async def change_digest(
         tenant_id=seller.tenant_id,
         user_id=seller.user_id,
         schedule=schedule,
-        time_zone=getattr(seller_time_zone(context.activity), "key", None),  # None: UTC/unknown
+        time_zone=time_zone_name(context.activity),  # None: Teams sent no known zone
         now=services.clock.now(),
     )
     if not change.known:

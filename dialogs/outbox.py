@@ -31,6 +31,12 @@ async def show_card(context: TurnContext, card: dict[str, Any]) -> None:
     await context.send_activity(card_activity(card))
 
 
+async def post_card(context: TurnContext, card: dict[str, Any]) -> str | None:
+    """`show_card`, returning the posted message's id (what a later update of it names)."""
+    sent = await context.send_activity(card_activity(card))
+    return sent.id if sent is not None and sent.id else None
+
+
 async def say_with_choices(
     context: TurnContext, text: str, choices: Sequence[tuple[str, str]], *, summary: str
 ) -> None:

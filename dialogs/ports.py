@@ -18,7 +18,7 @@ from bot.domain.change import ReferralChange
 from bot.domain.list_kinds import ListKind
 from bot.domain.list_query import ListQuery, ListTally
 from bot.domain.pending import DEFAULT_CLAIM_LEASE, PendingChanges
-from bot.domain.proactive import DigestSchedule
+from bot.domain.proactive import DigestSchedule, Reference
 from bot.domain.referral import Referral, Versioned
 
 
@@ -66,6 +66,15 @@ class UserAssertions(Protocol):
     """
 
     async def assertion(self, turn_context: TurnContext) -> UserAssertion | None: ...
+
+
+class PostedConfirmCards(Protocol):
+    """Remembers a confirm card posted in a group conversation, so that the message can be
+    updated for everyone once the change is confirmed, cancelled or expired (issue 17 §4)."""
+
+    async def posted(
+        self, pending_id: str, expires_at: datetime, reference: Reference, activity_id: str
+    ) -> None: ...
 
 
 class LeadAlertSettings(Protocol):
@@ -123,7 +132,11 @@ class DialogServices:
     pending_ttl: timedelta = timedelta(minutes=30)
     claim_lease: timedelta = DEFAULT_CLAIM_LEASE
     sign_in_connection: str = ""  # the Azure Bot OAuth connection; empty = no sign-in prompt
+    # group conversations' confirm cards, updated for everyone when they end; None: not kept
+    confirm_cards: PostedConfirmCards | None = None
     digests: DigestSettings | None = None  # issue 17 §4; None: the bot offers no digest
+    # False: the client runs no per-user refresh, so group confirm cards carry their buttons
+    user_specific_views: bool = True
     alerts: LeadAlertSettings | None = None  # issue 17; None: the commands say it is not set up
 
 

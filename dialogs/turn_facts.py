@@ -7,15 +7,15 @@ Teams puts some of it in places the SDK model does not map (`tenantId` on the co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from bot.domain.assertion import UserAssertion
 from bot.domain.errors import NotSignedInError
+from bot.domain.time_zones import known_zone, zone_or_utc
 from dialogs import replies
 from dialogs.ports import Clock, DialogServices
 
@@ -29,6 +29,7 @@ class Seller:
     tenant_id: str
     conversation_id: str
     in_group: bool  # a channel or group chat: others see the cards too
+    teams_id: str = ""  # Teams' id of the user ("29:…", the MRI): a card refresh's `userIds`
 
 
 def seller_of(activity: Activity) -> Seller:
@@ -41,6 +42,7 @@ def seller_of(activity: Activity) -> Seller:
         tenant_id=tenant_of(activity),
         conversation_id=str(getattr(conversation, "id", "") or ""),
         in_group=conversation_type.casefold() in _GROUP_CONVERSATIONS,
+        teams_id=str(getattr(sender, "id", "") or ""),
     )
 
 
@@ -64,25 +66,15 @@ def _channel_data_tenant(channel_data: Any) -> str | None:
 
 
 def seller_time_zone(activity: Activity) -> tzinfo:
-    """The time zone from Teams' clientInfo entity; UTC when absent or unknown."""
-    name = _client_info_time_zone(activity)
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", too long
-            return UTC
-    return UTC
+    """The seller's time zone as this turn says it (`time_zone_name`); UTC when it says none."""
+    return zone_or_utc(time_zone_name(activity))
 
 
 def time_zone_name(activity: Activity) -> str | None:
-    """The seller's IANA time zone, stored for later (issue 17: a lead's countdown, a digest's
-    hour): `localTimezone`, else clientInfo's; None when neither names a known zone."""
+    """The seller's IANA time zone, also stored for later (issue 17: a lead's countdown, a
+    digest's hour): `localTimezone`, else clientInfo's; None when neither names a known zone."""
     for name in (getattr(activity, "local_timezone", None), _client_info_time_zone(activity)):
-        if isinstance(name, str) and name:
-            try:
-                ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError, OSError):
-                continue
+        if isinstance(name, str) and known_zone(name) is not None:
             return name
     return None
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 import logging
 from datetime import UTC
 
-from bot.alerts.audience import lead_group, teams_user_id, time_zone
+from bot.alerts.audience import lead_group, teams_user_id
 from bot.alerts.delivery import Delivery
 from bot.cards.lead_alert import LeadView, refresh_user_ids, render_lead_decided_card
 from bot.domain.leads import LeadDecision, LeadRecords
 from bot.domain.proactive import Notification, Notifications, Recipients
+from bot.domain.time_zones import zone_or_utc
 from bot.keyed_locks import KeyedLocks
 from bot.logging import id_ref
 from dialogs.ports import Clock
@@ -86,6 +87,6 @@ class LeadCopies:
         recipient = await self._recipients.get(copy.user_id)
         if recipient is None:  # forgotten (removed the app): nothing to update there
             return None
-        zone = time_zone(recipient.time_zone)
+        zone = zone_or_utc(recipient.time_zone)
         own = refresh_user_ids([teams_user_id(copy.reference)])
         return LeadView(referral_id, now.astimezone(zone), zone, self._portal_url, own)

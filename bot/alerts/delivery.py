@@ -6,6 +6,8 @@ claiming leaves a lease another takes over. After the send, `sent` with the acti
 card can be updated later). Teams answering 403/404 (`RecipientGoneError`) marks it `gone` and
 forgets the recipient (a channel: its subscription): never retried. Any other failure releases
 the claim and tries again after a backoff, a few times, then gives up with a log line.
+Cards to one conversation are claimed one at a time, each right before its send: a card queued
+behind Teams' pacing holds no claim, so a burst cannot outlast the lease and be sent twice.
 `update` replaces a posted copy the same way, minus the claim (an update is idempotent).
 Log lines name notifications by a hash of their key: keys hold referral and user ids.
 """
@@ -33,6 +35,7 @@ from bot.domain.proactive import (
     RecipientGoneError,
     Recipients,
 )
+from bot.keyed_locks import KeyedLocks
 from bot.logging import id_ref
 from dialogs.ports import Clock
 
@@ -47,6 +50,7 @@ class Delivered(StrEnum):
     BUSY = "busy"  # another instance holds a live claim and sends it
     GONE = "gone"  # Teams says the app was removed: forgotten
     FAILED = "failed"  # every attempt failed: given up
+    DROPPED = "dropped"  # a stranded claim with nothing left to send: released (stranded.py)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class Delivery:
         self._attempts = attempts
         self._sleep = sleep
         self.owner = owner or secrets.token_hex(8)  # this instance, as the claims' holder
+        self._turns: KeyedLocks[str] = KeyedLocks()  # per conversation: claim, send, settle
 
     async def to_recipient(
         self, recipient: Recipient, *, key: str, group: str, card: Card, now: datetime
@@ -116,6 +121,12 @@ class Delivery:
         self, notification: Notification, card: Card, now: datetime | None
     ) -> Delivered | None:
         """One attempt; None: it failed and the claim was released (try again later)."""
+        async with self._turns.hold(conversation_id(notification.reference)):
+            return await self._claim_and_send(notification, card, now)
+
+    async def _claim_and_send(
+        self, notification: Notification, card: Card, now: datetime | None
+    ) -> Delivered | None:
         claimed_at = now or self._clock.now()
         claim = await self._notifications.claim(
             notification, owner=self.owner, now=claimed_at, lease=self._lease
@@ -141,6 +152,18 @@ class Delivery:
             key, owner=self.owner, activity_id=activity_id, now=now or self._clock.now()
         )
         return Delivered.SENT
+
+    async def drop(self, notification: Notification) -> bool:
+        """Settles a stranded claim with nothing sent: taken over, then released (deleted, as
+        after a failed send). False: another instance holds it, or it was sent meanwhile."""
+        claim = await self._notifications.claim(
+            notification, owner=self.owner, now=self._clock.now(), lease=self._lease
+        )
+        if claim not in (ClaimResult.WON, ClaimResult.TAKEN_OVER):
+            return False
+        await self._notifications.release(notification.key, owner=self.owner)
+        logger.info("alerts.delivery.dropped key_ref=%s", id_ref(notification.key))
+        return True
 
     async def update(self, copy: Notification, card: Card) -> bool:
         """Replace a posted copy's card; False when it could not be (gone, or every try failed)."""

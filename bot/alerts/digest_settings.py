@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.alerts.local_time import is_known_zone, next_due, starting
-from bot.alerts.local_time import time_zone as zone_of
+from bot.alerts.local_time import next_due, starting
 from bot.domain.proactive import DigestSchedule, Recipients
+from bot.domain.time_zones import known_zone, zone_or_utc
 from dialogs.ports import DigestChange
 
 
@@ -41,8 +41,8 @@ class RecipientDigests:
             if current.digest is not None:
                 await self._recipients.put(replace(current, digest=None))
             return DigestChange(known=True, before=current.digest)
-        zone_name = time_zone if time_zone and is_known_zone(time_zone) else current.time_zone
-        zone = zone_of(zone_name)
+        zone_name = time_zone if time_zone and known_zone(time_zone) else current.time_zone
+        zone = zone_or_utc(zone_name)
         kept = starting(schedule, now, zone)
         await self._recipients.put(replace(current, digest=kept, time_zone=zone_name))
         return DigestChange(known=True, before=current.digest, next_at=next_due(kept, now, zone))

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 from bot.alerts.delivery import Delivered, Delivery
 from bot.alerts.digest_content import digest_content, digest_sections
-from bot.alerts.local_time import is_due, time_zone
+from bot.alerts.local_time import is_due
 from bot.alerts.seller_view import (
     IndexSource,
     RunTally,
@@ -27,6 +27,7 @@ from bot.alerts.seller_view import (
 )
 from bot.cards.digest import render_digest_card
 from bot.domain.proactive import DigestSchedule, Recipient, Recipients
+from bot.domain.time_zones import zone_or_utc
 
 
 def digest_key(user_id: str, day: date) -> str:
@@ -66,7 +67,7 @@ class Digests:
         schedule = recipient.digest
         if schedule is None:
             return
-        zone = time_zone(recipient.time_zone)
+        zone = zone_or_utc(recipient.time_zone)
         day = is_due(schedule, now, zone)
         if day is None:
             return

@@ -18,23 +18,25 @@ The reads also tell each seller's referral index about the lead, so "new leads" 
 referral-updated / related-referral-updated, for a lead the bot alerted about: read it (its
 recipients first); if it left New (accepted, declined or expired, perhaps in Partner Center's own
 UI), every copy of its card turns into the decided card (`LeadCopies`).
+
+A card whose instance died after claiming it is sent by another instance once the claim's lease
+ran out (`resend`, run by the scheduler's stranded-cards job: bot.alerts.stranded).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from bot.alerts.audience import (
     channel_key,
     conversation_id,
+    lead_card_of,
     lead_group,
     teams_user_id,
-    time_zone,
     user_key,
 )
 from bot.alerts.delivery import Delivered, Delivery
@@ -44,7 +46,7 @@ from bot.alerts.readers import Read
 from bot.cards.elements import Element
 from bot.cards.lead_alert import LeadView, refresh_user_ids, render_lead_channel_card
 from bot.domain.events import EventName, PartnerCenterEvent
-from bot.domain.leads import has_expired, is_open_lead, seen_decision
+from bot.domain.leads import has_expired, is_open_lead, is_referral_id, seen_decision
 from bot.domain.proactive import (
     ChannelSubscriptions,
     Notification,
@@ -53,6 +55,7 @@ from bot.domain.proactive import (
     Recipient,
 )
 from bot.domain.referral import Referral
+from bot.domain.time_zones import zone_or_utc
 from bot.logging import id_ref, safe_field
 from dialogs.ports import Clock
 
@@ -60,7 +63,6 @@ logger = logging.getLogger(__name__)
 
 CREATED = frozenset({EventName.REFERRAL_CREATED, EventName.RELATED_REFERRAL_CREATED})
 UPDATED = frozenset({EventName.REFERRAL_UPDATED, EventName.RELATED_REFERRAL_UPDATED})
-_REFERRAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}")
 
 
 @dataclass(frozen=True)
@@ -93,12 +95,17 @@ class LeadAlerts:
         self._home_tenants = frozenset(tenant for tenant in home_tenants if tenant)
         self._enabled = enabled
 
+    @property
+    def delivery(self) -> Delivery:
+        """How the cards go out (claimed in the outbox); the stranded-cards job drops with it."""
+        return self._delivery
+
     async def handle(self, event: PartnerCenterEvent) -> None:
         referral_id = event.resource_id
         if not self._enabled or event.name not in CREATED | UPDATED:
             logger.info("alerts.event.ignored name=%s", safe_field(event.name, 64))
             return
-        if not _REFERRAL_ID.fullmatch(referral_id):
+        if not is_referral_id(referral_id):
             logger.warning("alerts.event.bad_resource name=%s", safe_field(event.name, 64))
             return
         if event.name in CREATED:
@@ -172,15 +179,7 @@ class LeadAlerts:
         tenant: str | None,
     ) -> list[_Outgoing]:
         related = event.name == EventName.RELATED_REFERRAL_CREATED
-        view = LeadView(
-            referral_id,
-            self._clock.now(),
-            UTC,
-            self._portal_url,
-            refresh_user_ids(list(user_ids)),
-            zone_label="UTC",
-        )
-        card = render_lead_channel_card(view, arrived_at=event.changed_at, related=related)
+        card = self._channel_card(referral_id, user_ids, event.changed_at, related=related)
         cards = []
         async for subscription in self._channels.all():
             if not self._may_hear(subscription.tenant_id, tenant):
@@ -194,6 +193,24 @@ class LeadAlerts:
             cards.append(_Outgoing(notification, card))
         return cards
 
+    def _channel_card(
+        self,
+        referral_id: str,
+        user_ids: Iterable[str | None],
+        arrived_at: datetime | None,
+        *,
+        related: bool = False,
+    ) -> Element:
+        view = LeadView(
+            referral_id,
+            self._clock.now(),
+            UTC,
+            self._portal_url,
+            refresh_user_ids(list(user_ids)),
+            zone_label="UTC",
+        )
+        return render_lead_channel_card(view, arrived_at=arrived_at, related=related)
+
     def _may_hear(self, channel_tenant: str, reader_tenant: str | None) -> bool:
         if reader_tenant is not None:
             return channel_tenant == reader_tenant
@@ -205,6 +222,51 @@ class LeadAlerts:
                 *(self._delivery.deliver(card.notification, card.card) for card in cards)
             )
         )
+
+    async def resend(self, stranded: Notification) -> Delivered:
+        """A lead card whose sender died after claiming it (bot.alerts.stranded): built again
+        from what the recipient's access shows now and sent once; dropped (taken over and
+        released) when there is nothing to tell any more: decided, expired, unreadable to them,
+        or the recipient or channel is gone."""
+        referral_id = lead_card_of(stranded)
+        outgoing = None
+        if referral_id is not None and is_referral_id(referral_id):
+            if stranded.user_id:
+                outgoing = await self._personal_again(stranded.user_id, referral_id)
+            else:
+                outgoing = await self._channel_again(stranded, referral_id)
+        if outgoing is None:
+            return Delivered.DROPPED if await self._delivery.drop(stranded) else Delivered.BUSY
+        return await self._delivery.deliver(outgoing.notification, outgoing.card)
+
+    async def _personal_again(self, user_id: str, referral_id: str) -> _Outgoing | None:
+        recipient = await self.parts.recipients.get(user_id)
+        if recipient is None or not recipient.alerts_on:
+            return None
+        own = await self.parts.readers.read_as(recipient, referral_id)
+        if own is None or has_expired(own.value, self._clock.now()):
+            return None
+        return await self._personal(recipient, Read(recipient, own))
+
+    async def _channel_again(self, stranded: Notification, referral_id: str) -> _Outgoing | None:
+        """The event is gone (when it arrived, whether it was a related referral): the card
+        says only that a referral arrived."""
+        channel = conversation_id(stranded.reference)
+        subscribed = [s async for s in self._channels.all() if s.conversation_id == channel]
+        if not subscribed:
+            return None
+        copies = await self._notifications.copies(stranded.group)
+        first = [copy.user_id for copy in copies if copy.user_id]
+        read = await self.parts.readers.read(referral_id, first=first)
+        if read is not None and (
+            not is_open_lead(read.referral.value)
+            or has_expired(read.referral.value, self._clock.now())
+        ):
+            return None
+        user_ids = [teams_user_id(copy.reference) for copy in copies if copy.user_id]
+        card = self._channel_card(referral_id, user_ids, None)
+        notification = replace(stranded, reference=subscribed[0].reference)
+        return _Outgoing(notification, card)
 
     async def _updated(self, referral_id: str) -> None:
         copies = await self._notifications.copies(lead_group(referral_id))
@@ -226,6 +288,6 @@ def viewer_of(recipient: Recipient) -> Viewer:
         tenant_id=recipient.tenant_id,
         name=recipient.name,
         conversation_id=conversation_id(recipient.reference),
-        zone=time_zone(recipient.time_zone),
+        zone=zone_or_utc(recipient.time_zone),
         teams_user_ids=refresh_user_ids([teams_user_id(recipient.reference)]),
     )

@@ -1,4 +1,4 @@
-"""The seller's calendar for scheduled work: their zone, and which digest day is due.
+"""The seller's calendar for scheduled work: which digest day is due, in their zone.
 
 A digest is due on each of its weekdays at its local time in the seller's zone (zoneinfo, so a
 DST change moves the instant, not the wall time). A wall time a DST change skips (02:30 on a
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.proactive import DigestSchedule
 
@@ -22,22 +21,6 @@ def aware(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def time_zone(name: str) -> tzinfo:
-    """The seller's IANA zone; UTC when unknown (as the turn's own reading does)."""
-    try:
-        return ZoneInfo(name) if name else UTC
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", too long
-        return UTC
-
-
-def is_known_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", too long
-        return False
-    return True
 
 
 def moment(schedule: DigestSchedule, day: date, zone: tzinfo) -> datetime:

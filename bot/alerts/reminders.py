@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 
+from bot.alerts.audience import lead_group
 from bot.alerts.delivery import Delivered, Delivery
-from bot.alerts.local_time import aware, time_zone
+from bot.alerts.local_time import aware
 from bot.alerts.seller_view import (
     IndexSource,
     RunTally,
@@ -30,6 +31,7 @@ from bot.alerts.seller_view import (
 from bot.cards.lead_reminder import render_lead_reminder_card
 from bot.domain.list_kinds import ListKind
 from bot.domain.proactive import Recipient, Recipients
+from bot.domain.time_zones import zone_or_utc
 from bot.referrals.index_entry import IndexEntry
 
 
@@ -94,7 +96,7 @@ class Reminders:
         if isinstance(index, Unread):
             tally.add(f"skipped_{index}")
             return
-        zone = time_zone(recipient.time_zone)
+        zone = zone_or_utc(recipient.time_zone)
         leads = index.list(ListKind.NEW_LEADS, now.astimezone(zone), limit=max(1, len(index)))
         for lead in theirs(leads, recipient):
             delivered = await self._remind_of(recipient, lead, now, zone)
@@ -118,7 +120,7 @@ class Reminders:
         return await self._outbox.to_recipient(
             recipient,
             key=reminder_key(lead.id, offset, recipient.user_id),
-            group=f"lead:{lead.id}",
+            group=lead_group(lead.id),
             card=card,
             now=now,
         )

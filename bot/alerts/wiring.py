@@ -1,8 +1,10 @@
 """Building the alerts once per app: `build_lead_alerts` (the event endpoint's `EventSink`, whose
-`parts` the lead card's buttons share: `CardActions(services, leads=alerts.parts)`) and
+`parts` the lead card's buttons share: `CardActions(services, leads=alerts.parts)`),
 `build_scheduler` (reminders and digests; another module adds a job with `scheduler.register(job)`
-before the app starts: a `name` and an `async run(now)`, bot.alerts.scheduler). Both send through
-one kind of `Delivery` (bot.alerts.delivery): claimed in the outbox, so each card goes out once.
+before the app starts: a `name` and an `async run(now)`, bot.alerts.scheduler) and
+`stranded_cards` (the job that sends what a dead instance claimed, bot.alerts.stranded). All send
+through one kind of `Delivery` (bot.alerts.delivery): claimed in the outbox, so each card goes
+out once.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from bot.alerts.offers import LeadOffers
 from bot.alerts.parts import LeadParts
 from bot.alerts.readers import Readers
 from bot.alerts.reminders import Reminders
-from bot.alerts.scheduler import Every, Scheduler, Sleep
+from bot.alerts.scheduler import Every, Job, Scheduler, Sleep
 from bot.alerts.seller_view import IndexSource
+from bot.alerts.stranded import StrandedCards
 from bot.background import BackgroundTasks
 from bot.domain.leads import LeadRecords
 from bot.domain.proactive import (
@@ -35,7 +38,7 @@ from bot.domain.proactive import (
     ProactiveSender,
     Recipients,
 )
-from bot.settings import ScheduleSettings, Settings
+from bot.settings import AlertSettings, ScheduleSettings, Settings
 from dialogs.ports import DialogServices
 
 
@@ -88,6 +91,14 @@ def build_lead_alerts(
         home_tenants=[settings.bot.app_tenant_id, *settings.bot.allowed_tenants],
         enabled=alerts.enabled,
     )
+
+
+def stranded_cards(
+    settings: AlertSettings, *, notifications: Notifications, alerts: LeadAlerts
+) -> Job:
+    """The job that sends cards whose claimer died (bot.alerts.stranded), for the scheduler."""
+    every = timedelta(seconds=settings.stranded_every_seconds)
+    return Every(StrandedCards(notifications, alerts), every)
 
 
 def instance_owner() -> str:

@@ -11,20 +11,25 @@ other: at most ten, and each answer is told apart on the result card.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from botbuilder.core import TurnContext
 
 from bot.card_actions import replies
-from bot.card_actions.confirm_flow import Answer, Click, ConfirmFlow
+from bot.card_actions.confirm_flow import Answer, Click, ConfirmFlow, Shared
+from bot.cards import confirm_outcome
 from bot.cards.confirm_batch import ItemResult, render_batch_result_card
 from bot.cards.confirm_change import confirm_buttons
+from bot.cards.elements import Element
 from bot.domain.pending import ClaimOutcome, PendingChange, PendingState
 from dialogs.ports import DialogServices
-from dialogs.turn_facts import seller_of
+from dialogs.turn_facts import seller_now, seller_of
 
 SOMEONE_ELSE = "Not saved: someone else changed it meanwhile. Confirm it again below."
+SOMEONE_ELSE_SHARED = "Not saved: someone else changed it meanwhile."
 NOT_CHANGED = "Not changed."
 SUPERSEDED = "Not changed with this card: there is a newer one for it."
 EXPIRED = "Not changed: this confirmation has expired. Ask me again."
@@ -47,7 +52,7 @@ class BatchFlow:
             await self._confirm_item(turn_context, item_id, clicker.user_id)
             for item_id in batch.batch_items
         ]
-        return self._summed(batch, answers)
+        return self._summed(turn_context, batch, answers)
 
     async def cancel(self, turn_context: TurnContext, batch: PendingChange) -> Answer:
         """Cancels what is not applied yet; what is already saved stays saved and is named."""
@@ -68,8 +73,14 @@ class BatchFlow:
             else:
                 results.append(ItemResult(label, EXPIRED))
         if all(result.said == CANCELLED for result in results):
-            return Answer(replies.cancelled(), "cancelled")
-        return Answer(replies.card(render_batch_result_card(results)), "batch_cancelled")
+            everyone = partial(confirm_outcome.cancelled_by, batch.proposer_name)
+            return Answer(replies.cancelled(), "cancelled", shared=everyone)
+        if any(result.said == replies.IN_PROGRESS for result in results):
+            return Answer(replies.card(render_batch_result_card(results)), "batch_cancelled")
+        shared = self._for_everyone(turn_context, results, batch)
+        return Answer(
+            replies.card(render_batch_result_card(results)), "batch_cancelled", shared=shared
+        )
 
     async def _confirm_item(
         self, turn_context: TurnContext, item_id: str, user_id: str
@@ -92,6 +103,7 @@ class BatchFlow:
 
     def _summed(
         self,
+        turn_context: TurnContext,
         batch: PendingChange,
         answers: list[tuple[PendingChange | None, Answer | ItemResult]],
     ) -> Answer:
@@ -104,12 +116,33 @@ class BatchFlow:
         if all(result.said == EXPIRED for result in results):
             return Answer(replies.expired(), "expired")
         card = render_batch_result_card(results)
+        saved = sum(result.style == "good" for result in results)
+        outcome = f"batch_{saved}_of_{len(results)}_saved"
         if messages:  # some are still to be confirmed: the same batch, applied items skipped
             card["actions"] = confirm_buttons(
                 batch.id, confirm="Confirm the rest", cancel="Cancel the rest"
             )
-        saved = sum(result.style == "good" for result in results)
-        return Answer(replies.card(card), f"batch_{saved}_of_{len(results)}_saved")
+            return Answer(replies.card(card), outcome)
+        # every item ended: in a group, everyone sees each one's outcome (and who confirmed)
+        return Answer(
+            replies.card(card), outcome, shared=self._for_everyone(turn_context, results, batch)
+        )
+
+    def _for_everyone(
+        self, turn_context: TurnContext, results: Sequence[ItemResult], batch: PendingChange
+    ) -> Shared:
+        """The outcome lines without the fresh confirm cards, which only the proposer may use;
+        made only when called (in a group)."""
+
+        def card() -> Element:
+            shown = [
+                replace(result, said=SOMEONE_ELSE_SHARED) if result.said == SOMEONE_ELSE else result
+                for result in results
+            ]
+            moment = seller_now(turn_context.activity, self._services.clock)
+            return confirm_outcome.batch_by(shown, by=batch.proposer_name, moment=moment)
+
+        return card
 
 
 def _label(pending: PendingChange | None) -> str:

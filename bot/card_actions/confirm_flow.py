@@ -28,15 +28,19 @@ land would make it a 412: never twice), a Cancel cancels it.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
+from functools import partial
 from typing import Any
 
 from botbuilder.core import TurnContext
 
 from bot.card_actions import replies
-from bot.cards.confirm_change import render_confirm_card
+from bot.cards import confirm_outcome
+from bot.cards.confirm_change import Proposer, confirm_buttons, proposer_view, render_confirm_card
+from bot.cards.elements import Element
 from bot.cards.referral import render_referral_card
 from bot.domain.assertion import UserAssertion
 from bot.domain.change import already_applied, plan_change
@@ -58,10 +62,16 @@ from bot.domain.referral import Referral, Versioned
 from dialogs.ports import DialogServices
 from dialogs.turn_facts import seller_now, seller_of
 
+Shared = Callable[[], Element]
+
 
 @dataclass(frozen=True)
 class Answer:
-    """An invoke body, plus what happened in words fit for the log line."""
+    """An invoke body, plus what happened in words fit for the log line.
+
+    `shared`: the card that everyone in a group conversation sees once this answer ended the
+    change (made only there, when called); `fresh`: the change proposed anew after a 412, whose
+    card then replaces the posted one."""
 
     body: dict[str, Any]
     outcome: str
@@ -69,6 +79,8 @@ class Answer:
     # the referral as the answer found it (saved, or read after a 412), when it was read: lead
     # cards answer with their own card from it (bot.card_actions.lead_verbs)
     read: Versioned[Referral] | None = None
+    shared: Shared | None = None
+    fresh: PendingChange | None = None
 
 
 class Click(Enum):
@@ -136,7 +148,9 @@ class ConfirmFlow:
             return await self._replan(turn_context, pending, user)
         except ChangeSavedUnreadableError as error:
             await self._finish(pending, PendingState.APPLIED)
-            return self._answer(replies.saved_unreadable(error.user_message), "applied", pending)
+            body = replies.saved_unreadable(error.user_message)
+            unread = self._saved_unread(turn_context, pending)
+            return self._answer(body, "applied", pending, shared=unread)
         except ChangeNotAppliedError:
             await self._finish(pending, PendingState.PENDING)
             return self._answer(replies.message(replies.NOT_APPLIED), "not_applied", pending)
@@ -146,10 +160,12 @@ class ConfirmFlow:
             return await self._not_written(pending, error)
         except DomainError as error:  # Partner Center refused the change as invalid
             await self._finish(pending, PendingState.CANCELLED)
-            return self._answer(replies.refused(error.user_message), "refused_invalid", pending)
+            body = replies.refused(error.user_message)
+            return self._answer(body, "refused_invalid", pending, shared=self._refused(pending))
         await self._finish(pending, PendingState.APPLIED)
+        shared = self._saved(turn_context, pending, updated.value)
         card = self._result_card(updated.value)
-        return self._answer(card, "applied", pending, updated)
+        return self._answer(card, "applied", pending, updated, shared=shared)
 
     async def _replan(
         self, turn_context: TurnContext, pending: PendingChange, user: UserAssertion
@@ -185,11 +201,13 @@ class ConfirmFlow:
         if self._shows_ours(turn_context, pending, current.value):  # ours landed
             await self._finish(pending, PendingState.APPLIED)
             notice = replies.TOO_LATE_TO_CANCEL if click is Click.CANCEL else None
-            card = self._result_card(current.value, notice=notice)
-            return self._answer(card, "applied", pending, current)
+            body = self._result_card(current.value, notice=notice)
+            shared = self._saved(turn_context, pending, current.value)
+            return self._answer(body, "applied", pending, current, shared=shared)
         if click is Click.CANCEL:  # someone else changed it, ours is not there: cancel ours
             await self._finish(pending, PendingState.CANCELLED)
-            return self._answer(replies.cancelled(), "cancelled", pending)
+            cancelled = self._cancelled(pending)
+            return self._answer(replies.cancelled(), "cancelled", pending, shared=cancelled)
         return await self._propose_again(
             turn_context, pending, current, replies.NOT_ANSWERED_CHANGED, "changed_meanwhile"
         )
@@ -219,7 +237,8 @@ class ConfirmFlow:
         """The referral is the version the seller saw: no write of this change landed."""
         if click is Click.CANCEL:
             await self._finish(pending, PendingState.CANCELLED)
-            return self._answer(replies.cancelled(), "cancelled", pending)
+            cancelled = self._cancelled(pending)
+            return self._answer(replies.cancelled(), "cancelled", pending, shared=cancelled)
         if click is Click.CONFIRM:
             if self._services.clock.now() < pending.expires_at:
                 return await self._apply(turn_context, pending, user)  # same If-Match
@@ -245,12 +264,14 @@ class ConfirmFlow:
         except NothingToChangeError:
             await self._finish(pending, PendingState.SUPERSEDED)
             card = self._result_card(current.value, notice=replies.ALREADY_THERE, title=None)
-            return self._answer(card, f"{outcome}_already_done", pending, current)
+            shared = self._saved(turn_context, pending, current.value, replies.ALREADY_THERE)
+            return self._answer(card, f"{outcome}_already_done", pending, current, shared=shared)
         except DomainError as error:
             await self._finish(pending, PendingState.SUPERSEDED)
             explained = replies.changed_meanwhile(error.user_message)
             card = self._result_card(current.value, notice=explained, title=None)
-            return self._answer(card, f"{outcome}_refused", pending, current)
+            shared = partial(confirm_outcome.not_changed, explained)
+            return self._answer(card, f"{outcome}_refused", pending, current, shared=shared)
         created = self._services.clock.now()
         fresh = replace(
             pending,
@@ -262,22 +283,35 @@ class ConfirmFlow:
             expires_at=created + self._services.pending_ttl,
             state=PendingState.PENDING,
         )
+        clicker = seller_of(turn_context.activity)
+        if not clicker.in_group:
+            await self._services.pending.put(fresh)
+            await self._finish(pending, PendingState.SUPERSEDED)
+            confirm = render_confirm_card(change, pending_id=fresh.id, notice=notice)
+            return self._answer(replies.card(confirm), f"{outcome}_reproposed", pending, current)
+        # In a group the fresh card replaces the posted one for everyone, and its refresh gives
+        # the proposer (the clicker: claims are theirs only) the buttons, as the first one did.
+        proposer = Proposer(pending.proposer_name, clicker.teams_id)
+        group_card = render_confirm_card(change, pending_id=fresh.id, proposer=proposer)
+        fresh = replace(fresh, card=group_card)
         await self._services.pending.put(fresh)
         await self._finish(pending, PendingState.SUPERSEDED)
-        in_group = seller_of(turn_context.activity).in_group
-        confirm = render_confirm_card(
-            change,
-            pending_id=fresh.id,
-            proposer_name=pending.proposer_name if in_group else None,
-            notice=notice,
+        confirm = proposer_view(group_card, confirm_buttons(fresh.id), notice=notice)
+        return Answer(
+            replies.card(confirm),
+            f"{outcome}_reproposed",
+            pending.referral_id,
+            shared=lambda: group_card,
+            fresh=fresh,
+            read=current,
         )
-        return self._answer(replies.card(confirm), f"{outcome}_reproposed", pending, current)
 
     async def _not_written(self, pending: PendingChange, error: ServiceError) -> Answer:
         """Nothing was written: release the claim when a later click can work, else cancel."""
         if isinstance(error, ReferralNotFoundError | AccessDeniedError):
             await self._finish(pending, PendingState.CANCELLED)
-            return self._answer(replies.refused(error.user_message), "refused", pending)
+            body = replies.refused(error.user_message)
+            return self._answer(body, "refused", pending, shared=self._refused(pending))
         await self._finish(pending, PendingState.PENDING)
         if isinstance(error, TooManyRequestsError):
             text, outcome = replies.busy(error.retry_after), "throttled"
@@ -286,6 +320,40 @@ class ConfirmFlow:
         else:
             text, outcome = replies.try_again(error.user_message), "unavailable"
         return self._answer(replies.message(text), outcome, pending)
+
+    def _saved(
+        self,
+        turn_context: TurnContext,
+        pending: PendingChange,
+        referral: Referral,
+        notice: str | None = None,
+    ) -> Shared:
+        """Made only when called (in a group): a one-to-one click does no more work than before."""
+
+        def card() -> Element:
+            return confirm_outcome.saved_by(
+                referral,
+                portal_url=self._services.portal_url,
+                by=pending.proposer_name,
+                moment=self._now(turn_context),
+                notice=notice,
+            )
+
+        return card
+
+    def _saved_unread(self, turn_context: TurnContext, pending: PendingChange) -> Shared:
+        def card() -> Element:
+            return confirm_outcome.saved_unread(pending.proposer_name, self._now(turn_context))
+
+        return card
+
+    @staticmethod
+    def _cancelled(pending: PendingChange) -> Shared:
+        return partial(confirm_outcome.cancelled_by, pending.proposer_name)
+
+    @staticmethod
+    def _refused(pending: PendingChange) -> Shared:
+        return partial(confirm_outcome.refused, pending.proposer_name)
 
     def _result_card(
         self,
@@ -311,5 +379,7 @@ class ConfirmFlow:
         outcome: str,
         pending: PendingChange,
         read: Versioned[Referral] | None = None,
+        *,
+        shared: Shared | None = None,
     ) -> Answer:
-        return Answer(body, outcome, pending.referral_id, read)
+        return Answer(body, outcome, pending.referral_id, read, shared=shared)

@@ -13,6 +13,12 @@ store (a
 compare-and-set), which answers "being saved" without a second PATCH. If this process dies
 before the card is updated, the claim's lease runs out and the seller's next click settles it
 (`bot.card_actions.confirm_flow`).
+
+In a group conversation the clicked card is the message everyone sees: replacing it with the
+clicker's answer would show the proposer's buttons to all. There the ended change updates the
+message itself (`bot.alerts.confirm_cards`), and the late replacement is skipped. A refresh
+(`confirmRefresh`) only reads: it is answered whenever it is done, never with "Saving…" (Teams
+keeps the card as it was if it gives up).
 """
 
 from __future__ import annotations
@@ -28,14 +34,15 @@ from bot.background import BackgroundTasks
 from bot.card_actions import replies
 from bot.card_actions.updates import replace_clicked_card
 from bot.card_actions.verbs import CardActionDispatcher, pending_id_of
-from bot.cards.confirm_change import CONFIRM_VERB
+from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB, REFRESH_VERB
 from bot.cards.lead_alert import LEAD_ACCEPT_VERB, LEAD_DECLINE_VERB, LEAD_REFRESH_VERB
 from bot.logging import new_correlation_id, safe_field
+from dialogs.turn_facts import seller_of
 
 logger = logging.getLogger(__name__)
 ANSWER_WITHIN = 4.0  # seconds: Teams waits 5 s for an invoke answer, the network takes some
 # A refresh bounds its own work and must never be answered "Saving…" (bot.card_actions.lead_verbs).
-SELF_BOUNDED = frozenset({LEAD_REFRESH_VERB})
+SELF_BOUNDED = frozenset({LEAD_REFRESH_VERB, REFRESH_VERB})
 # A lead card may be a channel's: its late answer, the clicker's own view, must not replace the
 # message for everyone. Its copies are updated after a decision anyway (bot.alerts.copies).
 NOT_REPLACED = frozenset({LEAD_ACCEPT_VERB, LEAD_DECLINE_VERB})
@@ -100,10 +107,10 @@ class AnswerInTime:
             self._answer_within,
         )
         pending_id = pending_id_of(data) if verb == CONFIRM_VERB else None
+        group_card = verb in (CONFIRM_VERB, CANCEL_VERB) and seller_of(invoke.activity).in_group
+        replace_late = verb not in NOT_REPLACED and not group_card
         self._background.start(
-            self._update_when_done(
-                invoke, work, pending_id, correlation_id, replace=verb not in NOT_REPLACED
-            ),
+            self._update_when_done(invoke, work, pending_id, correlation_id, replace=replace_late),
             name=f"card_action.finish correlation_id={correlation_id}",
         )
         return replies.saving(pending_id)

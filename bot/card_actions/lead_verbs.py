@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -60,6 +59,7 @@ from bot.domain.leads import (
     expired_decision,
     has_expired,
     is_open_lead,
+    is_referral_id,
     seen_decision,
     with_reason,
 )
@@ -71,7 +71,6 @@ from dialogs.turn_facts import seller_of, seller_time_zone
 
 logger = logging.getLogger(__name__)
 READ_WITHIN = 3.0  # seconds: a refresh answers within Teams' invoke budget, read or not
-_REFERRAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}")
 _DECIDED_AS: dict[Outcome | None, LeadOutcome] = {
     Outcome.ACCEPTED: LeadOutcome.ACCEPTED,
     Outcome.DECLINED: LeadOutcome.DECLINED,
@@ -200,7 +199,7 @@ class LeadActions:
 
     async def refresh(self, turn_context: TurnContext, data: Mapping[str, Any]) -> Answer:
         referral_id = data.get("referralId")
-        if not isinstance(referral_id, str) or not _REFERRAL_ID.fullmatch(referral_id):
+        if not is_referral_id(referral_id):
             return Answer(replies.bad_request(replies.BAD_BUTTON), "bad_data")
         recorded = await self._parts.records.decision(referral_id)
         read = await self._read(turn_context, referral_id)

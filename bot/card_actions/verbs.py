@@ -4,11 +4,14 @@
 an unknown verb or a malformed payload is a 400 error body, never an exception. The card carries
 only an opaque pending-change id; who clicked comes from the authenticated activity.
 
-In Teams an invoke response card replaces the clicked card for the person who clicked only. So a
-colleague's click on someone else's confirm card is answered with a refusal card on *their*
-screen, and the pending change is left untouched: the proposer's card still works. The flip side:
-the colleague no longer sees the Confirm button, and others in a channel keep seeing the confirm
-card after the proposer confirmed (the bot does not update the message for everyone).
+In Teams an invoke response card replaces the clicked card for the person who clicked only. So in
+a group conversation (channel, group chat) the confirm card everyone sees has no buttons: only the
+proposer's client fetches them, through the card's refresh (`confirmRefresh`,
+`bot.card_actions.views`). A colleague's click on a forged or stale button is answered with a
+refusal on *their* screen and changes nothing. When a click ends the change (saved, cancelled,
+refused, replaced after a 412), the posted message is updated for everyone
+(`bot.alerts.confirm_cards`); an expired one is updated by `bot.alerts.confirm_expiry`. The
+clicker's own answer is the same as in a one-to-one chat.
 """
 
 from __future__ import annotations
@@ -17,14 +20,18 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from botbuilder.core import TurnContext
 
+from bot.alerts.confirm_cards import CardUpdater, ConfirmCards
 from bot.card_actions import replies
 from bot.card_actions.batch import BatchFlow
 from bot.card_actions.confirm_flow import Answer, Click, ConfirmFlow
-from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
+from bot.card_actions.views import ConfirmViews
+from bot.cards import confirm_outcome
+from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB, REFRESH_VERB
 from bot.cards.referral import render_referral_card
 from bot.domain.errors import ServiceError
 from bot.domain.pending import ClaimOutcome, PendingChange, PendingState
@@ -59,13 +66,25 @@ class CardActionDispatcher(Protocol):
 class CardActions:
     """Maps each card verb to its handler; register a new button by adding a verb here."""
 
-    def __init__(self, services: DialogServices, *, leads: LeadActions | None = None) -> None:
+    def __init__(
+        self,
+        services: DialogServices,
+        *,
+        leads: LeadActions | None = None,
+        confirm_cards: ConfirmCards | None = None,
+        updater: CardUpdater | None = None,
+    ) -> None:
+        """`confirm_cards`: where group confirm cards were recorded, and `updater` (the proactive
+        sender) to end them for everyone; without both, a click answers the clicker only."""
         self._services = services
-        self._confirm = ConfirmFlow(services)
-        self._batch = BatchFlow(services, self._confirm)  # issue 16 §4: several referrals
+        self._flow = ConfirmFlow(services)
+        self._batch = BatchFlow(services, self._flow)  # issue 16 §4: several referrals
+        self._cards = confirm_cards
+        self._updater = updater
         self._handlers: dict[str, Handler] = {
             CONFIRM_VERB: self.confirm_change,
             CANCEL_VERB: self.cancel_change,
+            REFRESH_VERB: ConfirmViews(services).refresh,
         }
         # Issue 17: the lead card's verbs read their own data (a pending id, a reason, a
         # referral id for a refresh); registered when the app has lead alerts.
@@ -112,27 +131,41 @@ class CardActions:
         """Only the proposer, only once, only before it expires (see
         `bot.card_actions.confirm_flow`).
         """
-        clicker = seller_of(turn_context.activity)
         stored = await self._services.pending.get(pending_id)
+        answer = await self._confirm(turn_context, pending_id, stored)
+        await self._end_for_everyone(turn_context, stored, answer)
+        return answer
+
+    async def cancel_change(self, turn_context: TurnContext, pending_id: str) -> Answer:
+        """Only the proposer; a change being or already applied is not undone."""
+        stored = await self._services.pending.get(pending_id)
+        answer = await self._cancel(turn_context, pending_id, stored)
+        await self._end_for_everyone(turn_context, stored, answer)
+        return answer
+
+    async def _confirm(
+        self, turn_context: TurnContext, pending_id: str, stored: PendingChange | None
+    ) -> Answer:
+        clicker = seller_of(turn_context.activity)
         if stored is not None and _other_tenant(stored, clicker.tenant_id):
             return _answer(
                 replies.not_yours(stored.proposer_name, "confirm"), "not_proposer", stored
             )
         if stored is not None and stored.is_batch:
             return await self._batch.confirm(turn_context, stored)
-        outcome, pending = await self._confirm.claim(pending_id, clicker.user_id)
+        outcome, pending = await self._flow.claim(pending_id, clicker.user_id)
         if outcome is ClaimOutcome.CLAIMED and pending is not None:
-            return await self._confirm.run(turn_context, pending)
+            return await self._flow.run(turn_context, pending)
         if outcome is ClaimOutcome.RECLAIMED and pending is not None:
-            return await self._confirm.resume(turn_context, pending, Click.CONFIRM)
+            return await self._flow.resume(turn_context, pending, Click.CONFIRM)
         if outcome is ClaimOutcome.ALREADY_APPLIED and pending is not None:
             return await self._already_applied(turn_context, pending)
         return refusal(outcome, pending, "confirm")
 
-    async def cancel_change(self, turn_context: TurnContext, pending_id: str) -> Answer:
-        """Only the proposer; a change being or already applied is not undone."""
+    async def _cancel(
+        self, turn_context: TurnContext, pending_id: str, stored: PendingChange | None
+    ) -> Answer:
         clicker = seller_of(turn_context.activity)
-        stored = await self._services.pending.get(pending_id)
         if stored is not None and _other_tenant(stored, clicker.tenant_id):
             return _answer(
                 replies.not_yours(stored.proposer_name, "cancel"), "not_proposer", stored
@@ -152,7 +185,7 @@ class CardActions:
         if outcome is ClaimOutcome.CANCELLED and stored is not None:
             if stored.state is PendingState.CANCELLED:
                 return _answer(replies.already_cancelled(), "already_cancelled", stored)
-            return _answer(replies.cancelled(), "cancelled", stored)
+            return _cancelled(stored)
         if outcome is ClaimOutcome.ALREADY_APPLIED:
             return _answer(replies.too_late_to_cancel(), "already_applied", stored)
         return refusal(outcome, stored, "cancel")
@@ -162,16 +195,16 @@ class CardActions:
     ) -> Answer | None:
         """A Cancel on a claim whose holder is gone: take it over and find out whether the
         change landed first (then it is saved, not cancelled). None: cancel as usual."""
-        outcome, pending = await self._confirm.claim(pending_id, stored.proposer_id)
+        outcome, pending = await self._flow.claim(pending_id, stored.proposer_id)
         if pending is None:
             return None
         if outcome is ClaimOutcome.RECLAIMED:
-            return await self._confirm.resume(turn_context, pending, Click.CANCEL)
+            return await self._flow.resume(turn_context, pending, Click.CANCEL)
         if outcome is ClaimOutcome.CLAIMED:  # back to PENDING meanwhile: ours to cancel now
             await self._services.pending.finish(
                 pending.id, PendingState.CANCELLED, owner=pending.claim_owner
             )
-            return _answer(replies.cancelled(), "cancelled", pending)
+            return _cancelled(pending)
         return None
 
     async def _already_applied(self, turn_context: TurnContext, pending: PendingChange) -> Answer:
@@ -190,6 +223,25 @@ class CardActions:
             pass  # the notice below says the same without the details
         return _answer(replies.already_saved(), "already_applied", pending)
 
+    async def _end_for_everyone(
+        self, turn_context: TurnContext, clicked: PendingChange | None, answer: Answer
+    ) -> None:
+        """In a group conversation, the posted card shows the outcome to everyone. Never fails
+        the click: the change itself is settled, and its answer says so."""
+        if self._cards is None or self._updater is None:
+            return
+        if answer.shared is None or clicked is None:
+            return
+        if not seller_of(turn_context.activity).in_group:
+            return  # one-to-one: the answer replaced the only card; no storage touched
+        fresh = None if answer.fresh is None else (answer.fresh.id, answer.fresh.expires_at)
+        try:
+            await self._cards.settle(
+                clicked.id, clicked.expires_at, answer.shared(), updater=self._updater, fresh=fresh
+            )
+        except Exception:
+            logger.exception("card_action.shared_update_failed pending=%s", clicked.id[:8])
+
 
 def _other_tenant(pending: PendingChange, tenant_id: str) -> bool:
     return bool(pending.tenant_id and tenant_id and pending.tenant_id != tenant_id)
@@ -197,6 +249,11 @@ def _other_tenant(pending: PendingChange, tenant_id: str) -> bool:
 
 def _answer(body: dict[str, Any], outcome: str, pending: PendingChange | None) -> Answer:
     return Answer(body, outcome, pending.referral_id if pending else None)
+
+
+def _cancelled(pending: PendingChange) -> Answer:
+    shared = partial(confirm_outcome.cancelled_by, pending.proposer_name)
+    return Answer(replies.cancelled(), "cancelled", pending.referral_id, shared=shared)
 
 
 def refusal(outcome: ClaimOutcome, pending: PendingChange | None, verb: str) -> Answer:

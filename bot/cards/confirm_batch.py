@@ -17,9 +17,12 @@ from bot.cards.confirm_change import (
     IRREVERSIBLE,
     LABEL_LIMIT,
     PATCH_ELEMENT_ID,
+    PROPOSER_LIMIT,
+    Proposer,
     confirm_buttons,
-    proposed_by,
+    for_group,
     referral_heading,
+    waiting_for,
 )
 from bot.cards.elements import (
     Element,
@@ -30,6 +33,7 @@ from bot.cards.elements import (
 )
 from bot.cards.text import inert, json_size
 from bot.domain.change import FieldChange, ReferralChange
+from bot.domain.pending import PendingChange
 from bot.domain.referral import Referral
 
 MAX_REFERRALS = 10  # more than this asks the seller to narrow the list
@@ -68,14 +72,19 @@ def render_batch_confirm_card(
     skipped: Sequence[Skipped],
     *,
     pending_id: str,
-    proposer_name: str | None = None,
+    proposer: Proposer | None = None,
 ) -> Element:
+    """Without `proposer`: the one-to-one chat's card. With it: a group conversation's, without
+    buttons (`bot.cards.confirm_change.proposer_view` adds `batch_buttons` for the proposer)."""
     count = len(changes)
-    heading = (
-        "Please confirm this change" if count == 1 else f"Please confirm these {count} changes"
-    )
-    body: list[Element] = [text_block(heading, heading=True)]
-    body.extend(proposed_by(proposer_name))
+    what = "this change" if count == 1 else f"these {count} changes"
+    if proposer is None:
+        heading = f"Please confirm {what}"
+        body: list[Element] = [text_block(heading, heading=True)]
+    else:
+        name = inert(proposer.name, limit=PROPOSER_LIMIT) or "Someone"
+        heading = f"{name} proposes {what}"
+        body = [text_block(heading, heading=True), waiting_for(proposer)]
     for change in changes:
         items = [*referral_heading(change.before), *_field_lines(change.fields)]
         items.extend(
@@ -86,8 +95,20 @@ def render_batch_confirm_card(
     body.extend(_skipped(skipped))
     if any(change.irreversible for change in changes):
         body.append(text_block(IRREVERSIBLE, style="attention"))
-    confirm = "Confirm" if count == 1 else f"Confirm all {count}"
-    return adaptive_card(body, confirm_buttons(pending_id, confirm=confirm), summary=heading)
+    if proposer is None:
+        return adaptive_card(body, batch_buttons(pending_id, count), summary=heading)
+    return for_group(adaptive_card(body, summary=heading), pending_id, proposer)
+
+
+def batch_buttons(pending_id: str, count: int) -> list[Element]:
+    return confirm_buttons(pending_id, confirm="Confirm" if count == 1 else f"Confirm all {count}")
+
+
+def buttons_for(pending: PendingChange) -> list[Element]:
+    """Confirm and Cancel for a pending change, or for a batch of them."""
+    if pending.is_batch:
+        return batch_buttons(pending.id, len(pending.batch_items))
+    return confirm_buttons(pending.id)
 
 
 def _field_lines(fields: Sequence[FieldChange]) -> list[Element]:
@@ -114,10 +135,12 @@ def _skipped(skipped: Sequence[Skipped]) -> list[Element]:
     return [container(lines, separator=True)]
 
 
-def render_batch_result_card(results: Sequence[ItemResult]) -> Element:
+def render_batch_result_card(
+    results: Sequence[ItemResult], *, title: str = "Your changes"
+) -> Element:
     """Each referral's outcome in the order confirmed; a fresh confirm card under each one that
     someone else changed meanwhile, while they fit (the rest are asked again)."""
-    body: list[Element] = [text_block("Your changes", heading=True)]
+    body: list[Element] = [text_block(inert(title, limit=REASON_LIMIT), heading=True)]
     budget = FRESH_CARDS_BUDGET
     for result in results:
         items: list[Element] = [
@@ -133,7 +156,7 @@ def render_batch_result_card(results: Sequence[ItemResult]) -> Element:
             else:
                 items.append(text_block(ASK_AGAIN, subtle=True))
         body.append(container(items, separator=True))
-    return adaptive_card(body, summary="Your changes")
+    return adaptive_card(body, summary=inert(title, limit=REASON_LIMIT))
 
 
 ASK_AGAIN = "Ask me again for this referral to see what your change would do now."

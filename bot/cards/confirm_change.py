@@ -2,12 +2,19 @@
 
 The buttons carry only the pending change's opaque id. The operations, eTag and proposer stay in
 the pending-change store, so a forged or replayed card payload can't change what gets applied.
+
+In a group conversation (channel, group chat) everyone sees the posted card, but only the
+proposer may confirm it: the card posted there has no buttons, says whom it waits for, and
+carries a `refresh` that only the proposer's Teams client runs (Teams' user-specific views);
+its answer, `proposer_view`, adds Confirm and Cancel for them alone.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.cards import summary
 from bot.cards.elements import (
@@ -17,6 +24,7 @@ from bot.cards.elements import (
     columns,
     container,
     execute,
+    refresh,
     text_block,
     toggle,
 )
@@ -26,7 +34,9 @@ from bot.domain.referral import Referral
 
 CONFIRM_VERB = "referral.confirm"
 CANCEL_VERB = "referral.cancel"
+REFRESH_VERB = "confirmRefresh"  # a group card's refresh: which view this viewer gets
 PATCH_ELEMENT_ID = "confirm-patch"
+WAITING_ELEMENT_ID = "confirm-waiting"
 
 MAX_ROWS = 10
 LABEL_LIMIT = 60
@@ -43,29 +53,45 @@ IRREVERSIBLE = "This can't be undone in Partner Center."
 PATCH_SHORTENED = "The change is too long to show in full here. Confirm applies all of it."
 
 
+ONLY_YOU = "Only you can confirm or cancel it."
+
+
+@dataclass(frozen=True)
+class Proposer:
+    """Who proposed a change in a group conversation, as the card names and refreshes for them."""
+
+    name: str
+    teams_id: str  # the Teams user id ("29:…", the MRI) that a refresh's `userIds` expects
+
+
 def render_confirm_card(
     change: ReferralChange,
     *,
     pending_id: str,
-    proposer_name: str | None = None,
+    proposer: Proposer | None = None,
     notice: str | None = None,
 ) -> Element:
-    """`proposer_name` is given in channels, where anyone can see the card but only the
-    proposer may confirm it."""
+    """Without `proposer`: the one-to-one chat's card, Confirm and Cancel on it. With it: the
+    card a group conversation sees (no buttons; the proposer's refresh fetches them)."""
     body: list[Element] = []
     if notice:
         body.append(container([text_block(inert(notice, limit=NOTICE_LIMIT))], style="warning"))
-    body.append(text_block("Please confirm this change", heading=True))
-    body.extend(referral_heading(change.before))
-    body.extend(proposed_by(proposer_name))
+    deal = summary.deal_name(change.before)
+    if proposer is None:
+        body.append(text_block("Please confirm this change", heading=True))
+        body.extend(referral_heading(change.before))
+    else:
+        body.append(text_block(f"{_name(proposer)} proposes this change", heading=True))
+        body.extend(referral_heading(change.before))
+        body.append(waiting_for(proposer))
     body.extend(_rows(change.fields))
     body.extend(_warnings(change))
     body.extend(_patch(change))
-    return adaptive_card(
-        body,
-        confirm_buttons(pending_id),
-        summary=f"Confirm the change to {summary.deal_name(change.before)}",
-    )
+    if proposer is None:
+        buttons = confirm_buttons(pending_id)
+        return adaptive_card(body, buttons, summary=f"Confirm the change to {deal}")
+    card = adaptive_card(body, summary=f"{_name(proposer)} proposes a change to {deal}")
+    return for_group(card, pending_id, proposer)
 
 
 def referral_heading(referral: Referral) -> list[Element]:
@@ -79,12 +105,37 @@ def referral_heading(referral: Referral) -> list[Element]:
     ]
 
 
-def proposed_by(proposer_name: str | None) -> list[Element]:
-    """In a group, who may confirm; nothing in a one-to-one chat."""
-    if not proposer_name:
-        return []
-    name = inert(proposer_name, limit=PROPOSER_LIMIT)
-    return [text_block(f"Proposed by {name} — only they can confirm.", subtle=True)]
+def waiting_for(proposer: Proposer) -> Element:
+    """In a group, whom the card waits for (`proposer_view` says it to the proposer instead)."""
+    name = _name(proposer)
+    line = text_block(f"Waiting for {name} to confirm — only they can.", subtle=True)
+    return line | {"id": WAITING_ELEMENT_ID}
+
+
+def for_group(card: Element, pending_id: str, proposer: Proposer) -> Element:
+    """The card with the refresh that only the proposer's Teams client runs (`REFRESH_VERB`)."""
+    action = execute("Refresh", REFRESH_VERB, {"pendingId": pending_id})
+    user_ids = [proposer.teams_id] if proposer.teams_id else []  # [] : manual refresh only
+    return card | {"refresh": refresh(action, user_ids)}
+
+
+def proposer_view(
+    group_card: Element, buttons: Sequence[Element], *, notice: str | None = None
+) -> Element:
+    """What the proposer's refresh answers: the group card, theirs to confirm or cancel."""
+    card = copy.deepcopy(group_card)
+    body: list[Element] = card["body"]
+    for index, element in enumerate(body):
+        if element.get("id") == WAITING_ELEMENT_ID:
+            body[index] = text_block(ONLY_YOU, subtle=True) | {"id": WAITING_ELEMENT_ID}
+    if notice:
+        body.insert(0, container([text_block(inert(notice, limit=NOTICE_LIMIT))], style="warning"))
+    card["actions"] = list(buttons)
+    return card
+
+
+def _name(proposer: Proposer) -> str:
+    return inert(proposer.name, limit=PROPOSER_LIMIT) or "Someone"
 
 
 def confirm_buttons(

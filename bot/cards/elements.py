@@ -109,6 +109,12 @@ def execute(title: str, verb: str, data: Mapping[str, Any], *, style: str | None
     return action
 
 
+def refresh(action: Element, user_ids: Sequence[str]) -> Element:
+    """A card's `refresh`: Teams clients of `user_ids` (Teams user ids, "29:…") run `action`
+    when they show the card and show the card it answers instead: a view for them alone."""
+    return {"action": action, "userIds": list(user_ids)}
+
+
 def im_back(title: str, value: str) -> Element:
     """A button whose click comes back as an ordinary message saying `value`."""
     return {

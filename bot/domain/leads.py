@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 from bot.domain.errors import InvalidChangeError
 from bot.domain.referral import Direction, Referral, Status, Substatus
@@ -23,6 +23,9 @@ from bot.domain.referral import Direction, Referral, Status, Substatus
 REASON_LIMIT = 500  # characters: the grammar's limit for a spoken reason too
 NO_REASON = "Please tell me why you're declining this lead (a few words), then click Decline again."
 LONG_REASON = f"Please keep the reason under {REASON_LIMIT} characters, then click Decline again."
+# What a referral id looks like (Partner Center's are GUIDs): an event's ResourceUri segment and a
+# card's data are checked against it before anything reads Partner Center with them.
+_REFERRAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
 
@@ -83,6 +86,10 @@ class LeadRecords(Protocol):
     async def remember_reader(self, tenant_id: str, user_id: str) -> None: ...
 
     async def forget_reader(self) -> None: ...
+
+
+def is_referral_id(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and _REFERRAL_ID.fullmatch(value) is not None
 
 
 def is_open_lead(referral: Referral) -> bool:

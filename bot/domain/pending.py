@@ -48,6 +48,10 @@ class PendingChange:
     # the ids of its items, each an ordinary pending change of its own, claimed and applied one
     # by one; a batch has no referral, eTag or operations of its own and is never claimed.
     batch_items: tuple[str, ...] = ()
+    # Issue 17: proposed in a group conversation, the card posted there (no buttons), kept to
+    # answer each viewer's refresh of it: the proposer gets it with Confirm/Cancel, others as is.
+    # None in one-to-one chats, whose card is never refreshed.
+    card: dict[str, Any] | None = None
 
     @property
     def is_batch(self) -> bool:

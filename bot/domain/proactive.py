@@ -137,6 +137,11 @@ class Notifications(Protocol):
         """Every SENT entry of a group: the posted activities to update after a decision."""
         ...
 
+    async def stranded(self, *, now: datetime, limit: int) -> list[Notification]:
+        """At most `limit` CLAIMED entries whose lease ran out by `now`: their holder died
+        before `sent`, `gone` or `release`, and only a new claim (a take-over) settles them."""
+        ...
+
 
 class Leases(Protocol):
     """One instance at a time runs a named job (the scheduler); a dead holder's lease expires."""

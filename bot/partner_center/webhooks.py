@@ -31,12 +31,13 @@ import aiohttp
 from yarl import URL
 
 from bot.domain.assertion import UserAssertion
+from bot.domain.events import EventName
 from bot.partner_center.errors import NotFoundError, UnexpectedResponseError
 from bot.partner_center.retry import RetryPolicy
 from bot.partner_center.transport import JSON, Call, Reply, Transport, new_guid
 from bot.partner_center.wire import dump_json
 
-TEST_EVENT = "test-created"
+TEST_EVENT = EventName.TEST_CREATED.value
 
 
 class AppTokenProvider(Protocol):

@@ -13,6 +13,9 @@ read a pointer the winner of a claim also wrote, `notification-keys/<SHA-256 of 
 (the group's hash), then the entry, and change it under `If-Match` only while their owner holds
 the claim (`release` deletes it). A claim+sent is 3 requests (create, pointer, write).
 
+`stranded` lists every entry's metadata (no bodies) and reads only the claims whose lease ran
+out: a scan of the whole outbox, so it runs seldom and on one instance (the scheduler's).
+
 Retention: every entry carries `state` and `settled_at` (sent, or its lease's end) in its
 metadata, every pointer `claimed_at`; `OutboxRetention` tells the background sweepers
 (`bot.state.blob_sweeper`) which are older than the retention. A live claim is never swept.
@@ -37,12 +40,18 @@ from bot.state.outbox import (
     claimed_by,
     decide_claim,
     holds,
+    is_stranded,
     settled_at,
+    stranded_order,
 )
 from bot.state.proactive_codec import decode, encode
 from bot.state.referral_indexes import stored_name
 
 ENTRIES = "notifications/"
+# The stranded scan lists the whole outbox, on one instance, every REFERRAL_BOT_ALERTS__STRANDED_
+# EVERY_SECONDS, in the sweeper's pages (parsing 1,000 blobs blocks the loop ~20 ms; 200, ~3 ms)
+STRANDED_PAGE = blob_items.PAGE
+_JUST_NOW = timedelta(microseconds=1)  # `_older` is strict: a lease ending at `now` ran out
 POINTERS = "notification-keys/"
 _BODY = "body"
 _GROUP = "group"
@@ -117,6 +126,30 @@ class BlobNotifications:
             key=lambda entry: entry.key,
         )
 
+    async def stranded(self, *, now: datetime, limit: int) -> list[Notification]:
+        """Lists the entries' metadata (a claim's `settled_at` is its lease's end) and reads
+        only the stranded ones: one list call per `STRANDED_PAGE` entries of the outbox."""
+        names: list[str] = []
+        continuation: str | None = None
+        while len(names) < limit:
+            page, continuation = await self._storage.list_page(
+                ENTRIES, continuation=continuation, page_size=STRANDED_PAGE
+            )
+            names += [listed.key for listed in page if _claim_ran_out(listed.metadata, now)]
+            if continuation is None:
+                break
+        gate = asyncio.Semaphore(blob_items.READS_AT_ONCE)
+
+        async def one(name: str) -> Notification | None:
+            async with gate:
+                return _entry((await blob_items.read(self._storage, name))[0])
+
+        found = await asyncio.gather(*(one(name) for name in names[:limit]))
+        return sorted(
+            (entry for entry in found if entry is not None and is_stranded(entry, now)),
+            key=stranded_order,
+        )
+
     def _remember(self, key: str, claim: tuple[str, str, Notification]) -> None:
         self._claims[key] = claim
         while len(self._claims) > self._remembered:
@@ -182,6 +215,12 @@ class OutboxRetention:
 
     def pointer_sweepable(self, metadata: Mapping[str, str], now: datetime) -> bool:
         return _older(metadata.get("claimed_at"), now - self.retention)
+
+
+def _claim_ran_out(metadata: Mapping[str, str], now: datetime) -> bool:
+    if metadata.get("state") != NotificationState.CLAIMED.value:
+        return False
+    return _older(metadata.get("settled_at"), now + _JUST_NOW)
 
 
 def _older(stamp: str | None, before: datetime) -> bool:

@@ -4,14 +4,15 @@ A claim is a compare-and-set on one entry: nothing stored -> CLAIMED (WON); CLAI
 lease -> BUSY; CLAIMED past `lease_until` -> CLAIMED by the new owner (TAKEN_OVER); SENT or
 GONE -> DONE. `sent`, `gone` and `release` act only for the owner still holding the claim, so a
 holder that was taken over changes nothing. `release` deletes the entry: nothing was sent, and
-the next claim is an ordinary first claim. The backends differ only in how they make "read,
-decide, write" atomic (a lock, a transaction, an ETag).
+the next claim is an ordinary first claim. A claim whose lease ran out is `stranded` (its holder
+died): listed, oldest first, for whoever sends it after all (bot.alerts.stranded). The backends
+differ only in how they make "read, decide, write" atomic (a lock, a transaction, an ETag).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.domain.proactive import ClaimResult, Notification, NotificationState
 
@@ -28,7 +29,7 @@ def decide_claim(
     lease: timedelta,
 ) -> tuple[ClaimResult, Notification | None]:
     """The claim's answer and the entry to write (None: write nothing)."""
-    claimed = replace(wanted, state=NotificationState.CLAIMED, owner=owner, lease_until=now + lease)
+    claimed = claimed_by(wanted, owner=owner, now=now, lease=lease)
     if stored is None:
         return ClaimResult.WON, claimed
     if stored.state is not NotificationState.CLAIMED:
@@ -47,6 +48,20 @@ def claimed_by(
 
 def lease_live(stored: Notification, now: datetime) -> bool:
     return stored.lease_until is not None and now < stored.lease_until
+
+
+def is_stranded(stored: Notification, now: datetime) -> bool:
+    """Claimed, and the claim's lease ran out: its holder died before ending it."""
+    return (
+        stored.state is NotificationState.CLAIMED
+        and stored.lease_until is not None
+        and stored.lease_until <= now
+    )
+
+
+def stranded_order(stored: Notification) -> tuple[datetime, str]:
+    """The longest stranded first (then by key: the same order on every backend)."""
+    return (stored.lease_until or datetime.min.replace(tzinfo=UTC), stored.key)
 
 
 def holds(stored: Notification | None, owner: str) -> bool:
@@ -111,3 +126,7 @@ class MemoryNotifications:
             ),
             key=lambda entry: entry.key,
         )
+
+    async def stranded(self, *, now: datetime, limit: int) -> list[Notification]:
+        found = [entry for entry in self._entries.values() if is_stranded(entry, now)]
+        return sorted(found, key=stranded_order)[:limit]

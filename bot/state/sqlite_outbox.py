@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.proactive import ClaimResult, Notification, NotificationState
-from bot.state.outbox import DEFAULT_RETENTION
+from bot.state.outbox import DEFAULT_RETENTION, stranded_order
 from bot.state.proactive_codec import decode, encode
 from bot.state.referral_indexes import stored_name
 from bot.state.sqlite_db import SqliteDatabase
@@ -38,6 +38,11 @@ _TAKE_OVER = (
 _SELECT = "SELECT body, state, owner, lease_until_us, activity_id, sent_at_us FROM notifications "
 _COPIES = _SELECT + "WHERE group_key = ? AND state = 'sent'"
 _SWEEP = "DELETE FROM notifications WHERE coalesce(sent_at_us, lease_until_us) < ?"
+# a claim has no sent_at: this reads the settled index (lease_until_us NULL: never stranded)
+_STRANDED = (
+    _SELECT + "WHERE state = 'claimed' AND coalesce(sent_at_us, lease_until_us) <= ? "
+    "ORDER BY coalesce(sent_at_us, lease_until_us) LIMIT ?"
+)
 Row = tuple[str, str, str, int | None, str | None, int | None]
 
 
@@ -96,6 +101,13 @@ class SqliteNotifications:
             transaction=False,
         )
         return sorted((_entry(row) for row in rows), key=lambda entry: entry.key)
+
+    async def stranded(self, *, now: datetime, limit: int) -> list[Notification]:
+        rows: list[Row] = await self._database.run(
+            lambda connection: connection.execute(_STRANDED, (micros(now), limit)).fetchall(),
+            transaction=False,
+        )
+        return sorted((_entry(row) for row in rows), key=stranded_order)
 
     async def sweep(self, now: datetime) -> int:
         """Deletes entries settled more than `retention` before `now`; how many."""

@@ -3,8 +3,11 @@ failure retried with backoff, then given up with a log line."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -121,3 +124,59 @@ async def test_a_claim_whose_holder_died_is_taken_over_after_its_lease(world: Le
 
     assert delivered is Delivered.SENT
     assert len(world.sender.sent) == 1
+
+
+class _PacedSender:
+    """A sender whose sends to one conversation wait for the test to let each one go."""
+
+    def __init__(self) -> None:
+        self.gates: list[asyncio.Event] = []
+        self.sent: list[str] = []
+
+    async def send(self, reference: Mapping[str, Any], card: Mapping[str, Any]) -> str | None:
+        gate = asyncio.Event()
+        self.gates.append(gate)
+        await gate.wait()
+        self.sent.append(str(card["id"]))
+        return f"activity-{len(self.sent)}"
+
+    async def update(
+        self, reference: Mapping[str, Any], activity_id: str, card: Mapping[str, Any]
+    ) -> None:
+        raise AssertionError("not used")
+
+
+async def test_a_card_waiting_behind_another_to_the_same_chat_holds_no_claim(
+    world: LeadWorld,
+) -> None:
+    sender = _PacedSender()
+    outbox = Delivery(
+        world.notifications,
+        sender,
+        world.recipients,
+        world.channels,
+        world.clock,
+        lease=timedelta(minutes=2),
+        attempts=Attempts(tries=1),
+    )
+    reference = personal_reference(SELLER)
+
+    def card_to_chat(n: int) -> Notification:
+        return Notification(f"card-{n}", "group", reference, NotificationState.CLAIMED)
+
+    first = asyncio.create_task(outbox.deliver(card_to_chat(1), {"id": "1"}))
+    second = asyncio.create_task(outbox.deliver(card_to_chat(2), {"id": "2"}))
+    for _ in range(20):  # both tasks run as far as they can
+        await asyncio.sleep(0)
+
+    # the second card waits behind the first without a claim: another instance could take it
+    other = delivery(world)
+    assert len(sender.gates) == 1
+    taken = await world.notifications.claim(
+        card_to_chat(2), owner=other.owner, now=world.clock.now(), lease=timedelta(minutes=2)
+    )
+    assert taken is ClaimResult.WON
+    sender.gates[0].set()
+    assert await first is Delivered.SENT
+    assert await second is Delivered.BUSY  # the other instance holds it: not sent twice
+    assert sender.sent == ["1"]

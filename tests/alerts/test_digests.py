@@ -11,16 +11,18 @@ import pytest
 
 from bot.alerts.delivery import Attempts, Delivery
 from bot.alerts.digests import Digests
-from bot.alerts.local_time import starting, time_zone
+from bot.alerts.local_time import starting
 from bot.app import SystemClock
 from bot.domain.proactive import DigestSchedule
+from bot.domain.time_zones import zone_or_utc
 from bot.state.recipients import MemoryChannelSubscriptions
+from tests.support.alert_fakes import FakeSender
 from tests.support.alerts import (
     FakeIndexes,
     FakeNotifications,
     FakeRecipients,
-    FakeSender,
     SharedTime,
+    cards_to,
     deal,
     lead,
     recipient,
@@ -69,7 +71,7 @@ class World:
         hour: int = 9,
         minute: int = 0,
     ) -> None:
-        schedule = starting(DigestSchedule(days, hour, minute), self.time.now(), time_zone(zone))
+        schedule = starting(DigestSchedule(days, hour, minute), self.time.now(), zone_or_utc(zone))
         await self.recipients.put(recipient(user_id, time_zone=zone, digest=schedule))
         self.indexes.fill(user_id, something_to_say(user_id))
 
@@ -101,7 +103,7 @@ async def test_a_weekday_digest_arrives_at_9_local_once_each_weekday() -> None:
         datetime(2026, 12, day, 8, 0, tzinfo=UTC) for day in (7, 8, 9, 10, 11)
     ]
     assert world.keys("megan") == [f"digest:megan:2026-12-{day:02d}" for day in (7, 8, 9, 10, 11)]
-    assert len(world.sender.to("megan")) == 5
+    assert len(cards_to(world.sender, "megan")) == 5
     stored = await world.recipients.get("megan")
     assert stored is not None
     assert stored.digest is not None
@@ -194,8 +196,8 @@ async def test_no_digest_without_opting_in_and_none_after_stopping() -> None:
 
     await world.run_until(MONDAY + timedelta(days=3))
 
-    assert len(world.sender.to("megan")) == 1
-    assert world.sender.to("alex") == []
+    assert len(cards_to(world.sender, "megan")) == 1
+    assert cards_to(world.sender, "alex") == []
 
 
 async def test_a_schedule_changed_while_sending_is_not_overwritten() -> None:
@@ -313,7 +315,7 @@ async def test_the_digest_card_lists_what_needs_the_seller_with_a_button_each() 
 
     await world.run_until(MONDAY + timedelta(hours=10))
 
-    (card,) = world.sender.to("megan")
+    (card,) = cards_to(world.sender, "megan")
     buttons = [
         action["data"]["msteams"]["value"]
         for element in card["body"]

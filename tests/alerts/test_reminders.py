@@ -13,12 +13,13 @@ from bot.alerts.delivery import Attempts, Delivery
 from bot.alerts.reminders import Reminders, due_offset, reminder_key
 from bot.app import SystemClock
 from bot.state.recipients import MemoryChannelSubscriptions
+from tests.support.alert_fakes import FakeSender
 from tests.support.alerts import (
     FakeIndexes,
     FakeNotifications,
     FakeRecipients,
-    FakeSender,
     SharedTime,
+    cards_to,
     lead,
     recipient,
 )
@@ -59,7 +60,7 @@ class World:
             self.time.advance(HOUR)
 
     def headings(self, user_id: str) -> list[str]:
-        return [card["body"][0]["text"] for card in self.sender.to(user_id)]
+        return [card["body"][0]["text"] for card in cards_to(self.sender, user_id)]
 
 
 @pytest.fixture
@@ -153,8 +154,8 @@ async def test_each_team_member_with_the_bot_is_reminded_and_nobody_else(world: 
     assert world.notifications.sent_keys() == {
         reminder_key("L-3", offset, user) for offset in OFFSETS for user in ("megan", "alex")
     }
-    assert world.sender.to("admin") == []
-    assert world.sender.to("quiet") == []
+    assert cards_to(world.sender, "admin") == []
+    assert cards_to(world.sender, "quiet") == []
 
 
 async def test_sellers_without_a_cached_token_are_skipped_and_counted_once_per_run(
@@ -209,7 +210,7 @@ async def test_a_seller_who_removed_the_app_is_forgotten_not_retried(world: Worl
 
 
 async def test_a_passing_send_failure_is_released_and_sent_on_a_later_run(world: World) -> None:
-    world.sender.failing.add("a:personal-megan")
+    world.sender.failing["a:personal-megan"] = 99  # fails until cleared
     world.time.current = EXPIRES - timedelta(days=2)
     await world.job().run(world.time.now())
     assert world.notifications.entries == {}
@@ -235,7 +236,7 @@ async def test_one_sellers_fault_does_not_stop_the_others(world: World) -> None:
 
     await world.job().run(world.time.now())
 
-    assert len(world.sender.to("megan")) == 1
+    assert len(cards_to(world.sender, "megan")) == 1
 
 
 async def test_the_countdown_is_in_the_sellers_calendar() -> None:
@@ -250,7 +251,7 @@ async def test_the_countdown_is_in_the_sellers_calendar() -> None:
     await world.run_until(expires)
 
     def facts(user: str) -> list[str]:
-        return [card["body"][2]["facts"][2]["value"] for card in world.sender.to(user)]
+        return [card["body"][2]["facts"][2]["value"] for card in cards_to(world.sender, user)]
 
     assert world.headings("kiri") == [
         "Reminder: this lead expires in 3 days",

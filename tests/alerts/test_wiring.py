@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.alerts.local_time import starting, time_zone
+from bot.alerts.local_time import starting
 from bot.alerts.scheduler import Every
 from bot.alerts.wiring import build_scheduler, instance_owner
 from bot.domain.proactive import DigestSchedule
+from bot.domain.time_zones import zone_or_utc
 from bot.settings import ScheduleSettings
 from bot.state.recipients import MemoryChannelSubscriptions
+from tests.support.alert_fakes import FakeSender
 from tests.support.alerts import (
     FakeIndexes,
     FakeLeases,
     FakeNotifications,
     FakeRecipients,
-    FakeSender,
     SharedTime,
     deal,
     lead,
@@ -28,7 +29,7 @@ async def test_two_instances_over_one_state_send_every_reminder_and_digest_once(
     leases, notifications, recipients = FakeLeases(), FakeNotifications(), FakeRecipients()
     indexes, sender = FakeIndexes(), FakeSender()
     email = "megan@contoso.example"
-    schedule = starting(DigestSchedule(frozenset(range(7)), 9), time.now(), time_zone("UTC"))
+    schedule = starting(DigestSchedule(frozenset(range(7)), 9), time.now(), zone_or_utc("UTC"))
     await recipients.put(recipient("megan", digest=schedule))
     indexes.fill(
         "megan",

@@ -167,5 +167,12 @@ async def test_a_fresh_confirm_card_in_a_channel_says_whose_change_it_is(
     pending = await harness.propose(AZURE, VALUE)
     await harness.control.add_fault("bump_etag", method="PATCH", times=1)
     body = await harness.click(pending.id, conversation=channel_thread())
-    assert confirm_id(body) is not None
-    assert "Proposed by Sam Seller" in text_of(body)
+    fresh = confirm_id(body)
+    assert fresh is not None
+    assert "Sam Seller proposes this change" in text_of(body)
+    assert "Only you can confirm or cancel it." in text_of(body)  # the proposer's own view
+    stored = await harness.store.get(fresh)
+    assert stored is not None
+    assert stored.card is not None  # what everyone else sees: the same, without buttons
+    assert "actions" not in stored.card
+    assert stored.card["refresh"]["action"]["data"] == {"pendingId": fresh}

@@ -9,7 +9,7 @@ import pytest
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 
-from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
+from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB, REFRESH_VERB
 from bot.domain.intent import ChangeIntent, Outcome
 from tests.support.activities import make_card_invoke
 from tests.support.answers import ERROR, text_of
@@ -23,8 +23,8 @@ async def dispatch(harness: Harness, verb: str, data: Any) -> dict[str, Any]:
     return await harness.actions.dispatch(TurnContext(TestAdapter(), activity), verb, data)
 
 
-def test_the_registry_knows_confirm_and_cancel(harness: Harness) -> None:
-    assert harness.actions.verbs == {CONFIRM_VERB, CANCEL_VERB}
+def test_the_registry_knows_confirm_cancel_and_the_group_cards_refresh(harness: Harness) -> None:
+    assert harness.actions.verbs == {CONFIRM_VERB, CANCEL_VERB, REFRESH_VERB}
 
 
 @pytest.mark.parametrize("verb", ["referral.delete", "", "REFERRAL.CONFIRM", "x" * 500])

@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonpatch
 
+from bot.cards import confirm_outcome
 from bot.cards.choices import render_choices_card
 from bot.cards.confirm_batch import (
     ItemResult,
@@ -21,7 +22,7 @@ from bot.cards.confirm_batch import (
     render_batch_confirm_card,
     render_batch_result_card,
 )
-from bot.cards.confirm_change import render_confirm_card
+from bot.cards.confirm_change import Proposer, confirm_buttons, proposer_view, render_confirm_card
 from bot.cards.digest import DigestLine, DigestSection, render_digest_card
 from bot.cards.help import render_help_card
 from bot.cards.lead_alert import (
@@ -44,6 +45,7 @@ from emulators.seed import demo_fixtures
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 PORTAL_URL = "https://partner.microsoft.com/dashboard/referrals/v2/leads/details"
+MEGAN = Proposer("Megan Bowen", "29:1megan")  # a proposer in a group conversation
 
 
 def seed_documents() -> list[dict[str, Any]]:
@@ -202,15 +204,27 @@ def _referral_cards() -> list[Card]:
 
 def _confirm_cards() -> list[Card]:
     cards = [render_confirm_card(make(), pending_id="p-1") for make in ALL_CHANGES]
-    cards.append(
-        render_confirm_card(
-            mark_won(),
-            pending_id="p-2",
-            proposer_name="Megan Bowen",
-            notice="Someone else changed this referral a moment ago: here is the new before/after.",
-        )
-    )
+    group = render_confirm_card(mark_won(), pending_id="p-2", proposer=MEGAN)
+    notice = "Someone else changed this referral a moment ago: here is the new before/after."
+    cards.append(render_confirm_card(mark_won(), pending_id="p-2", notice=notice))
+    cards.append(group)
+    cards.append(proposer_view(group, confirm_buttons("p-2"), notice=notice))
     return cards
+
+
+def _confirm_outcome_cards() -> list[Card]:
+    """What everyone in a group sees once a posted confirm card ended (issue 17 §4)."""
+    at = datetime(2026, 3, 10, 10, 42, tzinfo=UTC)
+    by = "Megan [Bowen](https://evil.example)"
+    results = [ItemResult("Referral 123", "Saved.", "good")]
+    return [
+        confirm_outcome.saved_by(mark_won().after, portal_url=PORTAL_URL, by=by, moment=at),
+        confirm_outcome.saved_unread(by, at),
+        confirm_outcome.cancelled_by(by),
+        confirm_outcome.refused(by),
+        confirm_outcome.expired(timedelta(minutes=30)),
+        confirm_outcome.batch_by(results, by=by, moment=at),
+    ]
 
 
 def _batch_confirm_cards() -> list[Card]:
@@ -221,7 +235,7 @@ def _batch_confirm_cards() -> list[Card]:
             [value_date_and_note() for _ in range(10)],
             [Skipped("referral 999", "I can't find it."), hostile],
             pending_id="b-1",
-            proposer_name="Megan Bowen",
+            proposer=MEGAN,
         ),
         render_batch_confirm_card([mark_won()], [], pending_id="b-2"),
     ]
@@ -332,6 +346,7 @@ CARD_SAMPLES: dict[Callable[..., Card], Callable[[], list[Card]]] = {
         render_notice_card("Already applied", "This change was already made.", style="good"),
         render_notice_card("Only Megan Bowen can confirm this", "Ask them.", style="warning"),
         render_notice_card("Partner Center is busy", "Try again in 30 seconds.", style="attention"),
+        *_confirm_outcome_cards(),
     ],
     render_pick_list_card: lambda: [
         render_pick_list_card(

@@ -10,6 +10,10 @@ from bot.cards.confirm_change import (
     IRREVERSIBLE,
     PATCH_ELEMENT_ID,
     PATCH_SHORTENED,
+    REFRESH_VERB,
+    Proposer,
+    confirm_buttons,
+    proposer_view,
     render_confirm_card,
 )
 from bot.domain.change import plan_change
@@ -104,13 +108,44 @@ def test_notice_comes_first() -> None:
     )
 
 
-def test_channel_card_says_whose_change_it_is() -> None:
-    card = render_confirm_card(samples.mark_won(), pending_id="p", proposer_name="Megan Bowen")
-    assert "Proposed by Megan Bowen — only they can confirm." in rendered_texts(card)
-    assert not any(
-        "Proposed by" in t
-        for t in rendered_texts(render_confirm_card(samples.mark_won(), pending_id="p"))
-    )
+def test_a_group_card_has_no_buttons_and_says_whom_it_waits_for() -> None:
+    card = render_confirm_card(samples.mark_won(), pending_id="p", proposer=samples.MEGAN)
+    texts = rendered_texts(card)
+    assert "Megan Bowen proposes this change" in texts
+    assert "Waiting for Megan Bowen to confirm — only they can." in texts
+    assert [a["verb"] for a in _execute_actions(card)] == [REFRESH_VERB]  # no button at all
+    assert "actions" not in card
+    assert "Won" in visible_text(card)  # the same before/after rows as the proposer's
+    one_to_one = rendered_texts(render_confirm_card(samples.mark_won(), pending_id="p"))
+    assert not any("Megan" in text or "Waiting" in text for text in one_to_one)
+
+
+def test_only_the_proposers_client_refreshes_a_group_card_and_gets_the_buttons() -> None:
+    card = render_confirm_card(samples.mark_won(), pending_id="p-9", proposer=samples.MEGAN)
+    assert card["refresh"] == {
+        "action": {
+            "type": "Action.Execute",
+            "title": "Refresh",
+            "verb": REFRESH_VERB,
+            "data": {"pendingId": "p-9"},
+        },
+        "userIds": ["29:1megan"],
+    }
+    view = proposer_view(card, confirm_buttons("p-9"))
+    assert_valid_card(view)
+    assert [(b["verb"], b["data"]) for b in view["actions"]] == [
+        (CONFIRM_VERB, {"pendingId": "p-9"}),
+        (CANCEL_VERB, {"pendingId": "p-9"}),
+    ]
+    assert "Only you can confirm or cancel it." in rendered_texts(view)
+    assert view["refresh"] == card["refresh"]  # their view refreshes again, to the outcome
+    assert "actions" not in card  # the posted card is left as it was
+
+
+def test_a_proposer_without_a_teams_id_gets_no_automatic_refresh() -> None:
+    nameless = Proposer("Megan Bowen", "")
+    card = render_confirm_card(samples.mark_won(), pending_id="p", proposer=nameless)
+    assert card["refresh"]["userIds"] == []  # Teams then offers "Refresh card" by hand
 
 
 def test_exact_patch_is_in_a_hidden_section_with_a_toggle() -> None:
@@ -190,7 +225,7 @@ def test_plans_of_the_real_planner_make_valid_inert_cards() -> None:
                 change = plan_change(referral, intent, now=samples.NOW)
             except DomainError:
                 continue
-            card = render_confirm_card(change, pending_id="p", proposer_name="Megan Bowen")
+            card = render_confirm_card(change, pending_id="p", proposer=samples.MEGAN)
             assert_valid_card(card)
             assert_inert(card)
             shown = visible_text(card)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.cards.confirm_change import render_confirm_card
+from bot.cards.confirm_change import Proposer, confirm_buttons, proposer_view, render_confirm_card
 from bot.cards.help import render_help_card
 from bot.cards.notice import render_notice_card
 from bot.cards.pick_list import render_pick_list_card
@@ -116,11 +116,15 @@ def test_referral_card_stays_valid_and_inert(
 def test_confirm_card_stays_valid_and_inert(
     change: ReferralChange, proposer: str | None, notice: str | None
 ) -> None:
-    card = render_confirm_card(change, pending_id="pc-1", proposer_name=proposer, notice=notice)
+    group = None if proposer is None else Proposer(proposer, "29:1hostile")
+    card = render_confirm_card(change, pending_id="pc-1", proposer=group, notice=notice)
     _check(card)
     for action in actions(card):
         if action["type"] == "Action.Execute":
             assert action["data"] == {"pendingId": "pc-1"}
+    if group is not None:
+        assert card["refresh"]["action"]["data"] == {"pendingId": "pc-1"}
+        _check(proposer_view(card, confirm_buttons("pc-1"), notice=notice))
 
 
 @SETTINGS

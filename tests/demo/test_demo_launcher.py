@@ -1,7 +1,10 @@
 """`python -m demo` as a newcomer runs it: a real subprocess, the real Playground, Ctrl-C.
 
 Drives the Playground's scriptable API (no browser): "mark 123 won" as Megan in personal chat,
-Confirm on the card, exactly one PATCH in the emulator; then SIGINT stops every process.
+Confirm on the card, exactly one PATCH in the emulator; then SIGINT stops every process. And a
+new lead: the personal chat opened (the Playground page then posts its `installation` debug
+call: an `installationUpdate` and a `conversationUpdate` to the bot), a question, then the
+banner's `new-lead` command in another process: the lead card arrives in the personal chat.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import os
+import shlex
 import signal
 import socket
 import sys
@@ -27,6 +31,7 @@ pytestmark = pytest.mark.slow  # python -m demo and the Playground in subprocess
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 START_SECONDS = 40.0
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -90,6 +95,25 @@ async def _next_card(ws: aiohttp.ClientWebSocketResponse) -> tuple[str, dict[str
             for attachment in message.get("attachments") or []:
                 if attachment.get("contentType") == ADAPTIVE_CARD:
                     return str(message["messageId"]), attachment["content"]
+
+
+async def _card_naming(ws: aiohttp.ClientWebSocketResponse, text: str) -> dict[str, Any]:
+    """The next bot card that contains `text` (others may come first: reminders, say)."""
+    async with asyncio.timeout(15):
+        while True:
+            _, card = await _next_card(ws)
+            if text in json.dumps(card):
+                return card
+
+
+async def _next_text(ws: aiohttp.ClientWebSocketResponse) -> str:
+    """The text of the next bot message on the Playground's stream."""
+    async with asyncio.timeout(15):
+        while True:
+            event = json.loads((await ws.receive()).data)
+            text = (event.get("message") or {}).get("text")
+            if text:
+                return str(text)
 
 
 def _action(card: dict[str, Any], verb: str) -> dict[str, Any]:
@@ -158,3 +182,57 @@ async def test_mark_won_in_the_playground_then_ctrl_c_stops_everything(demo: Dem
     assert _process_is_gone(ready["playground_pid"])
     for url in ("bot_url", "playground_url", "referrals_base_url", "identity_url"):
         assert _port_is_closed(ready[url]), url
+
+
+async def _open_personal_chat(session: aiohttp.ClientSession, demo: Demo) -> None:
+    """What the Playground page does when a chat is first opened: its own debug call, which
+    sends the bot an `installationUpdate` (add) and a `conversationUpdate` adding the bot."""
+    playground, chat = demo.ready["playground_url"], demo.ready["personal_chat_id"]
+    url = f"{playground}/_debug/conversation/{chat}/installation"
+    async with session.post(url, json={"directLineConversationId": chat}) as answer:
+        assert answer.status == 200, await answer.text()
+
+
+async def _say(session: aiohttp.ClientSession, demo: Demo, text: str) -> None:
+    playground, chat = demo.ready["playground_url"], demo.ready["personal_chat_id"]
+    message = {"from": {"id": demo.megan["playground_id"]}, "text": text, "textFormat": "plain"}
+    url = f"{playground}/_conversation/v1/conversations/{chat}/messages"
+    async with session.post(url, json=message) as sent:
+        assert sent.status == 200, await sent.text()
+
+
+async def _run_banner_command(command: str) -> tuple[int, str]:
+    """The banner's command, as a person pastes it into a terminal at the repository's root."""
+    process = await asyncio.create_subprocess_exec(
+        *shlex.split(command), cwd=REPO_ROOT, env=os.environ | {"PYTHONPATH": str(REPO_ROOT)},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    return await process.wait(), output.decode()
+
+
+async def test_installed_and_signed_in_megan_gets_the_lead_card_from_the_banner_command(
+    demo: Demo,
+) -> None:
+    ready = demo.ready
+    banner = demo.output.read_text()
+    assert ready["new_lead_command"] in banner
+    assert ready["events_url"] == f"{ready['bot_url']}/api/partner-center/events"
+    stream = f"{ready['playground_url']}/_ws_conversation/v1/conversations/stream"
+    async with aiohttp.ClientSession() as session, session.ws_connect(stream) as ws:
+        await _open_personal_chat(session, demo)
+        assert "Lead alerts are on" in await _next_text(ws)  # stored as a Recipient, greeted
+        await _say(session, demo, "new leads")  # a Partner Center read: her token is cached
+        await _next_card(ws)
+
+        status, output = await _run_banner_command(ready["new_lead_command"])
+
+        assert status == 0, output
+        assert "referral-created delivered (1 attempt: 200)" in output, output
+        assert "A new lead from Microsoft for Megan Bowen: " in output, output
+        referral_id = output.split("referral id ", 1)[1].split()[0]
+        card = await _card_naming(ws, referral_id)  # the lead alert, in her personal chat
+    text = json.dumps(card)
+    assert card["body"][0]["text"] == "New lead", card
+    assert "Expires in 3 days" in text, card
+    assert [a["title"] for a in card["actions"]][:2] == ["Accept", "Decline\u2026"], card

@@ -7,7 +7,9 @@ replies so tests can read texts and cards.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from botbuilder.core import (
@@ -71,6 +73,18 @@ class Replies:
 
 
 @dataclass
+class PostedCards:
+    """The dialogs' `PostedConfirmCards` port, recording what it is told."""
+
+    calls: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
+
+    async def posted(
+        self, pending_id: str, expires_at: datetime, reference: Mapping[str, Any], activity_id: str
+    ) -> None:
+        self.calls.append((pending_id, dict(reference), activity_id))
+
+
+@dataclass
 class DialogHarness:
     referrals: FakeReferralsService = field(
         default_factory=lambda: FakeReferralsService(seed_documents())
@@ -78,6 +92,7 @@ class DialogHarness:
     pending: MemoryPendingChanges = field(default_factory=MemoryPendingChanges)
     clock: FakeClock = field(default_factory=FakeClock)
     assertions: FakeAssertions = field(default_factory=FakeAssertions)
+    confirm_cards: PostedCards = field(default_factory=PostedCards)
     digests: DigestSettings | None = None  # issue 17 §4
     alerts: LeadAlertSettings | None = None  # issue 17's port; None: not set up
 
@@ -90,6 +105,7 @@ class DialogHarness:
             clock=self.clock,
             assertions=self.assertions,
             portal_url=PORTAL_URL,
+            confirm_cards=self.confirm_cards,
             digests=self.digests,
             alerts=self.alerts,
         )
@@ -134,6 +150,9 @@ class DialogHarness:
 
 
 def pending_id_of(card: dict[str, Any]) -> str:
+    """From the buttons, or from a group card's refresh (it has no buttons)."""
+    if "refresh" in card:
+        return str(card["refresh"]["action"]["data"]["pendingId"])
     ids = {action["data"]["pendingId"] for action in card["actions"]}
     assert len(ids) == 1
     return str(ids.pop())

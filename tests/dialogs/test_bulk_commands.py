@@ -106,7 +106,10 @@ async def test_more_than_ten_referrals_asks_to_narrow_and_reads_none() -> None:
 async def test_in_a_channel_the_batch_card_says_whose_change_it_is() -> None:
     harness = DialogHarness()
     replies = await harness.say("mark 555 and 123 lost", conversation=channel_thread())
-    assert "Proposed by Megan Bowen" in card_text(replies.card)
+    text = card_text(replies.card)
+    assert "Megan Bowen proposes these 2 changes" in text
+    assert "Waiting for Megan Bowen to confirm" in text
+    assert "actions" not in replies.card  # the buttons are the proposer's refresh only
 
 
 async def test_a_list_as_the_target_proposes_its_referrals_and_confirms_each_once() -> None:

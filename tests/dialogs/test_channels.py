@@ -82,3 +82,43 @@ async def test_a_pick_that_still_carries_the_mention_is_understood() -> None:
     card = (await bot.say("<at>Referral Bot</at> 4712", conversation=thread)).card
 
     assert (await bot.stored(card)).referral_id == "4712"
+
+
+async def test_a_channel_proposal_posts_a_card_without_buttons_and_remembers_the_message() -> None:
+    bot = DialogHarness()
+    thread = channel_thread()
+
+    card = (await bot.say("mark 123 won", user=MEGAN_USER, conversation=thread)).card
+
+    assert "actions" not in card
+    assert card["refresh"]["userIds"] == [MEGAN_USER.id]  # Teams' id, "29:…"
+    change = await bot.stored(card)
+    assert change.card == card  # kept for each viewer's refresh
+    [(pending_id, reference, activity_id)] = bot.confirm_cards.calls
+    assert pending_id == change.id
+    assert activity_id  # the posted message, to update for everyone when it ends
+    assert reference["conversation"]["id"] == thread.id
+    assert reference["serviceUrl"]
+
+
+async def test_a_personal_chat_proposal_keeps_its_buttons_and_remembers_nothing() -> None:
+    bot = DialogHarness()
+
+    card = (await bot.say("mark 123 won", user=MEGAN_USER)).card
+
+    assert [action["verb"] for action in card["actions"]] == ["referral.confirm", "referral.cancel"]
+    assert "refresh" not in card
+    assert (await bot.stored(card)).card is None
+    assert bot.confirm_cards.calls == []
+
+
+async def test_a_channel_batch_is_posted_once_without_buttons() -> None:
+    bot = DialogHarness()
+
+    card = (await bot.say("mark 555 and 123 lost", conversation=channel_thread())).card
+
+    batch = await bot.stored(card)
+    assert batch.is_batch
+    assert batch.card == card
+    assert "actions" not in card
+    assert [call[0] for call in bot.confirm_cards.calls] == [batch.id]

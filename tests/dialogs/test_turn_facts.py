@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from botbuilder.schema import Activity
@@ -64,11 +65,28 @@ def test_the_stored_time_zone_name_is_a_known_iana_zone_or_none(
     assert time_zone_name(activity) == expected
 
 
-def test_without_client_info_the_time_zone_is_utc() -> None:
-    activity = make_message("hi")
+def test_without_a_known_zone_the_time_zone_is_utc() -> None:
+    activity = make_message("hi", timezone="Mars/Olympus_Mons")
     activity.entities = []
 
     assert seller_time_zone(activity) is UTC
+
+
+@pytest.mark.parametrize(
+    ("local", "client_info"),
+    [("America/New_York", "Europe/Berlin"), ("America/New_York", None), (None, "America/New_York")],
+)
+def test_the_turns_zone_is_the_one_stored_for_the_seller(
+    local: str | None, client_info: str | None
+) -> None:
+    """Relative dates, the lead card's refresh and the digest read the zone the install stores."""
+    activity = make_message("hi", timezone=client_info or "")
+    activity.local_timezone = local
+    if client_info is None:
+        activity.entities = []
+
+    assert seller_time_zone(activity) == ZoneInfo("America/New_York")
+    assert time_zone_name(activity) == "America/New_York"
 
 
 @pytest.mark.parametrize(

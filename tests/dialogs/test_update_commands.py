@@ -129,7 +129,8 @@ async def test_in_a_channel_the_confirm_card_says_whose_change_it_is() -> None:
 
     card = (await bot.say("mark 123 won", conversation=channel_thread())).card
 
-    assert "Proposed by Megan Bowen" in card_text(card)
+    assert "Megan Bowen proposes this change" in card_text(card)
+    assert "Waiting for Megan Bowen to confirm" in card_text(card)
 
 
 async def test_in_a_personal_chat_the_confirm_card_does_not_name_the_proposer() -> None:
@@ -137,7 +138,8 @@ async def test_in_a_personal_chat_the_confirm_card_does_not_name_the_proposer() 
 
     card = (await bot.say("mark 123 won")).card
 
-    assert "Proposed by" not in card_text(card)
+    assert "Megan" not in card_text(card)
+    assert "Waiting" not in card_text(card)
 
 
 async def test_a_channel_message_that_still_has_the_mention_is_understood() -> None:

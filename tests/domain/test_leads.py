@@ -16,6 +16,7 @@ from bot.domain.leads import (
     clean_reason,
     has_expired,
     is_open_lead,
+    is_referral_id,
     seen_decision,
     with_reason,
 )
@@ -121,3 +122,22 @@ def test_the_reason_is_added_to_a_declines_operations_once() -> None:
     assert first == (*moves, {"op": "add", "path": "/statusReason", "value": "No capacity"})
     assert again[-1]["value"] == "Outside our region"
     assert len(again) == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("3f2504e0-4f89-11d3-9a0c-0305e82c3301", True),
+        ("4711", True),
+        ("a.b_c~d-e", True),
+        ("", False),
+        ("../x", False),
+        ("-x", False),
+        ("a/b", False),
+        ("a" * 129, False),
+        (7, False),
+        (None, False),
+    ],
+)
+def test_a_referral_id_is_checked_before_it_is_read(value: object, valid: bool) -> None:
+    assert is_referral_id(value) is valid

@@ -1,4 +1,4 @@
-"""The app runs the scheduler with its jobs while it runs, when it has a proactive sender."""
+"""The app runs the scheduler with its jobs while it runs, unless scheduled work is disabled."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from bot.alerts.scheduler import LEASE_NAME
 from bot.app import SCHEDULER, STATE_PARTS, create_app
 from bot.settings import Settings
 from tests.root.test_settings import AZURE_BOT, IDENTITY, environ
-from tests.support.alerts import FakeSender
+from tests.support.alert_fakes import FakeSender
 
 TTL = timedelta(minutes=3)
 
@@ -40,7 +40,13 @@ async def test_the_scheduler_runs_with_the_app_and_takes_registered_jobs() -> No
         scheduler = app[SCHEDULER]
         job = Noted()
         scheduler.register(job)
-        assert [j.name for j in scheduler.jobs] == ["reminders", "digests", "card_expiry"]
+        assert [j.name for j in scheduler.jobs] == [
+            "reminders",
+            "digests",
+            "confirm-expiry",
+            "stranded_cards",
+            "card_expiry",
+        ]
 
         assert await scheduler.tick()
         assert len(job.runs) == 1
@@ -54,16 +60,24 @@ async def test_the_scheduler_runs_with_the_app_and_takes_registered_jobs() -> No
     assert await leases.acquire(LEASE_NAME, owner="other", now=probe, ttl=TTL)
 
 
-async def test_no_scheduler_when_disabled_or_without_a_sender() -> None:
-    for app in (
-        create_app(
-            _settings(REFERRAL_BOT_SCHEDULE__ENABLED="false"), proactive_sender=FakeSender()
-        ),
-        create_app(_settings()),
-    ):
-        server = TestServer(app, host="127.0.0.1", port=0)
-        await server.start_server()
-        try:
-            assert SCHEDULER not in app
-        finally:
-            await server.close()
+async def test_no_scheduler_when_disabled() -> None:
+    app = create_app(
+        _settings(REFERRAL_BOT_SCHEDULE__ENABLED="false"), proactive_sender=FakeSender()
+    )
+    server = TestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        assert SCHEDULER not in app
+    finally:
+        await server.close()
+
+
+async def test_without_a_sender_given_scheduled_cards_go_through_the_apps_own() -> None:
+    app = create_app(_settings())
+    server = TestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        assert SCHEDULER in app
+        assert await app[SCHEDULER].tick()
+    finally:
+        await server.close()

@@ -222,6 +222,16 @@ async def test_a_refusal_by_partner_center_exits_1_with_its_status(
     assert "ForbiddenError status=403" in printed.text
 
 
+def test_by_default_the_four_referral_events_are_registered() -> None:
+    """The names "Partner Center webhook events" lists for referrals, in its order."""
+    assert arguments(["register-webhooks"]).events == (
+        "referral-created",
+        "referral-updated",
+        "related-referral-created",
+        "related-referral-updated",
+    )
+
+
 def test_show_delete_and_test_exclude_each_other() -> None:
     with pytest.raises(SystemExit):
         arguments(["register-webhooks", "--show", "--delete"])

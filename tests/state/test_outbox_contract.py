@@ -162,3 +162,61 @@ async def test_a_copy_keeps_a_sent_entry_without_an_activity_id(twin: Twin) -> N
     await store.claim(notification(), owner="o-1", now=NOW, lease=LEASE)
     await store.sent(KEY, owner="o-1", activity_id=None, now=NOW)
     assert [entry.activity_id for entry in await store.copies("lead:1")] == [None]
+
+
+async def test_a_claim_is_stranded_once_its_lease_ran_out_and_until_it_is_ended(
+    twin: Twin,
+) -> None:
+    store, other = twin.a.notifications, twin.b.notifications
+    await store.claim(notification(), owner="o-1", now=NOW, lease=LEASE)
+    assert await other.stranded(now=NOW + LEASE - timedelta(seconds=1), limit=10) == []
+
+    [found] = await other.stranded(now=NOW + LEASE, limit=10)
+
+    assert (found.key, found.group, found.user_id) == (KEY, "lead:1", "u-1")
+    assert (found.state, found.owner, found.lease_until) == (
+        NotificationState.CLAIMED,
+        "o-1",
+        NOW + LEASE,
+    )
+    assert found.reference == notification().reference
+    later = NOW + 2 * LEASE
+    assert await other.claim(notification(), owner="o-2", now=later, lease=LEASE) is (
+        ClaimResult.TAKEN_OVER
+    )
+    assert await store.stranded(now=later, limit=10) == []  # a live claim again
+    await other.sent(KEY, owner="o-2", activity_id="act-2", now=later)
+    assert await store.stranded(now=later + timedelta(days=1), limit=10) == []
+
+
+async def test_stranded_leaves_out_sent_gone_and_released_entries(twin: Twin) -> None:
+    store = twin.a.notifications
+    for n, end in enumerate(("sent", "gone", "release", "stays")):
+        key = f"lead:1:user:u-{n}"
+        await store.claim(notification(key, user_id=f"u-{n}"), owner="o-1", now=NOW, lease=LEASE)
+        if end == "sent":
+            await store.sent(key, owner="o-1", activity_id="act", now=NOW)
+        elif end == "gone":
+            await store.gone(key, owner="o-1")
+        elif end == "release":
+            await store.release(key, owner="o-1")
+
+    found = await twin.b.notifications.stranded(now=NOW + timedelta(days=1), limit=10)
+
+    assert [entry.key for entry in found] == ["lead:1:user:u-3"]
+
+
+async def test_stranded_gives_the_longest_stranded_first_up_to_the_limit(twin: Twin) -> None:
+    store = twin.a.notifications
+    for n in range(5):  # claimed a minute apart, in an order unlike their keys'
+        key = f"lead:{7 - n}:user:u-1"
+        at = NOW + timedelta(minutes=n)
+        await store.claim(notification(key, f"lead:{7 - n}"), owner="o-1", now=at, lease=LEASE)
+    later = NOW + timedelta(hours=1)
+
+    first = await twin.b.notifications.stranded(now=later, limit=3)
+    every = await twin.b.notifications.stranded(now=later, limit=10)
+
+    assert [entry.key for entry in every] == [f"lead:{7 - n}:user:u-1" for n in range(5)]
+    assert len(first) == 3
+    assert {entry.key for entry in first} <= {entry.key for entry in every}

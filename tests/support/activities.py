@@ -191,8 +191,10 @@ def card_invoke_payload(
     conversation: TeamsConversation | None = None,
     reply_to_id: str | None = None,
     timezone: str = DEFAULT_TIMEZONE,
+    trigger: str = "manual",
 ) -> dict[str, Any]:
-    """An `Action.Execute` click (invoke `adaptiveCard/action`) on a card the bot sent."""
+    """An `Action.Execute` click (invoke `adaptiveCard/action`) on a card the bot sent;
+    `trigger="automatic"` is a card's refresh the Teams client runs on showing it."""
     teams_user = TeamsUser.of(user)
     payload = _envelope("invoke", teams_user, conversation or personal_chat(teams_user), timezone)
     payload.update(
@@ -207,7 +209,7 @@ def card_invoke_payload(
                     "verb": verb,
                     "data": dict(data),
                 },
-                "trigger": "manual",
+                "trigger": trigger,
             },
         }
     )

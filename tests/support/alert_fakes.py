@@ -1,9 +1,11 @@
 """In-memory stand-ins for the proactive ports (bot.domain.proactive) the lead alerts use: the
 recipients and channel stores, the outbox with its claims, and a sender that records every card
-it posts or updates (and fails on demand: gone, or a transient error a number of times)."""
+it posts or updates (and fails on demand: gone, or a transient error a number of times), and one
+whose posts never come back."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,3 +61,26 @@ class FakeSender:
 
     def updates_in(self, conversation: str) -> list[Mapping[str, Any]]:
         return [posted.card for posted in self.updated if posted.conversation_id == conversation]
+
+
+@dataclass
+class HangingSender:
+    """A sender whose posts never come back (an instance frozen, then killed, mid-send):
+    `started` counts the posts begun; `begun(n)` waits until n have."""
+
+    started: list[str] = field(default_factory=list)
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    async def send(self, reference: Reference, card: Mapping[str, Any]) -> str | None:
+        async with self._changed:
+            self.started.append(reference["conversation"]["id"])
+            self._changed.notify_all()
+        await asyncio.Event().wait()  # forever: the task is cancelled
+        raise AssertionError("unreachable")
+
+    async def update(self, reference: Reference, activity_id: str, card: Mapping[str, Any]) -> None:
+        await asyncio.Event().wait()
+
+    async def begun(self, count: int) -> None:
+        async with asyncio.timeout(10), self._changed:
+            await self._changed.wait_for(lambda: len(self.started) >= count)

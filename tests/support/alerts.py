@@ -1,5 +1,5 @@
-"""The proactive stores for tests: the memory backend's (bot.state), readable whole, plus a
-sender, a clock shared by instances and sellers' indexes.
+"""The proactive stores for tests: the memory backend's (bot.state), readable whole, plus the
+recording sender (tests/support/alert_fakes.py), a clock shared by instances and sellers' indexes.
 
 `SharedTime` is one clock for several instances: `sleep` skips time instead of spending it.
 `FakeIndexes` hands out real SellerIndex objects (or raises, or reports a partial index), so the
@@ -23,14 +23,13 @@ from bot.domain.proactive import (
     Notification,
     NotificationState,
     Recipient,
-    RecipientGoneError,
-    Reference,
 )
 from bot.referrals.index_entry import IndexEntry, IndexMember
 from bot.referrals.seller_index import SellerIndex
 from bot.state.leases import MemoryLeases
 from bot.state.outbox import MemoryNotifications
 from bot.state.recipients import MemoryRecipients
+from tests.support.alert_fakes import FakeSender
 
 TENANT = "tenant-1"
 
@@ -110,36 +109,6 @@ class FakeRecipients(MemoryRecipients):
         await super().forget(user_id)
 
 
-@dataclass(frozen=True)
-class Sent:
-    conversation: str
-    card: Mapping[str, Any]
-
-
-@dataclass
-class FakeSender:
-    """Records each card per conversation; a conversation in `gone` answers 403."""
-
-    sent: list[Sent] = field(default_factory=list)
-    gone: set[str] = field(default_factory=set)
-    failing: set[str] = field(default_factory=set)  # a passing fault (timeout, 5xx)
-
-    async def send(self, reference: Reference, card: Mapping[str, Any]) -> str | None:
-        conversation = str(reference["conversation"]["id"])
-        if conversation in self.gone:
-            raise RecipientGoneError(conversation)
-        if conversation in self.failing:
-            raise TimeoutError("connector slow")
-        self.sent.append(Sent(conversation, card))
-        return f"activity-{len(self.sent)}"
-
-    async def update(self, reference: Reference, activity_id: str, card: Mapping[str, Any]) -> None:
-        raise AssertionError("scheduled work never updates a card")
-
-    def to(self, user_id: str) -> list[Mapping[str, Any]]:
-        return [sent.card for sent in self.sent if sent.conversation == conversation_of(user_id)]
-
-
 @dataclass
 class FakeIndexes:
     """Each seller's index by AAD id; `no_token` raise as msal would without a cached token."""
@@ -172,6 +141,11 @@ class FakeIndexes:
 
 def conversation_of(user_id: str) -> str:
     return f"a:personal-{user_id}"
+
+
+def cards_to(sender: FakeSender, user_id: str) -> list[Mapping[str, Any]]:
+    """The cards posted in the personal chat of `recipient(user_id)`."""
+    return sender.cards_in(conversation_of(user_id))
 
 
 def recipient(

@@ -9,7 +9,10 @@ app is removed (403/404). `BotUnderTest` posts Teams-shaped activities to the bo
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
+from collections import Counter
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -55,7 +58,9 @@ class SentActivity:
     conversation_id: str
     reply_to_id: str | None  # for an update (PUT): the id of the activity it replaces
     body: dict[str, Any]
-    method: str = "POST"
+    method: str = "POST"  # PUT: an update of a message posted before
+    activity_id: str | None = None  # the id the connector answered (what an update names)
+    received_at: float = field(default=0.0, compare=False)  # time.time() at the connector
 
     @property
     def text(self) -> str:
@@ -73,7 +78,9 @@ class FakeConnector:
 
     `members` answers `GET …/members/{id}` by the member's Teams id (`TeamsUser.id`); an unknown
     member is a 404 as in Teams. `refused` maps a conversation id to the status every request
-    to it gets (403: the app was removed; 404: the conversation is gone).
+    to it gets (403: the app was removed; 404: the conversation is gone). Posts to a conversation
+    in `holding` never come back until `let_go()` (then 503, not recorded): a send the bot is
+    stuck in. `attempts` counts every post and update per conversation, refused or held too.
     """
 
     sent: list[SentActivity] = field(default_factory=list)
@@ -81,6 +88,11 @@ class FakeConnector:
     refused: dict[str, int] = field(default_factory=dict)
     member_lookups: list[str] = field(default_factory=list)
     authorizations: list[str | None] = field(default_factory=list)
+    attempts: Counter[str] = field(default_factory=Counter)
+    holding: set[str] = field(default_factory=set)
+    held: list[str] = field(default_factory=list)  # the conversations of the posts held so far
+    _let_go: asyncio.Event = field(default_factory=asyncio.Event)
+    _holding_more: asyncio.Condition = field(default_factory=asyncio.Condition)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def app(self) -> web.Application:
@@ -108,19 +120,36 @@ class FakeConnector:
             "userRole": "user",
         }
 
+    async def hold_count(self, count: int, *, within: float = 10.0) -> None:
+        """Waits until `count` posts are held."""
+        async with asyncio.timeout(within), self._holding_more:
+            await self._holding_more.wait_for(lambda: len(self.held) >= count)
+
+    def let_go(self) -> None:
+        """Held posts end (503, unrecorded) and later ones to those conversations go through."""
+        self.holding.clear()
+        self._let_go.set()
+
     async def _record(self, request: web.Request) -> web.Response:
         self.authorizations.append(request.headers.get("Authorization"))
         body = await request.json()
         conversation = request.match_info["conversation"]
+        self.attempts[conversation] += 1
+        if conversation in self.holding:
+            async with self._holding_more:
+                self.held.append(conversation)
+                self._holding_more.notify_all()
+            await self._let_go.wait()
+            return web.Response(status=503)
         refused = self._refusal(conversation)
         if refused is not None:
             return refused
+        replied_to = request.match_info.get("reply_to")
+        given = replied_to if request.method == "PUT" else f"activity-{next(self._ids)}"
         self.sent.append(
-            SentActivity(conversation, request.match_info.get("reply_to"), body, request.method)
+            SentActivity(conversation, replied_to, body, request.method, given, time.time())
         )
-        if request.method == "PUT":
-            return web.json_response({"id": request.match_info["reply_to"]})
-        return web.json_response({"id": f"activity-{next(self._ids)}"})
+        return web.json_response({"id": given})
 
     async def _member(self, request: web.Request) -> web.Response:
         member_id = request.match_info["member"]
@@ -199,9 +228,13 @@ class BotUnderTest:
         *,
         user: TeamsUser | FixtureUser = SELLER,
         conversation: TeamsConversation | None = None,
+        trigger: str = "manual",
     ) -> InvokeAnswer:
-        """Click an `Action.Execute` button; returns the invoke response."""
-        payload = card_invoke_payload(verb, data, user=user, conversation=conversation)
+        """Click an `Action.Execute` button (`trigger="automatic"`: a card's refresh, run by the
+        Teams client itself); returns the invoke response."""
+        payload = card_invoke_payload(
+            verb, data, user=user, conversation=conversation, trigger=trigger
+        )
         body = {**payload, "serviceUrl": self._connector_url}
         async with self._session.post(
             self.messages_url, json=body, headers=self.headers
@@ -230,6 +263,7 @@ async def running_bot(
             running.app = app
             yield running
     finally:
+        connector.let_go()
         await connector_server.close()
 
 

@@ -70,6 +70,7 @@ async def bot_process(
         if process.returncode is None:
             process.kill()
             await process.wait()
+        connector.let_go()
         await server.close()
 
 

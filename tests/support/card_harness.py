@@ -8,7 +8,7 @@ tests/card_actions builds one per test; tests/system/statemachine builds its wor
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 
 from bot.card_actions.verbs import CardActions
-from bot.cards.confirm_change import CONFIRM_VERB
+from bot.cards.confirm_change import CONFIRM_VERB, Proposer, render_confirm_card
 from bot.domain.assertion import UserAssertion
 from bot.domain.change import plan_change
 from bot.domain.intent import ChangeIntent
@@ -70,8 +70,14 @@ class Harness:
     referrals_base_url: str
 
     async def propose(
-        self, referral_id: str, intent: ChangeIntent, *, user: FixtureUser = SELLER
+        self,
+        referral_id: str,
+        intent: ChangeIntent,
+        *,
+        user: FixtureUser = SELLER,
+        in_group: bool = False,
     ) -> PendingChange:
+        """`in_group`: as proposed in a channel, with the card everyone sees stored along."""
         loaded = await self.services.referrals.get(referral_id, user=assertion_for(user))
         change = plan_change(loaded.value, intent, now=self.clock.now())
         pending = PendingChange(
@@ -87,6 +93,10 @@ class Harness:
             created_at=self.clock.now(),
             expires_at=self.clock.now() + self.services.pending_ttl,
         )
+        if in_group:
+            proposer = Proposer(user.name, TeamsUser.of(user).id)
+            card = render_confirm_card(change, pending_id=pending.id, proposer=proposer)
+            pending = replace(pending, card=card)
         await self.services.pending.put(pending)
         return pending
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB
+from bot.cards.confirm_change import CANCEL_VERB, CONFIRM_VERB, REFRESH_VERB
 from tests.support.activities import TeamsConversation
-from tests.support.bot import BotUnderTest, button_data, only_card
+from tests.support.bot import BotUnderTest, button_data, has_button, only_card
 from tests.support.cards import assert_valid_card, visible_text
 from tests.support.emulators import SELLER
 from tests.support.identity import OBO_GRANT
@@ -28,6 +28,14 @@ async def propose(
 
 
 def pending_id(card: dict[str, Any]) -> str:
+    """From the Confirm and Cancel buttons; a group's card has none (unless the client runs no
+    refresh: REFERRAL_BOT_BOT__USER_SPECIFIC_VIEWS=false), only its refresh."""
+    if "refresh" in card and not has_button(card, CONFIRM_VERB):
+        assert not has_button(card, CANCEL_VERB)
+        data = button_data(card, REFRESH_VERB)
+        assert set(data) == {"pendingId"}
+        refreshed: str = data["pendingId"]
+        return refreshed
     confirm, cancel = button_data(card, CONFIRM_VERB), button_data(card, CANCEL_VERB)
     assert confirm == cancel
     assert set(confirm) == {"pendingId"}  # only an opaque id: no patch, no token

@@ -30,7 +30,7 @@ from bot.card_actions.lead_verbs import lead_card_actions
 from bot.card_actions.verbs import CardActions
 from bot.domain.assertion import UserAssertion
 from bot.domain.events import PartnerCenterEvent
-from bot.domain.proactive import ChannelSubscription, Recipient
+from bot.domain.proactive import ChannelSubscription, ProactiveSender, Recipient
 from bot.settings import AlertSettings, IdentitySettings, IndexSettings, Mode, Settings
 from bot.state.lead_records import StorageLeadRecords
 from bot.state.memory_storage import VersionedMemoryStorage
@@ -50,6 +50,7 @@ from tests.support.activities import (
     personal_chat,
 )
 from tests.support.alert_fakes import FakeSender
+from tests.support.card_harness import FakeClock
 from tests.support.cards import assert_valid_card
 from tests.support.emulators import (
     ADMIN,
@@ -119,14 +120,6 @@ def lead_seed() -> list[dict[str, Any]]:
     )
     deal["direction"] = "Outgoing"
     return [lead, solo, deal]
-
-
-@dataclass
-class FakeClock:
-    current: datetime = NOW
-
-    def now(self) -> datetime:
-        return self.current
 
 
 @dataclass
@@ -223,15 +216,16 @@ class LeadWorld:
         )
         return channel.id
 
-    def another_instance(self) -> LeadAlerts:
-        """A second bot instance over the same state backend (outbox, records, pending)."""
+    def another_instance(self, sender: ProactiveSender | None = None) -> LeadAlerts:
+        """A second bot instance over the same state backend (outbox, records, pending), sending
+        through `sender` (None: the world's)."""
         return build_lead_alerts(
             self.services,
             self.settings,
             recipients=self.recipients,
             channels=self.channels,
             notifications=self.notifications,
-            sender=self.sender,
+            sender=sender or self.sender,
             records=self.records,
             background=self.background,
             sleep=self.sleeps,
@@ -343,7 +337,7 @@ async def lead_world(
 ) -> AsyncIterator[LeadWorld]:
     provider = OboTokenProvider(identity_settings(running), MemoryByteStore())
     tokens = CountingTokens(provider)
-    clock, pending, assertions = FakeClock(), MemoryPendingChanges(), SilentAssertions()
+    clock, pending, assertions = FakeClock(NOW), MemoryPendingChanges(), SilentAssertions()
     services = DialogServices(
         referrals=index_backed(
             make_client(session, running, tokens), IndexSettings(refresh_seconds=3600)

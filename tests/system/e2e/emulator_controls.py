@@ -23,3 +23,10 @@ class Emulator:
         with urllib.request.urlopen(url, timeout=5) as answer:
             found: list[dict[str, Any]] = json.load(answer)["requests"]
             return found
+
+    def webhook_deliveries(self) -> list[dict[str, Any]]:
+        """The signed event deliveries (docs/webhooks.md), oldest first; a reset forgets them."""
+        url = f"{self._base}/_emulator/webhooks/deliveries"
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            found: list[dict[str, Any]] = json.load(answer)["deliveries"]
+            return found

@@ -38,14 +38,21 @@ def test_show_contoso_offers_a_pick_list_and_the_pick_shows_the_referral(
     assert emulator.requests("PATCH") == []
 
 
-def test_channel_mention_gets_a_confirm_card_naming_the_proposer(
+def test_channel_mention_gets_a_confirm_card_naming_the_proposer_and_confirm_saves_it(
     playground: PlaygroundPage, emulator: Emulator
 ) -> None:
     playground.open_chat(CHANNEL_NAME)
     before = playground.card_count()
     playground.mention_bot(BOT_NAME, "mark 123 won")
-    card = playground.new_card(before, "Please confirm this change")
-    expect(card).to_contain_text("Proposed by Megan Bowen")
+    card = playground.new_card(before, "Megan Bowen proposes this change")
+    expect(card).to_contain_text("Waiting for Megan Bowen to confirm")
     expect(card).to_contain_text("Won")
+    # The Playground runs no per-user refresh ("User specific view is not supported yet"), so
+    # `make demo` puts the buttons on the channel's card (REFERRAL_BOT_BOT__USER_SPECIFIC_VIEWS)
     playground.screenshot("channel-confirm-card")
     assert emulator.requests("PATCH") == []
+    playground.click_card_button(card, "Confirm")
+    expect(card).to_contain_text("Saved", timeout=WAIT_MS)
+    expect(card.get_by_role("button", name="Confirm", exact=True)).to_have_count(0)
+    playground.screenshot("channel-saved-card")
+    assert len(emulator.requests("PATCH")) == 1

@@ -6,7 +6,7 @@ in, and forgets one who removed the app."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,19 +20,10 @@ from tests.support.activities import TeamsUser, personal_chat
 from tests.support.bot import BotUnderTest, SentActivity, demo_settings, running_bot
 from tests.support.emulator_controls import create_new_lead
 from tests.support.emulators import OTHER_SELLER, SELLER
+from tests.support.lead_alerts_live import ShiftedClock
 from tests.support.proactive import install
 
 BERLIN = ZoneInfo("Europe/Berlin")  # the zone `bot.say` sends
-
-
-class ShiftedClock:
-    """The real time plus what the test skips ahead (the emulators' data is dated by real time)."""
-
-    def __init__(self) -> None:
-        self.ahead = timedelta(0)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.ahead
 
 
 @pytest.fixture
