@@ -9,13 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from bot.alerts.delivery import Attempts, Delivery
 from bot.alerts.digests import Digests
 from bot.alerts.local_time import starting
-from bot.app import SystemClock
 from bot.domain.proactive import DigestSchedule
 from bot.domain.time_zones import zone_or_utc
-from bot.state.recipients import MemoryChannelSubscriptions
 from tests.support.alert_fakes import FakeSender
 from tests.support.alerts import (
     FakeIndexes,
@@ -26,6 +23,7 @@ from tests.support.alerts import (
     deal,
     lead,
     recipient,
+    scheduled_delivery,
 )
 
 WEEKDAYS = frozenset(range(5))
@@ -43,17 +41,7 @@ class World:
         self.time = SharedTime(start)
 
     def job(self, owner: str = "instance-a") -> Digests:
-        lease = timedelta(minutes=2)
-        outbox = Delivery(
-            self.notifications,
-            self.sender,
-            self.recipients,
-            MemoryChannelSubscriptions(),
-            SystemClock(),
-            lease=lease,
-            attempts=Attempts(tries=1),
-            owner=owner,
-        )
+        outbox = scheduled_delivery(self.notifications, self.sender, self.recipients, owner)
         return Digests(self.recipients, self.indexes, outbox, look_ahead=timedelta(days=3))
 
     async def run_until(self, until: datetime, job: Digests | None = None) -> None:

@@ -9,10 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.alerts.delivery import Attempts, Delivery
 from bot.alerts.reminders import Reminders, due_offset, reminder_key
-from bot.app import SystemClock
-from bot.state.recipients import MemoryChannelSubscriptions
 from tests.support.alert_fakes import FakeSender
 from tests.support.alerts import (
     FakeIndexes,
@@ -22,6 +19,7 @@ from tests.support.alerts import (
     cards_to,
     lead,
     recipient,
+    scheduled_delivery,
 )
 
 OFFSETS = (timedelta(days=3), timedelta(days=1))
@@ -40,17 +38,7 @@ class World:
         self.time = SharedTime(EXPIRES - timedelta(days=14))
 
     def job(self, owner: str = "instance-a") -> Reminders:
-        lease = timedelta(minutes=2)
-        outbox = Delivery(
-            self.notifications,
-            self.sender,
-            self.recipients,
-            MemoryChannelSubscriptions(),
-            SystemClock(),
-            lease=lease,
-            attempts=Attempts(tries=1),
-            owner=owner,
-        )
+        outbox = scheduled_delivery(self.notifications, self.sender, self.recipients, owner)
         return Reminders(self.recipients, self.indexes, outbox, offsets=OFFSETS)
 
     async def run_until(self, until: datetime, job: Reminders | None = None) -> None:

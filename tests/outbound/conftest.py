@@ -79,7 +79,9 @@ async def running_bot(
             async with aiohttp.ClientSession() as session:
                 connector_url = str(connector_server.make_url("")).rstrip("/") + "/"
                 bot_url = str(bot_server.make_url("")).rstrip("/")
-                yield BotUnderTest(session, bot_url, connector_url, connector)
+                bot = BotUnderTest(session, bot_url, connector_url, connector)
+                bot.app = app
+                yield bot
         finally:
             await bot_server.close()
     finally:

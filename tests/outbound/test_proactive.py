@@ -13,13 +13,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from msrest.exceptions import HttpOperationError
 from pydantic import SecretStr
 
-from bot.app import PROACTIVE_SENDER, create_app
+from bot.app import PROACTIVE_SENDER
 from bot.domain.proactive import RecipientGoneError
 from bot.inbound.adapter import ReferralAdapter
 from bot.outbound.pacing import ConversationPacer, OutboundRetry, OutboundSender
@@ -33,7 +32,7 @@ from bot.routes import ADAPTER
 from bot.settings import BotSettings
 from emulators.channel_keys import FixedCredentialsFactory
 from emulators.config import DEMO_BOT_APP_ID
-from tests.outbound.conftest import BurstDialog, bot_settings
+from tests.outbound.conftest import running_bot
 from tests.outbound.faulty_connector import Fault, FaultyConnector
 from tests.outbound.test_replies_to_teams import most_within
 from tests.support.activities import (
@@ -42,9 +41,7 @@ from tests.support.activities import (
     make_message,
     personal_chat,
 )
-from tests.support.bot import BotUnderTest
 from tests.support.skipped_time import SkippedTime
-from tests.support.standins import StandInCardActions
 
 MEGAN = TeamsUser("5e1f0000-0000-4000-8000-00000000a001", "Megan Bowen")
 OSCAR = TeamsUser("5e1f0000-0000-4000-8000-00000000a002", "Oscar Ward")
@@ -297,32 +294,13 @@ async def test_the_apps_sender_shares_the_pacer_of_the_bots_replies(
     skipped: SkippedTime,
 ) -> None:
     connector = FaultyConnector(clock=skipped.monotonic)
-    connector_server = TestServer(connector.app(), host="127.0.0.1", port=0)
-    app = create_app(
-        bot_settings(),
-        root_dialog=BurstDialog,
-        card_actions=StandInCardActions,
-        sleep=skipped.sleep,
-        monotonic=skipped.monotonic,
-    )
-    bot_server = TestServer(app, host="127.0.0.1", port=0)
-    await connector_server.start_server()
-    await bot_server.start_server()
-    try:
-        async with aiohttp.ClientSession() as session:
-            connector_url = str(connector_server.make_url("")).rstrip("/") + "/"
-            bot = BotUnderTest(
-                session, str(bot_server.make_url("")).rstrip("/"), connector_url, connector
-            )
-            sender = app[PROACTIVE_SENDER]
-            assert sender.outbound is app[ADAPTER].outbound
-            reference = reference_of(make_message("hi")) | {"serviceUrl": connector_url}
-
-            await bot.say("burst 7")  # seven replies: this conversation's second is full
-            await sender.send(reference, card("New lead"))
-    finally:
-        await bot_server.close()
-        await connector_server.close()
+    async with running_bot(connector, skipped) as bot:
+        assert bot.app is not None
+        sender = bot.app[PROACTIVE_SENDER]
+        assert sender.outbound is bot.app[ADAPTER].outbound
+        reference = reference_of(make_message("hi")) | {"serviceUrl": bot.connector_url}
+        await bot.say("burst 7")  # seven replies: this conversation's second is full
+        await sender.send(reference, card("New lead"))
 
     times = [seen.at for seen in connector.seen]
     assert len(times) == 8

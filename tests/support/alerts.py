@@ -15,20 +15,25 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from bot.alerts.delivery import Attempts, Delivery
+from bot.app import SystemClock
 from bot.auth.errors import SignInReason, SignInRequiredError
 from bot.domain.assertion import UserAssertion
 from bot.domain.coverage import Coverage
 from bot.domain.proactive import (
     DigestSchedule,
     Notification,
+    Notifications,
     NotificationState,
+    ProactiveSender,
     Recipient,
+    Recipients,
 )
 from bot.referrals.index_entry import IndexEntry, IndexMember
 from bot.referrals.seller_index import SellerIndex
 from bot.state.leases import MemoryLeases
 from bot.state.outbox import MemoryNotifications
-from bot.state.recipients import MemoryRecipients
+from bot.state.recipients import MemoryChannelSubscriptions, MemoryRecipients
 from tests.support.alert_fakes import FakeSender
 
 TENANT = "tenant-1"
@@ -223,4 +228,20 @@ def deal(
         created_date_time=datetime(2026, 10, 1, tzinfo=UTC),
         updated_date_time=updated,
         team=tuple(IndexMember("Jo", "Doe", email) for email in team),
+    )
+
+
+def scheduled_delivery(
+    notifications: Notifications, sender: ProactiveSender, recipients: Recipients, owner: str
+) -> Delivery:
+    """What `build_scheduler` gives its jobs: one try per run, a 2-minute claim."""
+    return Delivery(
+        notifications,
+        sender,
+        recipients,
+        MemoryChannelSubscriptions(),
+        SystemClock(),
+        lease=timedelta(minutes=2),
+        attempts=Attempts(tries=1),
+        owner=owner,
     )

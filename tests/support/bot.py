@@ -200,6 +200,11 @@ class BotUnderTest:
         self.headers: dict[str, str] = {}  # sent with say/click/post, e.g. an Authorization
         self.app: web.Application | None = None  # the running app (its stores, its scheduler)
 
+    @property
+    def connector_url(self) -> str:
+        """The serviceUrl the bot is told: where its replies and proactive cards go."""
+        return self._connector_url
+
     async def post(self, payload: Mapping[str, Any]) -> aiohttp.ClientResponse:
         body = {**payload, "serviceUrl": self._connector_url}
         async with self._session.post(self.messages_url, json=body, headers=self.headers) as answer:
