@@ -7,9 +7,6 @@ use up a real user's budget.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
@@ -17,7 +14,7 @@ from emulators.config import EmulatorConfig, TokenTrust
 from emulators.partner_center.callers import Caller, resolve_caller
 from emulators.partner_center.errors import ApiError, throttled_response
 from emulators.partner_center.throttling import TokenBucket
-from emulators.partner_center.token_check import TokenVerifier, https_jwks_fetcher
+from emulators.partner_center.token_check import SessionVerifier
 
 CALLER = web.RequestKey("caller", Caller)
 
@@ -29,21 +26,14 @@ def caller_of(request: web.Request) -> Caller:
 class Guard:
     def __init__(self, config: EmulatorConfig, trust: TokenTrust, *, protected_prefix: str) -> None:
         self._config = config
-        self._trust = trust
         self._prefix = protected_prefix
-        self._verifier: TokenVerifier | None = None
+        self._tokens = SessionVerifier(trust)
+        self.session_context = self._tokens.session_context
         self._bucket = TokenBucket(per_minute=config.throttle_per_minute)
 
     def reset_throttle(self) -> None:
         """Test-control reset: every user starts with a full bucket again."""
         self._bucket = TokenBucket(per_minute=self._config.throttle_per_minute)
-
-    async def session_context(self, _: web.Application) -> AsyncIterator[None]:
-        """cleanup_ctx: one HTTPS session to the identity service's JWKS for the app's life."""
-        async with aiohttp.ClientSession(trust_env=False) as session:
-            self._verifier = TokenVerifier(self._trust, https_jwks_fetcher(self._trust, session))
-            yield
-            self._verifier = None
 
     @property
     def middleware(self) -> Middleware:
@@ -65,7 +55,5 @@ class Guard:
         return guard
 
     async def _authenticate(self, request: web.Request) -> Caller:
-        if self._verifier is None:
-            raise RuntimeError("the guard's session context is not running")
-        claims = await self._verifier.verify(request.headers.get("Authorization"))
+        claims = await self._tokens.verify(request.headers.get("Authorization"))
         return resolve_caller(claims, self._config.fixtures, enforce_mfa=self._config.enforce_mfa)

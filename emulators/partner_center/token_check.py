@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 import aiohttp
 import jwt
+from aiohttp import web
 from jwt.algorithms import RSAAlgorithm
 
 from emulators.config import TokenTrust
@@ -115,3 +116,23 @@ def _bearer(authorization: str | None) -> str:
     if scheme.casefold() != "bearer" or not token.strip():
         raise unauthenticated("A bearer token is required in the Authorization header.")
     return token.strip()
+
+
+class SessionVerifier:
+    """A TokenVerifier whose JWKS session lives as long as the app (an aiohttp cleanup_ctx)."""
+
+    def __init__(self, trust: TokenTrust) -> None:
+        self._trust = trust
+        self._verifier: TokenVerifier | None = None
+
+    async def session_context(self, _: web.Application) -> AsyncIterator[None]:
+        """cleanup_ctx: one HTTPS session to the identity service's JWKS for the app's life."""
+        async with aiohttp.ClientSession(trust_env=False) as session:
+            self._verifier = TokenVerifier(self._trust, https_jwks_fetcher(self._trust, session))
+            yield
+            self._verifier = None
+
+    async def verify(self, authorization: str | None) -> dict[str, Any]:
+        if self._verifier is None:
+            raise RuntimeError("the token verifier's session context is not running")
+        return await self._verifier.verify(authorization)

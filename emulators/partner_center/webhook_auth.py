@@ -15,17 +15,16 @@ is enforced, the MFA claim (401), as for referrals; an App-only token needs no r
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from emulators.config import PARTNER_CENTER_REST_AUDIENCE, EmulatorConfig, TokenTrust
 from emulators.partner_center.errors import ApiError, access_denied, unauthenticated
-from emulators.partner_center.token_check import TokenVerifier, https_jwks_fetcher
+from emulators.partner_center.token_check import SessionVerifier
 
 WEBHOOK_PREFIX = "/webhooks/"
 WEBHOOK_ROLES = frozenset(
@@ -71,14 +70,10 @@ def resolve_webhook_caller(claims: Mapping[str, Any], config: EmulatorConfig) ->
 class WebhookGuard:
     def __init__(self, config: EmulatorConfig, trust: TokenTrust) -> None:
         self._config = config
-        self._trust = dataclasses.replace(trust, audience=PARTNER_CENTER_REST_AUDIENCE)
-        self._verifier: TokenVerifier | None = None
-
-    async def session_context(self, _: web.Application) -> AsyncIterator[None]:
-        async with aiohttp.ClientSession(trust_env=False) as session:
-            self._verifier = TokenVerifier(self._trust, https_jwks_fetcher(self._trust, session))
-            yield
-            self._verifier = None
+        self._tokens = SessionVerifier(
+            dataclasses.replace(trust, audience=PARTNER_CENTER_REST_AUDIENCE)
+        )
+        self.session_context = self._tokens.session_context
 
     @property
     def middleware(self) -> Middleware:
@@ -86,10 +81,8 @@ class WebhookGuard:
         async def webhook_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
             if not request.path.startswith(WEBHOOK_PREFIX):
                 return await handler(request)
-            if self._verifier is None:
-                raise RuntimeError("the webhook guard's session context is not running")
             try:
-                claims = await self._verifier.verify(request.headers.get("Authorization"))
+                claims = await self._tokens.verify(request.headers.get("Authorization"))
                 request[WEBHOOK_CALLER] = resolve_webhook_caller(claims, self._config)
             except ApiError as exc:
                 return exc.response()
